@@ -1,0 +1,40 @@
+# Every target creates .venv and installs the project on first use, so a
+# fresh machine needs only Python 3.11 and make.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+
+.PHONY: install demo test test-slow lint format clean
+
+$(STAMP): setup.cfg pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## The main job: corpus, training, evaluation, translation of the note's sentence.
+demo: $(STAMP)
+	$(PY) -m training.demo
+
+## The default test suite (slow tests excluded); CI runs this.
+test: $(STAMP)
+	$(PY) -m pytest
+
+## Tests marked slow.
+test-slow: $(STAMP)
+	$(PY) -m pytest -m slow
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check keras_attention training tests benchmarks
+	$(VENV)/bin/ruff format --check keras_attention training tests benchmarks
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format keras_attention training tests benchmarks
+	$(VENV)/bin/ruff check --fix keras_attention training tests benchmarks
+
+clean:
+	rm -rf runs build *.egg-info

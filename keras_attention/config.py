@@ -1,0 +1,143 @@
+"""The one configuration object that train, tune, evaluate and export share."""
+
+import dataclasses
+import pathlib
+import typing
+
+import yaml
+
+
+@dataclasses.dataclass
+class Config:
+    """Everything that defines a model, its data and its training.
+
+    Load it from YAML with `Config.from_yaml(path)`; unknown keys and wrong
+    types are errors, so a typo never silently falls back to a default.
+
+    Model:
+        embedding_dim, units, num_layers, cell (`"gru"`/`"lstm"`),
+        bidirectional, dropout, decoder (`"seed"`/`"luong"`), score_mode
+        (`"dot"`/`"general"`), use_scale: see `EncoderDecoder`.
+    Data:
+        train, valid, test: corpus files (`source<TAB>target[<TAB>...]`);
+            `None` means the bundled Korean→English corpus.
+        num_pairs: size of the bundled corpus (all splits).
+        corpus_seed: the bundled corpus's seed.
+        lowercase_source, lowercase_target: lowercase before tokenizing.
+    Training:
+        batch_size, epochs, learning_rate, clipnorm (Adam's gradient
+        clipping), patience (EarlyStopping on validation loss), seed,
+        jit_compile (XLA; Keras leaves it off on CPU unless asked),
+        max_train_seconds (stop after the epoch that crosses this budget;
+        `None` = no limit).
+    Decoding:
+        max_decode_length: hard cap on generated target tokens.
+    """
+
+    # Model.
+    embedding_dim: int = 128
+    units: int = 256
+    num_layers: int = 1
+    cell: str = "gru"
+    bidirectional: bool = False
+    dropout: float = 0.0
+    decoder: str = "seed"
+    score_mode: str = "dot"
+    use_scale: bool = False
+    # Data.
+    train: str | None = None
+    valid: str | None = None
+    test: str | None = None
+    num_pairs: int = 36000
+    corpus_seed: int = 1234
+    lowercase_source: bool = False
+    lowercase_target: bool = False
+    # Training.
+    batch_size: int = 64
+    epochs: int = 30
+    learning_rate: float = 0.001
+    clipnorm: float = 1.0
+    patience: int = 3
+    seed: int = 1234
+    jit_compile: bool = True
+    max_train_seconds: float | None = None
+    # Decoding.
+    max_decode_length: int = 64
+
+    def __post_init__(self):
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            allowed = typing.get_args(field.type) or (field.type,)
+            if value is None and type(None) in allowed:
+                continue
+            if float in allowed:
+                allowed = allowed + (int,)
+            # True is an int in Python; accept a bool only where declared.
+            if not isinstance(value, allowed) or (
+                isinstance(value, bool) and bool not in allowed
+            ):
+                raise ValueError(
+                    f"Config field '{field.name}' expects {field.type}. "
+                    f"Received: {field.name}={value!r}"
+                )
+        choices = {
+            "cell": ("gru", "lstm"),
+            "decoder": ("seed", "luong"),
+            "score_mode": ("dot", "general"),
+        }
+        for name, allowed in choices.items():
+            if getattr(self, name) not in allowed:
+                raise ValueError(
+                    f"Config field '{name}' must be one of {allowed}. "
+                    f"Received: {name}={getattr(self, name)!r}"
+                )
+
+    def model_kwargs(self):
+        """The `EncoderDecoder` keyword arguments this config defines."""
+        names = (
+            "embedding_dim",
+            "units",
+            "num_layers",
+            "cell",
+            "bidirectional",
+            "dropout",
+            "decoder",
+            "score_mode",
+            "use_scale",
+        )
+        return {name: getattr(self, name) for name in names}
+
+    def replace(self, **changes):
+        """Returns a copy with `changes` applied (and validated)."""
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self):
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, values, source="config"):
+        known = {field.name for field in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ValueError(
+                f"{source}: unknown config field(s) {unknown}. "
+                f"Known fields: {sorted(known)}"
+            )
+        return cls(**values)
+
+    def to_yaml(self, path):
+        pathlib.Path(path).write_text(
+            yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True),
+            encoding="utf-8",
+        )
+
+    @classmethod
+    def from_yaml(cls, path):
+        path = pathlib.Path(path)
+        values = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(values, dict):
+            raise ValueError(
+                f"{path}: expected a mapping of config fields, "
+                f"got {type(values).__name__}"
+            )
+        return cls.from_dict(values, source=str(path))

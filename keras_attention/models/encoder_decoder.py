@@ -1,0 +1,354 @@
+"""The design note's recurrent encoder-decoder with dot-product attention."""
+
+import keras
+from keras import ops
+
+from keras_attention.layers.dot_attention import DotAttention
+from keras_attention.models.seed_decoder import SeedDecoder
+
+DECODERS = ("seed", "luong")
+CELLS = ("gru", "lstm")
+
+
+@keras.saving.register_keras_serializable(package="keras_attention")
+class EncoderDecoder(keras.Model):
+    """Recurrent encoder-decoder with Luong dot-product attention.
+
+    A functional model from token ids to next-token logits (teacher
+    forcing). The encoder is a stack of GRU or LSTM layers (optionally
+    bidirectional); the decoder's initial states are the encoder's final
+    states, layer by layer. Two decoders share the encoder, `DotAttention`
+    and the output head (DESIGN.md §1):
+
+    - `"seed"` (default, the design note's flow): at every step the previous
+      decoder state queries the encoder states, `s~ = tanh(W_c [c; s])`
+      replaces that state, then the cell reads the previous target token.
+      Step by step, in training too (see `SeedDecoderCell`).
+    - `"luong"` (Luong et al., 2015, global attention): the decoder RNN runs
+      over the whole target first, then its outputs query the encoder states
+      in one batched `DotAttention` call, and `h~ = tanh(W_c [c; h])` feeds
+      the output layer.
+
+    Bridge: with `bidirectional=True` the encoder's states are `2 * units`
+    wide. The forward and backward final states of each layer are then
+    concatenated and mapped to `units` by a `Dense(units, tanh)` per state
+    (`bridge_{layer}_{state}`), and the encoder outputs are projected to
+    `units` by a bias-free `Dense` (`memory_projection`) so that dot-product
+    scores stay defined.
+
+    Padding: token id 0 is padding. Source padding is masked in the encoder
+    RNN and in the attention; target padding is left to the loss
+    (`sample_weight`), since a decoder is causal and later positions cannot
+    change earlier ones.
+
+    Args:
+        source_vocabulary_size: int. Source vocabulary size (id 0 = padding).
+        target_vocabulary_size: int. Target vocabulary size (id 0 = padding).
+        embedding_dim: int. Size of both token embeddings. Defaults to `128`.
+        units: int. Size of every recurrent state. Defaults to `256`.
+        num_layers: int. Encoder and decoder depth. Defaults to `1`.
+        cell: str. `"gru"` or `"lstm"`. Defaults to `"gru"`.
+        bidirectional: bool. Bidirectional encoder. Defaults to `False`.
+        dropout: float. Dropout on embeddings, between layers and before the
+            output layer. Defaults to `0.0`.
+        decoder: str. `"seed"` or `"luong"`. Defaults to `"seed"`.
+        score_mode: str. `DotAttention` score, `"dot"` or `"general"`.
+            Defaults to `"dot"`.
+        use_scale: bool. Learned scale on the scores. Defaults to `False`.
+        **kwargs: `keras.Model` keyword arguments, such as `name`.
+
+    Inputs: a dict with `encoder_token_ids` `(batch_size, Ts)` and
+    `decoder_token_ids` `(batch_size, Tt)` (the target shifted right, i.e.
+    starting with the start token).
+
+    Outputs: logits `(batch_size, Tt, target_vocabulary_size)`. Use
+    `call_with_attention` for the attention weights `(batch_size, Tt, Ts)`
+    as well, and `encode` plus `decode_step` to decode step by step.
+
+    Example:
+
+    ```python
+    model = EncoderDecoder(source_vocabulary_size=100,
+                           target_vocabulary_size=120, units=32)
+    logits = model({
+        "encoder_token_ids": np.array([[5, 6, 7, 0]]),
+        "decoder_token_ids": np.array([[2, 9, 10]]),
+    })  # (1, 3, 120)
+    ```
+
+    References:
+        - [Luong et al., 2015](https://arxiv.org/abs/1508.04025)
+    """
+
+    def __init__(
+        self,
+        source_vocabulary_size,
+        target_vocabulary_size,
+        embedding_dim=128,
+        units=256,
+        num_layers=1,
+        cell="gru",
+        bidirectional=False,
+        dropout=0.0,
+        decoder="seed",
+        score_mode="dot",
+        use_scale=False,
+        **kwargs,
+    ):
+        if decoder not in DECODERS:
+            raise ValueError(
+                f"Expected decoder to be one of {DECODERS}. "
+                f"Received: decoder={decoder}"
+            )
+        if cell not in CELLS:
+            raise ValueError(
+                f"Expected cell to be one of {CELLS}. Received: cell={cell}"
+            )
+        if num_layers < 1:
+            raise ValueError(
+                f"num_layers must be at least 1. Received: {num_layers}"
+            )
+        rnn_class = keras.layers.GRU if cell == "gru" else keras.layers.LSTM
+        states_per_layer = 2 if cell == "lstm" else 1
+
+        # === Layers ===
+        self.source_embedding = keras.layers.Embedding(
+            source_vocabulary_size, embedding_dim, name="source_embedding"
+        )
+        self.target_embedding = keras.layers.Embedding(
+            target_vocabulary_size, embedding_dim, name="target_embedding"
+        )
+        self.dropout_layer = keras.layers.Dropout(dropout, name="dropout")
+        self.encoder_layers = []
+        for i in range(num_layers):
+            layer = rnn_class(
+                units,
+                return_sequences=True,
+                return_state=True,
+                name=f"encoder_{cell}_{i}",
+            )
+            if bidirectional:
+                layer = keras.layers.Bidirectional(
+                    layer, name=f"encoder_bidirectional_{i}"
+                )
+            self.encoder_layers.append(layer)
+        self.bridges = []
+        self.memory_projection = None
+        if bidirectional:
+            self.bridges = [
+                keras.layers.Dense(
+                    units, activation="tanh", name=f"bridge_{i}_{j}"
+                )
+                for i in range(num_layers)
+                for j in range(states_per_layer)
+            ]
+            self.memory_projection = keras.layers.Dense(
+                units, use_bias=False, name="memory_projection"
+            )
+        if decoder == "seed":
+            self.seed_decoder = SeedDecoder(
+                units,
+                cell=cell,
+                num_layers=num_layers,
+                score_mode=score_mode,
+                use_scale=use_scale,
+                name="seed_decoder",
+            )
+        else:
+            self.decoder_layers = [
+                rnn_class(
+                    units,
+                    return_sequences=True,
+                    return_state=True,
+                    name=f"decoder_{cell}_{i}",
+                )
+                for i in range(num_layers)
+            ]
+            self.attention = DotAttention(
+                score_mode=score_mode, use_scale=use_scale, name="attention"
+            )
+            self.attention_combine = keras.layers.Dense(
+                units, activation="tanh", name="attention_combine"
+            )
+        self.output_dense = keras.layers.Dense(
+            target_vocabulary_size, name="logits"
+        )
+
+        # === Functional Model ===
+        encoder_token_ids = keras.Input(
+            shape=(None,), dtype="int32", name="encoder_token_ids"
+        )
+        decoder_token_ids = keras.Input(
+            shape=(None,), dtype="int32", name="decoder_token_ids"
+        )
+        self.decoder = decoder
+        self.num_layers = num_layers
+        self.states_per_layer = states_per_layer
+        self.bidirectional = bidirectional
+        memory, memory_mask, states = self.encode(encoder_token_ids)
+        logits, _ = self._decode(
+            decoder_token_ids, memory, memory_mask, states
+        )
+        super().__init__(
+            inputs={
+                "encoder_token_ids": encoder_token_ids,
+                "decoder_token_ids": decoder_token_ids,
+            },
+            outputs=logits,
+            **kwargs,
+        )
+
+        # === Config ===
+        self.source_vocabulary_size = source_vocabulary_size
+        self.target_vocabulary_size = target_vocabulary_size
+        self.embedding_dim = embedding_dim
+        self.units = units
+        self.num_layers = num_layers
+        self.cell = cell
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.decoder = decoder
+        self.score_mode = score_mode
+        self.use_scale = use_scale
+        self.states_per_layer = states_per_layer
+
+    def encode(self, encoder_token_ids, training=False):
+        """Runs the encoder.
+
+        Args:
+            encoder_token_ids: int tensor `(batch_size, Ts)`, 0 = padding.
+            training: bool. Whether dropout is active.
+
+        Returns:
+            `(memory, memory_mask, states)`: encoder outputs
+            `(batch_size, Ts, units)`, the boolean source mask
+            `(batch_size, Ts)`, and the list of the decoder's initial states
+            (`num_layers` × `[h]` or `[h, c]`, each `(batch_size, units)`).
+        """
+        memory_mask = ops.not_equal(encoder_token_ids, 0)
+        x = self.source_embedding(encoder_token_ids)
+        x = self.dropout_layer(x, training=training)
+        states = []
+        for i, layer in enumerate(self.encoder_layers):
+            if i > 0:
+                x = self.dropout_layer(x, training=training)
+            x, *layer_states = layer(x, mask=memory_mask, training=training)
+            if self.bidirectional:
+                n = self.states_per_layer
+                layer_states = [
+                    self.bridges[i * n + j](
+                        ops.concatenate(
+                            [layer_states[j], layer_states[n + j]], axis=-1
+                        )
+                    )
+                    for j in range(n)
+                ]
+            states.extend(layer_states)
+        if self.memory_projection is not None:
+            x = self.memory_projection(x)
+        return x, memory_mask, states
+
+    def _layer_states(self, states):
+        n = self.states_per_layer
+        return [list(states[i * n : (i + 1) * n]) for i in range(self.num_layers)]
+
+    def _decode(self, decoder_token_ids, memory, memory_mask, states, training=False):
+        x = self.target_embedding(decoder_token_ids)
+        x = self.dropout_layer(x, training=training)
+        if self.decoder == "seed":
+            x, attention = self.seed_decoder(
+                x, states, memory, memory_mask, training=training
+            )
+        else:
+            for i, (layer, layer_states) in enumerate(
+                zip(self.decoder_layers, self._layer_states(states))
+            ):
+                if i > 0:
+                    x = self.dropout_layer(x, training=training)
+                x, *_ = layer(x, initial_state=layer_states, training=training)
+            context, attention = self.attention(
+                [x, memory],
+                mask=[None, memory_mask],
+                return_attention_scores=True,
+            )
+            x = self.attention_combine(ops.concatenate([context, x], axis=-1))
+        x = self.dropout_layer(x, training=training)
+        return self.output_dense(x), attention
+
+    def call_with_attention(self, inputs, training=False):
+        """Like `__call__`, but returns `(logits, attention)`.
+
+        `attention` is `(batch_size, Tt, Ts)`: row t holds the weights the
+        decoder put on each source token when predicting target token t.
+        """
+        memory, memory_mask, states = self.encode(
+            inputs["encoder_token_ids"], training=training
+        )
+        return self._decode(
+            inputs["decoder_token_ids"],
+            memory,
+            memory_mask,
+            states,
+            training=training,
+        )
+
+    def decode_step(self, token_ids, states, memory, memory_mask):
+        """Advances the decoder by one token (inference, no dropout).
+
+        Args:
+            token_ids: int tensor `(batch_size,)`, the previous tokens.
+            states: list of decoder states, as returned by `encode` or by
+                the previous `decode_step`.
+            memory: `(batch_size, Ts, units)` encoder outputs.
+            memory_mask: `(batch_size, Ts)` boolean source mask.
+
+        Returns:
+            `(logits, states, attention)`: next-token logits
+            `(batch_size, target_vocabulary_size)`, the new states, and the
+            attention weights `(batch_size, Ts)` of this step.
+        """
+        x = self.target_embedding(token_ids)
+        if self.decoder == "seed":
+            step = self.seed_decoder.step
+            output, new_states = step(
+                x,
+                list(states) + [memory, ops.cast(memory_mask, memory.dtype)],
+            )
+            x, attention = output[:, : self.units], output[:, self.units :]
+            new_states = new_states[:-2]
+        else:
+            new_states = []
+            for layer, layer_states in zip(
+                self.decoder_layers, self._layer_states(states)
+            ):
+                x, layer_states = layer.cell(x, layer_states)
+                new_states.extend(layer_states)
+            context, attention = self.attention(
+                [ops.expand_dims(x, 1), memory],
+                mask=[None, memory_mask],
+                return_attention_scores=True,
+            )
+            context, attention = context[:, 0], attention[:, 0]
+            x = self.attention_combine(ops.concatenate([context, x], axis=-1))
+        return self.output_dense(x), new_states, attention
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "source_vocabulary_size": self.source_vocabulary_size,
+            "target_vocabulary_size": self.target_vocabulary_size,
+            "embedding_dim": self.embedding_dim,
+            "units": self.units,
+            "num_layers": self.num_layers,
+            "cell": self.cell,
+            "bidirectional": self.bidirectional,
+            "dropout": self.dropout,
+            "decoder": self.decoder,
+            "score_mode": self.score_mode,
+            "use_scale": self.use_scale,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)

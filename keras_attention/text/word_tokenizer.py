@@ -1,0 +1,137 @@
+"""A word-level tokenizer built from tensorflow-text and tf.lookup ops."""
+
+import collections
+import pathlib
+
+import tensorflow as tf
+import tensorflow_text as tf_text
+
+PAD, UNK, START, END = "[PAD]", "[UNK]", "[START]", "[END]"
+RESERVED_TOKENS = (PAD, UNK, START, END)
+PAD_ID, UNK_ID, START_ID, END_ID = 0, 1, 2, 3
+
+# Punctuation becomes a token of its own; white space only separates.
+_DELIMITERS = r"\s+|\pP"
+_KEPT_DELIMITERS = r"\pP"
+# Marks that attach to the word before them when detokenizing.
+_CLOSING_PUNCTUATION = r" ([.,!?;:%)\]}»」』])"
+
+
+class WordTokenizer(tf.Module):
+    """Splits text into words and punctuation and maps them to ids.
+
+    Every step is a TensorFlow op (tensorflow-text `normalize_utf8` and
+    `regex_split`, a `tf.lookup` table), so it runs inside `tf.data`, a
+    `tf.function` and an exported SavedModel.
+
+    Text is normalised to NFC first: NFKD (the TensorFlow tutorial's choice)
+    splits every Hangul syllable into jamo. Ids 0-3 are reserved for
+    `[PAD]`, `[UNK]`, `[START]` and `[END]`.
+
+    Args:
+        vocabulary: list of str, the tokens in id order, starting with the
+            four reserved tokens.
+        lowercase: bool. Lowercase (Unicode-aware) before splitting.
+            Defaults to `False`.
+
+    Example:
+
+    ```python
+    tokenizer = WordTokenizer.from_texts(["나는 학생 입니다."])
+    ids = tokenizer.tokenize(["나는 학생 입니다."])  # ragged (1, 4)
+    tokenizer.detokenize(ids)  # [b"나는 학생 입니다."]
+    ```
+    """
+
+    def __init__(self, vocabulary, lowercase=False, name=None):
+        super().__init__(name=name)
+        vocabulary = list(vocabulary)
+        if tuple(vocabulary[:4]) != RESERVED_TOKENS:
+            raise ValueError(
+                f"The vocabulary must start with {RESERVED_TOKENS}. "
+                f"Received: {vocabulary[:4]}"
+            )
+        if len(set(vocabulary)) != len(vocabulary):
+            duplicates = [
+                token
+                for token, count in collections.Counter(vocabulary).items()
+                if count > 1
+            ]
+            raise ValueError(f"Duplicate vocabulary tokens: {duplicates[:5]}")
+        self.vocabulary = vocabulary
+        self.lowercase = lowercase
+        ids = tf.range(len(vocabulary), dtype=tf.int64)
+        self._token_to_id = tf.lookup.StaticHashTable(
+            tf.lookup.KeyValueTensorInitializer(
+                tf.constant(vocabulary), ids
+            ),
+            default_value=UNK_ID,
+        )
+        self._id_to_token = tf.constant(vocabulary)
+
+    @property
+    def vocabulary_size(self):
+        return len(self.vocabulary)
+
+    def split(self, texts):
+        """Normalises and splits `texts` `(batch,)` into ragged words."""
+        texts = tf_text.normalize_utf8(texts, "NFC")
+        if self.lowercase:
+            texts = tf.strings.lower(texts, encoding="utf-8")
+        return tf_text.regex_split(texts, _DELIMITERS, _KEPT_DELIMITERS)
+
+    def tokenize(self, texts):
+        """Maps `texts` `(batch,)` to ragged int32 ids `(batch, None)`."""
+        ids = self._token_to_id.lookup(self.split(texts))
+        return tf.cast(ids, tf.int32)
+
+    def id_to_token(self, ids):
+        """Maps int ids of any shape to their token strings."""
+        return tf.gather(self._id_to_token, tf.cast(ids, tf.int32))
+
+    def detokenize(self, ids):
+        """Joins ids `(batch, None)` into `(batch,)` strings.
+
+        Reserved tokens other than `[UNK]` are dropped; punctuation is
+        attached to the word before it.
+        """
+        if not isinstance(ids, tf.RaggedTensor):
+            ids = tf.RaggedTensor.from_tensor(tf.convert_to_tensor(ids))
+        ids = tf.ragged.boolean_mask(
+            ids, (ids != PAD_ID) & (ids != START_ID) & (ids != END_ID)
+        )
+        words = tf.ragged.map_flat_values(self.id_to_token, ids)
+        texts = tf.strings.reduce_join(words, axis=-1, separator=" ")
+        return tf.strings.regex_replace(texts, _CLOSING_PUNCTUATION, r"\1")
+
+    @classmethod
+    def from_texts(cls, texts, lowercase=False, max_size=None, min_count=1):
+        """Learns a vocabulary from an iterable of strings.
+
+        Tokens are ordered by decreasing count, then alphabetically, so the
+        same texts always give the same ids.
+        """
+        splitter = cls(list(RESERVED_TOKENS), lowercase=lowercase)
+        counts = collections.Counter()
+        dataset = tf.data.Dataset.from_tensor_slices(list(texts)).batch(4096)
+        for batch in dataset:
+            words = splitter.split(batch).flat_values.numpy()
+            counts.update(word.decode("utf-8") for word in words)
+        tokens = sorted(
+            (t for t, c in counts.items() if c >= min_count),
+            key=lambda t: (-counts[t], t),
+        )
+        tokens = [t for t in tokens if t not in RESERVED_TOKENS]
+        if max_size is not None:
+            tokens = tokens[: max_size - len(RESERVED_TOKENS)]
+        return cls(list(RESERVED_TOKENS) + tokens, lowercase=lowercase)
+
+    def save_vocabulary(self, path):
+        pathlib.Path(path).write_text(
+            "\n".join(self.vocabulary) + "\n", encoding="utf-8"
+        )
+
+    @classmethod
+    def from_vocabulary_file(cls, path, lowercase=False):
+        text = pathlib.Path(path).read_text(encoding="utf-8")
+        return cls(text.rstrip("\n").split("\n"), lowercase=lowercase)
