@@ -29,7 +29,8 @@ class Config:
         clipping), patience (EarlyStopping on validation loss), seed,
         jit_compile (XLA; Keras leaves it off on CPU unless asked),
         max_train_seconds (stop after the epoch that crosses this budget;
-        `None` = no limit).
+        `None` = no limit), tensorboard (write TensorBoard logs to
+        `RUN_DIR/logs`; view with `tensorboard --logdir RUN_DIR/logs`).
     Decoding:
         max_decode_length: hard cap on generated target tokens.
     """
@@ -59,8 +60,9 @@ class Config:
     clipnorm: float = 1.0
     patience: int = 3
     seed: int = 1234
-    jit_compile: bool = True
+    jit_compile: bool = False
     max_train_seconds: float | None = None
+    tensorboard: bool = False
     # Decoding.
     max_decode_length: int = 64
 

@@ -69,11 +69,45 @@ class Trainer:
             splits["test"] = read_parallel_tsv(config.test)
         return splits
 
-    def build_model(self, source_tokenizer, target_tokenizer):
+    def prepare(self):
+        """Learns the vocabularies from the train split and builds datasets.
+
+        Idempotent; `fit` and `build_model` call it.
+        """
+        if getattr(self, "data", None) is not None:
+            return
         config = self.config
+        sources, targets = self.splits["train"]
+        self.source_tokenizer = WordTokenizer.from_texts(
+            sources, lowercase=config.lowercase_source
+        )
+        self.target_tokenizer = WordTokenizer.from_texts(
+            targets, lowercase=config.lowercase_target
+        )
+        self.data = {
+            name: make_dataset(
+                split_sources,
+                split_targets,
+                self.source_tokenizer,
+                self.target_tokenizer,
+                batch_size=config.batch_size,
+                shuffle=name == "train",
+                seed=config.seed,
+            )
+            for name, (split_sources, split_targets) in self.splits.items()
+        }
+
+    def build_model(self, config=None):
+        """A compiled `EncoderDecoder` for `config` (default: the trainer's).
+
+        Keras Tuner trials pass their own config: only model and optimizer
+        fields may differ, the data and vocabularies are shared.
+        """
+        config = config or self.config
+        self.prepare()
         model = EncoderDecoder(
-            source_tokenizer.vocabulary_size,
-            target_tokenizer.vocabulary_size,
+            self.source_tokenizer.vocabulary_size,
+            self.target_tokenizer.vocabulary_size,
             **config.model_kwargs(),
         )
         model.compile(
@@ -90,38 +124,9 @@ class Trainer:
         )
         return model
 
-    def datasets(self, source_tokenizer, target_tokenizer):
+    def callbacks(self, checkpoint):
+        """EarlyStopping, best-epoch checkpoint, time budget, TensorBoard."""
         config = self.config
-        return {
-            name: make_dataset(
-                sources,
-                targets,
-                source_tokenizer,
-                target_tokenizer,
-                batch_size=config.batch_size,
-                shuffle=name == "train",
-                seed=config.seed,
-            )
-            for name, (sources, targets) in self.splits.items()
-        }
-
-    def fit(self, verbose="auto"):
-        """Trains, restores the best epoch and saves the run. Returns history."""
-        config = self.config
-        keras.utils.set_random_seed(config.seed)
-        sources, targets = self.splits["train"]
-        self.source_tokenizer = WordTokenizer.from_texts(
-            sources, lowercase=config.lowercase_source
-        )
-        self.target_tokenizer = WordTokenizer.from_texts(
-            targets, lowercase=config.lowercase_target
-        )
-        self.data = self.datasets(self.source_tokenizer, self.target_tokenizer)
-        self.model = self.build_model(
-            self.source_tokenizer, self.target_tokenizer
-        )
-        self.run.path.mkdir(parents=True, exist_ok=True)
-        checkpoint = self.run.path / "best.weights.h5"
         callbacks = [
             keras.callbacks.EarlyStopping(
                 monitor="val_loss",
@@ -136,18 +141,36 @@ class Trainer:
             ),
             TimeBudget(config.max_train_seconds),
         ]
+        if config.tensorboard:
+            callbacks.append(
+                keras.callbacks.TensorBoard(log_dir=self.run.path / "logs")
+            )
+        return callbacks
+
+    def fit(self, verbose="auto"):
+        """Trains, restores the best epoch and saves the run. Returns history."""
+        config = self.config
+        keras.utils.set_random_seed(config.seed)
+        self.prepare()
+        self.model = self.build_model()
+        self.run.path.mkdir(parents=True, exist_ok=True)
+        checkpoint = self.run.path / "best.weights.h5"
         start = time.monotonic()
         history = self.model.fit(
             self.data["train"],
             validation_data=self.data["valid"],
             epochs=config.epochs,
-            callbacks=callbacks,
+            callbacks=self.callbacks(checkpoint),
+            # The dataset reshuffles itself every epoch.
+            shuffle=False,
             verbose=verbose,
         )
         self.train_seconds = time.monotonic() - start
         # EarlyStopping restores only when it stops; the budget may stop first.
         self.model.load_weights(checkpoint)
-        self.history = {k: [float(v) for v in vs] for k, vs in history.history.items()}
+        self.history = {
+            k: [float(v) for v in vs] for k, vs in history.history.items()
+        }
         self.run.save(
             self.model, self.source_tokenizer, self.target_tokenizer, config
         )
