@@ -33,6 +33,9 @@ class Config:
         `RUN_DIR/logs`; view with `tensorboard --logdir RUN_DIR/logs`).
     Decoding:
         max_decode_length: hard cap on generated target tokens.
+    Tuning:
+        search_space: Keras Tuner ranges overriding the defaults of
+            `training.tune` (`None`: the defaults).
     """
 
     # Model.
@@ -65,6 +68,8 @@ class Config:
     tensorboard: bool = False
     # Decoding.
     max_decode_length: int = 64
+    # Keras Tuner: ranges that override the default search space.
+    search_space: dict | None = None
 
     def __post_init__(self):
         for field in dataclasses.fields(self):

@@ -11,6 +11,7 @@ from keras_attention.data.bundled_corpus import BundledCorpus
 from keras_attention.data.parallel_tsv import read_parallel_tsv
 from keras_attention.data.pipeline import make_dataset
 from keras_attention.decoding.translator import Translator
+from keras_attention.metrics.token_accuracy import TokenAccuracy
 from keras_attention.models.encoder_decoder import EncoderDecoder
 from keras_attention.run_directory import RunDirectory
 from keras_attention.text.word_tokenizer import WordTokenizer
@@ -117,9 +118,7 @@ class Trainer:
             loss=keras.losses.SparseCategoricalCrossentropy(
                 from_logits=True, reduction="mean_with_sample_weight"
             ),
-            weighted_metrics=[
-                keras.metrics.SparseCategoricalAccuracy(name="accuracy")
-            ],
+            weighted_metrics=[TokenAccuracy()],
             jit_compile=config.jit_compile,
         )
         return model
