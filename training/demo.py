@@ -39,14 +39,16 @@ def main(argv=None):
     sizes = {name: len(pair[0]) for name, pair in trainer.splits.items()}
     print(f"Bundled corpus: {sizes} sentence pairs")
     print(f"Model: {config.model_kwargs()}")
-    trainer.fit(verbose=2)
+    trainer.fit(verbose=1)
     metrics = trainer.evaluate()
-    print("\nEvaluation (token accuracy is teacher-forced; exact match greedy):")
+    print(
+        "\nEvaluation (token accuracy is teacher-forced; exact match greedy):"
+    )
     print(json.dumps(metrics, indent=2))
 
     [translation] = translate_all(trainer.translator(), [NOTE_SENTENCE])
     correct = translation == NOTE_TRANSLATION
-    print(f"\nThe design note's sentence (not in the training split):")
+    print("\nThe design note's sentence (not in the training split):")
     print(f"  source:      {NOTE_SENTENCE}")
     print(f"  translation: {translation}")
     print(f"  expected:    {NOTE_TRANSLATION}  {'✓' if correct else '✗'}")

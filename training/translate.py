@@ -2,7 +2,8 @@
 
 Example:
 
-    python -m training.translate runs/demo "나는 인공지능을 공부하는 학생 입니다."
+    python -m training.translate runs/demo \
+        "나는 인공지능을 공부하는 학생 입니다."
 """
 
 import argparse
@@ -14,7 +15,9 @@ def parse_args(argv=None):
         prog="python -m training.translate",
         description="Translate sentences with a trained run directory.",
     )
-    parser.add_argument("run_dir", help="A directory written by training.train.")
+    parser.add_argument(
+        "run_dir", help="A directory written by training.train."
+    )
     parser.add_argument(
         "sentences",
         nargs="*",

@@ -47,7 +47,9 @@ class GreedySearch:
         arrays = [tf.TensorArray(tf.int32, size=0, dynamic_size=True)]
         if with_attention:
             arrays.append(
-                tf.TensorArray(state["attention"].dtype, size=0, dynamic_size=True)
+                tf.TensorArray(
+                    state["attention"].dtype, size=0, dynamic_size=True
+                )
             )
 
         def body(step, ids, state, finished, lengths, scores, arrays):
@@ -57,15 +59,21 @@ class GreedySearch:
             best = tf.reduce_max(log_probs, axis=-1)
             next_ids = tf.where(finished, 0, next_ids)
             scores += tf.where(finished, 0.0, best)
-            lengths += tf.cast(
-                ~finished & (next_ids != self.end_id), tf.int32
-            )
+            lengths += tf.cast(~finished & (next_ids != self.end_id), tf.int32)
             finished |= next_ids == self.end_id
             finished |= step + 1 >= max_length
             new_arrays = [arrays[0].write(step, next_ids)]
             if with_attention:
                 new_arrays.append(arrays[1].write(step, state["attention"]))
-            return step + 1, next_ids, state, finished, lengths, scores, new_arrays
+            return (
+                step + 1,
+                next_ids,
+                state,
+                finished,
+                lengths,
+                scores,
+                new_arrays,
+            )
 
         def cond(step, ids, state, finished, *_):
             return ~tf.reduce_all(finished)

@@ -186,9 +186,7 @@ class EncoderDecoder(keras.Model):
         self.states_per_layer = states_per_layer
         self.bidirectional = bidirectional
         memory, memory_mask, states = self.encode(encoder_token_ids)
-        logits, _ = self._decode(
-            decoder_token_ids, memory, memory_mask, states
-        )
+        logits, _ = self._decode(decoder_token_ids, memory, memory_mask, states)
         super().__init__(
             inputs={
                 "encoder_token_ids": encoder_token_ids,
@@ -250,9 +248,13 @@ class EncoderDecoder(keras.Model):
 
     def _layer_states(self, states):
         n = self.states_per_layer
-        return [list(states[i * n : (i + 1) * n]) for i in range(self.num_layers)]
+        return [
+            list(states[i * n : (i + 1) * n]) for i in range(self.num_layers)
+        ]
 
-    def _decode(self, decoder_token_ids, memory, memory_mask, states, training=False):
+    def _decode(
+        self, decoder_token_ids, memory, memory_mask, states, training=False
+    ):
         x = self.target_embedding(decoder_token_ids)
         x = self.dropout_layer(x, training=training)
         if self.decoder == "seed":

@@ -101,7 +101,9 @@ def test_masked_keys_get_exactly_zero_weight(random_inputs):
         [query, value], mask=[None, value_mask], return_attention_scores=True
     )
     weights = np.asarray(weights)
-    assert np.all(weights[~np.broadcast_to(value_mask[:, None], weights.shape)] == 0)
+    assert np.all(
+        weights[~np.broadcast_to(value_mask[:, None], weights.shape)] == 0
+    )
     np.testing.assert_allclose(weights.sum(-1), 1.0, atol=1e-6)
 
 
@@ -116,11 +118,15 @@ def test_fully_masked_row_gives_zeros_not_nan(policy):
         value_mask = np.array([[1, 1, 0, 0, 0], [0, 0, 0, 0, 0]], bool)
         layer = DotAttention()
         output, weights = layer(
-            [query, value], mask=[None, value_mask], return_attention_scores=True
+            [query, value],
+            mask=[None, value_mask],
+            return_attention_scores=True,
         )
         output = np.asarray(output, dtype="float32")
         weights = np.asarray(weights, dtype="float32")
-        assert layer.compute_dtype == ("float16" if "16" in policy else "float32")
+        assert layer.compute_dtype == (
+            "float16" if "16" in policy else "float32"
+        )
         assert not np.isnan(output).any() and not np.isnan(weights).any()
         np.testing.assert_array_equal(weights[1], 0.0)
         np.testing.assert_array_equal(output[1], 0.0)
@@ -178,9 +184,7 @@ def test_general_score_lifts_the_size_requirement():
     rng = np.random.default_rng(1)
     q = rng.normal(size=(1, 3, 4)).astype("float32")
     v = rng.normal(size=(1, 5, 4)).astype("float32")
-    np.testing.assert_allclose(
-        layer([q, v]), DotAttention()([q, v]), atol=1e-6
-    )
+    np.testing.assert_allclose(layer([q, v]), DotAttention()([q, v]), atol=1e-6)
 
 
 @pytest.mark.parametrize(
