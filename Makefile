@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: install demo test test-slow lint format clean
+.PHONY: install demo test test-slow test-distributed lint format clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ test: $(STAMP)
 ## Tests marked slow.
 test-slow: $(STAMP)
 	$(PY) -m pytest -m slow
+
+## Keras Tuner chief + two workers on 127.0.0.1 (also part of test-slow).
+test-distributed: $(STAMP)
+	$(PY) -m pytest -m distributed
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check keras_attention training tests benchmarks

@@ -19,11 +19,38 @@ class Config:
         bidirectional, dropout, decoder (`"seed"`/`"luong"`), score_mode
         (`"dot"`/`"general"`), use_scale: see `EncoderDecoder`.
     Data:
-        train, valid, test: corpus files (`source<TAB>target[<TAB>...]`);
-            `None` means the bundled Korean→English corpus.
+        train, valid, test: corpus files (`source<TAB>target[<TAB>...]`
+            by default); `None` means the bundled Korean→English corpus.
+            For `corpus_format: aligned` each is a prefix: the files are
+            `PREFIX.SOURCE_LANGUAGE` and `PREFIX.TARGET_LANGUAGE`.
+        corpus_format: `"tsv"`, `"csv"`, `"anki"` (English<TAB>Other
+            [<TAB>attribution]) or `"aligned"` (two line-aligned files);
+            see `CorpusReader.create`.
+        source_column, target_column: 0-based columns of the sides for
+            tsv/csv/anki; `None` is the format's default (tsv/csv 0 and 1,
+            anki 1 and 0, i.e. the other language → English).
+        source_language, target_language: language codes, the file
+            suffixes of the aligned format (e.g. `"ko"`, `"en"`).
+        corpus_header: the first tsv/csv line names the columns.
+        skip_bad_lines: skip (and count and report) bad lines instead of
+            stopping at the first one with its file and line.
         num_pairs: size of the bundled corpus (all splits).
         corpus_seed: the bundled corpus's seed.
         lowercase_source, lowercase_target: lowercase before tokenizing.
+        max_source_tokens, max_target_tokens: token caps for training
+            pairs (`None`: no cap); held-out splits are never cut.
+        length_policy: `"drop"` pairs over a cap, or `"truncate"` them.
+        shuffle_buffer_size: pairs in the training shuffle buffer (a
+            corpus no larger is shuffled completely).
+        bucket_by_length: batch training pairs of similar lengths together
+            (less padding).
+    Text:
+        tokenizer: `"word"` (`WordTokenizer`) or `"sentencepiece"`
+            (`SentencePieceTokenizer`, learned from the training split).
+        source_vocabulary_size, target_vocabulary_size: vocabulary caps;
+            `None` is no cap for `"word"` and 8000 for `"sentencepiece"`.
+        sentencepiece_model_type: `"unigram"` or `"bpe"`.
+        normalization: Unicode normalisation, `"NFC"` or `"NFKC"`.
     Training:
         batch_size, epochs, learning_rate, clipnorm (Adam's gradient
         clipping), patience (EarlyStopping on validation loss), seed,
@@ -52,10 +79,28 @@ class Config:
     train: str | None = None
     valid: str | None = None
     test: str | None = None
+    corpus_format: str = "tsv"
+    source_column: int | None = None
+    target_column: int | None = None
+    source_language: str | None = None
+    target_language: str | None = None
+    corpus_header: bool = False
+    skip_bad_lines: bool = False
     num_pairs: int = 36000
     corpus_seed: int = 1234
     lowercase_source: bool = False
     lowercase_target: bool = False
+    max_source_tokens: int | None = 64
+    max_target_tokens: int | None = 64
+    length_policy: str = "drop"
+    shuffle_buffer_size: int = 100000
+    bucket_by_length: bool = True
+    # Text.
+    tokenizer: str = "word"
+    source_vocabulary_size: int | None = None
+    target_vocabulary_size: int | None = None
+    sentencepiece_model_type: str = "unigram"
+    normalization: str = "NFC"
     # Training.
     batch_size: int = 64
     epochs: int = 30
@@ -91,6 +136,11 @@ class Config:
             "cell": ("gru", "lstm"),
             "decoder": ("seed", "luong"),
             "score_mode": ("dot", "general"),
+            "corpus_format": ("tsv", "csv", "anki", "aligned"),
+            "length_policy": ("drop", "truncate"),
+            "tokenizer": ("word", "sentencepiece"),
+            "sentencepiece_model_type": ("unigram", "bpe"),
+            "normalization": ("NFC", "NFKC"),
         }
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
@@ -98,6 +148,40 @@ class Config:
                     f"Config field '{name}' must be one of {allowed}. "
                     f"Received: {name}={getattr(self, name)!r}"
                 )
+        minimums = {
+            "source_column": 0,
+            "target_column": 0,
+            "max_source_tokens": 1,
+            "max_target_tokens": 1,
+            "shuffle_buffer_size": 1,
+            "source_vocabulary_size": 5,
+            "target_vocabulary_size": 5,
+        }
+        for name, minimum in minimums.items():
+            value = getattr(self, name)
+            if value is not None and value < minimum:
+                raise ValueError(
+                    f"Config field '{name}' must be >= {minimum}. "
+                    f"Received: {name}={value!r}"
+                )
+        if (
+            self.source_column is not None
+            and self.source_column == self.target_column
+        ):
+            raise ValueError(
+                "Config fields 'source_column' and 'target_column' must "
+                f"differ. Received: both {self.source_column}"
+            )
+        if self.corpus_format == "aligned" and not (
+            self.source_language and self.target_language
+        ):
+            raise ValueError(
+                "corpus_format 'aligned' needs source_language and "
+                "target_language (the file suffixes: train.ko + train.en "
+                "is train: train, source_language: ko, target_language: "
+                f"en). Received: source_language={self.source_language!r}, "
+                f"target_language={self.target_language!r}"
+            )
 
     def model_kwargs(self):
         """The `EncoderDecoder` keyword arguments this config defines."""

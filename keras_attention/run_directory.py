@@ -1,4 +1,4 @@
-"""A training run on disk: model, vocabularies, config and history."""
+"""A training run on disk: model, tokenizers, config, history and reports."""
 
 import json
 import pathlib
@@ -7,7 +7,10 @@ import keras
 
 from keras_attention.config import Config
 from keras_attention.decoding.translator import Translator
+from keras_attention.text.sentencepiece_tokenizer import SentencePieceTokenizer
 from keras_attention.text.word_tokenizer import WordTokenizer
+
+SIDES = ("source", "target")
 
 
 class RunDirectory:
@@ -16,11 +19,23 @@ class RunDirectory:
     Layout:
 
         config.yaml               the `Config` the run was trained with
+                                  (its `tokenizer` field says which
+                                  tokenizer files below exist)
         model.keras               the trained `EncoderDecoder` (best epoch)
-        source_vocabulary.txt     one token per line, id = line number
-        target_vocabulary.txt
+        source_vocabulary.txt     `tokenizer: word`: one token per line,
+        target_vocabulary.txt     id = line number
+        source_sentencepiece.model  `tokenizer: sentencepiece`: the
+        target_sentencepiece.model  SentencePiece models
+        source_pieces.txt         their pieces, one per line (for reading)
+        target_pieces.txt
         history.json              `model.fit` history, one list per metric
         metrics.json              final evaluation numbers
+        corpus.json               what was read: pairs, skipped bad lines,
+                                  pairs dropped or truncated by the length
+                                  policy, padding before/after bucketing
+        data/{train,valid,test}.tsv   the bundled corpus, when used
+
+    Runs written before the `tokenizer` field existed load as word runs.
 
     Args:
         path: str or `pathlib.Path`, the directory (created on save).
@@ -33,12 +48,44 @@ class RunDirectory:
     def model_path(self):
         return self.path / "model.keras"
 
+    def vocabulary_path(self, side):
+        """The `WordTokenizer` vocabulary file of `side` (source/target)."""
+        return self.path / f"{side}_vocabulary.txt"
+
+    def sentencepiece_model_path(self, side):
+        """The SentencePiece model file of `side` (source/target)."""
+        return self.path / f"{side}_sentencepiece.model"
+
     def save(self, model, source_tokenizer, target_tokenizer, config):
         self.path.mkdir(parents=True, exist_ok=True)
         config.to_yaml(self.path / "config.yaml")
-        source_tokenizer.save_vocabulary(self.path / "source_vocabulary.txt")
-        target_tokenizer.save_vocabulary(self.path / "target_vocabulary.txt")
+        self.save_tokenizer(source_tokenizer, "source")
+        self.save_tokenizer(target_tokenizer, "target")
         model.save(self.model_path)
+
+    def save_tokenizer(self, tokenizer, side):
+        """Writes the files `load_tokenizer` reads back."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        if isinstance(tokenizer, SentencePieceTokenizer):
+            tokenizer.save_model(self.sentencepiece_model_path(side))
+            tokenizer.save_vocabulary(self.path / f"{side}_pieces.txt")
+        else:
+            tokenizer.save_vocabulary(self.vocabulary_path(side))
+
+    def load_tokenizer(self, side, config):
+        """The tokenizer of `side` ("source"/"target") as `config` made it."""
+        lowercase = getattr(config, f"lowercase_{side}")
+        if config.tokenizer == "sentencepiece":
+            return SentencePieceTokenizer(
+                self.sentencepiece_model_path(side),
+                lowercase=lowercase,
+                normalization=config.normalization,
+            )
+        return WordTokenizer.from_vocabulary_file(
+            self.vocabulary_path(side),
+            lowercase=lowercase,
+            normalization=config.normalization,
+        )
 
     def save_json(self, name, values):
         self.path.mkdir(parents=True, exist_ok=True)
@@ -59,14 +106,8 @@ class RunDirectory:
                 "`python -m training.train --run-dir DIR`."
             )
         config = self.load_config()
-        source_tokenizer = WordTokenizer.from_vocabulary_file(
-            self.path / "source_vocabulary.txt",
-            lowercase=config.lowercase_source,
-        )
-        target_tokenizer = WordTokenizer.from_vocabulary_file(
-            self.path / "target_vocabulary.txt",
-            lowercase=config.lowercase_target,
-        )
+        source_tokenizer = self.load_tokenizer("source", config)
+        target_tokenizer = self.load_tokenizer("target", config)
         model = keras.saving.load_model(self.model_path)
         return model, source_tokenizer, target_tokenizer, config
 

@@ -31,6 +31,9 @@ def main(argv=None):
     from keras_attention.config import Config
     from keras_attention.data.bundled_corpus import NOTE_SENTENCE
     from keras_attention.data.bundled_corpus import NOTE_TRANSLATION
+    from keras_attention.evaluation.demo_report import demo_report
+    from keras_attention.export.fresh_process_loader import FreshProcessLoader
+    from keras_attention.export.saved_model_exporter import SavedModelExporter
     from keras_attention.trainer import Trainer
     from keras_attention.trainer import translate_all
 
@@ -52,7 +55,19 @@ def main(argv=None):
     print(f"  source:      {NOTE_SENTENCE}")
     print(f"  translation: {translation}")
     print(f"  expected:    {NOTE_TRANSLATION}  {'✓' if correct else '✗'}")
-    print(f"\nRun directory: {trainer.run.path}")
+    exporter = SavedModelExporter.from_run_directory(trainer.run.path)
+    export_path = exporter.export("saved_models", "demo")
+    [served] = FreshProcessLoader(export_path).translate([NOTE_SENTENCE])
+    served_correct = served == NOTE_TRANSLATION
+    correct = correct and served_correct
+    print(f"\nSavedModel (TF Serving layout): {export_path}")
+    print("  loaded in a fresh process (only tensorflow + tensorflow_text),")
+    mark = "✓" if served_correct else "✗"
+    print(f"  serving_default (beam search): {served}  {mark}")
+    print("\nBLEU, chrF, exact match and alignment error on the test split:")
+    heatmap = demo_report(trainer)
+    print(f"\nAttention heatmap of the note's sentence: {heatmap}")
+    print(f"Run directory: {trainer.run.path}")
     print(f"Demo wall time: {time.monotonic() - start:.0f} s")
     return 0 if correct else 1
 

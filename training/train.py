@@ -4,6 +4,8 @@ Example:
 
     python -m training.train --config training/configs/demo.yaml \
         --run-dir runs/demo
+    python -m training.train --config training/configs/tatoeba-ko-en.yaml \
+        --run-dir runs/tatoeba --skip-bad-lines
 """
 
 import argparse
@@ -29,10 +31,30 @@ def parse_args(argv=None):
         "--run-dir", required=True, help="Where the run is written."
     )
     parser.add_argument(
-        "--train", help="Training pairs, source<TAB>target per line."
+        "--train",
+        help="Training pairs, source<TAB>target per line (see "
+        "--corpus-format for others).",
     )
     parser.add_argument("--valid", help="Validation pairs (with --train).")
     parser.add_argument("--test", help="Optional test pairs (with --train).")
+    parser.add_argument(
+        "--corpus-format",
+        choices=("tsv", "csv", "anki", "aligned"),
+        help="Format of --train/--valid/--test (config default: tsv).",
+    )
+    parser.add_argument(
+        "--skip-bad-lines",
+        action="store_true",
+        default=None,
+        help="Skip bad corpus lines (invalid UTF-8, wrong column count, "
+        "empty side) instead of stopping at the first; their number is "
+        "printed and saved in RUN_DIR/corpus.json.",
+    )
+    parser.add_argument(
+        "--tokenizer",
+        choices=("word", "sentencepiece"),
+        help="Override the config's tokenizer.",
+    )
     parser.add_argument(
         "--decoder",
         choices=("seed", "luong"),
@@ -47,7 +69,7 @@ def parse_args(argv=None):
         "--jit-compile",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="Compile the training step with XLA (config default: on).",
+        help="Compile the training step with XLA (config default: off).",
     )
     return parser.parse_args(argv)
 
@@ -59,6 +81,9 @@ def main(argv=None):
         "train": args.train,
         "valid": args.valid,
         "test": args.test,
+        "corpus_format": args.corpus_format,
+        "skip_bad_lines": args.skip_bad_lines,
+        "tokenizer": args.tokenizer,
         "decoder": args.decoder,
         "max_train_seconds": args.max_train_seconds,
         "jit_compile": args.jit_compile,
@@ -70,8 +95,9 @@ def main(argv=None):
     from keras_attention.trainer import Trainer
 
     trainer = Trainer(config, args.run_dir)
-    sizes = {name: len(pair[0]) for name, pair in trainer.splits.items()}
-    print(f"Corpus: {sizes} pairs. Config: {config.model_kwargs()}")
+    print(f"Model: {config.model_kwargs()}")
+    # `fit` prints the corpus report (pairs, skipped lines, length policy,
+    # padding) once the tokenizers are learned.
     trainer.fit()
     metrics = trainer.evaluate()
     print(json.dumps(metrics, indent=2, ensure_ascii=False))

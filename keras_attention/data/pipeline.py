@@ -1,9 +1,36 @@
-"""tf.data pipelines from sentence pairs to teacher-forcing batches."""
+"""tf.data pipelines from sentence pairs to teacher-forcing batches.
 
+Two entry points build the same batches:
+
+- `make_dataset(sources, targets, ...)` from lists in memory (held-out
+  splits, tests);
+- `make_streaming_dataset(reader, ...)` from a `CorpusReader`, read line by
+  line every epoch, so memory does not grow with the corpus (only the
+  shuffle buffer and the length buckets are held).
+
+Both shuffle (optionally), tokenize in the graph, apply a `LengthPolicy`,
+add `[START]`/`[END]` to targets, optionally group pairs of similar length
+into the same batch (`bucket_by_length`), pad every batch to a multiple of
+`pad_to_multiple` (few distinct shapes for XLA) and prefetch.
+`padding_fraction` measures how much of a dataset's batches is padding.
+"""
+
+import collections
+import itertools
+
+import numpy as np
 import tensorflow as tf
 
+from keras_attention.data.length_policy import LengthPolicy
 from keras_attention.text.word_tokenizer import END_ID
 from keras_attention.text.word_tokenizer import START_ID
+
+# Pairs tokenized per tokenizer call inside the pipeline.
+TOKENIZE_CHUNK = 256
+# Pairs per Python → TensorFlow hand-over when streaming from a reader.
+STREAM_CHUNK = 1024
+# Length buckets per side; longer sentences share the last bucket.
+MAX_BUCKETS = 32
 
 
 def make_dataset(
@@ -15,6 +42,10 @@ def make_dataset(
     shuffle=False,
     seed=None,
     pad_to_multiple=8,
+    length_policy=None,
+    bucket_by_length=False,
+    shuffle_buffer_size=None,
+    pad_batches=False,
 ):
     """Builds `(inputs, labels, sample_weight)` batches for `model.fit`.
 
@@ -35,6 +66,14 @@ def make_dataset(
             this length. Few distinct shapes mean few XLA compilations
             (`jit_compile=True` recompiles for every new shape). Defaults
             to `8`.
+        length_policy: a `LengthPolicy` or `None` (keep every pair whole).
+            Defaults to `None`.
+        bucket_by_length: bool. Batch pairs whose padded lengths are equal
+            together (see `batch_pairs`). Defaults to `False`.
+        shuffle_buffer_size: int. Defaults to `None`: all the pairs.
+        pad_batches: bool. Pad every batch to `batch_size` rows with
+            weight-0 padding rows, so that XLA sees one batch dimension.
+            Defaults to `False`.
 
     Returns:
         A `tf.data.Dataset` of
@@ -45,27 +84,212 @@ def make_dataset(
         raise ValueError(
             f"Got {len(sources)} sources but {len(targets)} targets."
         )
-    dataset = tf.data.Dataset.from_tensor_slices((sources, targets))
-    if shuffle:
-        dataset = dataset.shuffle(
-            len(sources), seed=seed, reshuffle_each_iteration=True
+    if bucket_by_length or (length_policy and length_policy.policy == "drop"):
+        # The number of batches depends on the lengths: count them.
+        _, lengths = (length_policy or LengthPolicy(None, None)).measure(
+            zip(sources, targets),
+            source_tokenizer,
+            target_tokenizer,
+            return_lengths=True,
         )
-    dataset = dataset.batch(batch_size)
+        num_batches = count_batches(
+            lengths, batch_size, pad_to_multiple, bucket_by_length
+        )
+    else:
+        num_batches = -(-len(sources) // batch_size)
+    pairs = tf.data.Dataset.from_tensor_slices(
+        (
+            tf.constant(list(sources), tf.string),
+            tf.constant(list(targets), tf.string),
+        )
+    )
+    return batch_pairs(
+        pairs,
+        source_tokenizer,
+        target_tokenizer,
+        batch_size=batch_size,
+        shuffle=shuffle,
+        seed=seed,
+        pad_to_multiple=pad_to_multiple,
+        length_policy=length_policy,
+        bucket_by_length=bucket_by_length,
+        shuffle_buffer_size=shuffle_buffer_size or max(len(sources), 1),
+        pad_batches=pad_batches,
+        num_batches=num_batches,
+    )
 
-    def to_features(source, target):
-        source_ids = _pad(source_tokenizer.tokenize(source), pad_to_multiple)
-        target_ids = target_tokenizer.tokenize(target)
-        batch = target_ids.nrows()
+
+def make_streaming_dataset(
+    reader,
+    source_tokenizer,
+    target_tokenizer,
+    batch_size=64,
+    shuffle=False,
+    seed=None,
+    pad_to_multiple=8,
+    length_policy=None,
+    bucket_by_length=True,
+    shuffle_buffer_size=100_000,
+    pad_batches=False,
+    num_batches=None,
+    cache=False,
+):
+    """`make_dataset` over a `CorpusReader`, re-read every epoch.
+
+    Memory is bounded by `shuffle_buffer_size` pairs and the length
+    buckets, whatever the corpus size. Read the corpus once before (e.g.
+    to learn the vocabulary or with `LengthPolicy.measure`) so that bad
+    data is reported as a `CorpusError` before training starts.
+
+    Args:
+        reader: a `CorpusReader` (or any re-iterable of `(source, target)`
+            str pairs).
+        bucket_by_length: bool. Defaults to `True`.
+        shuffle_buffer_size: int. Defaults to `100_000`.
+        num_batches: int or `None`. The number of batches of one pass (see
+            `count_batches`); given, the dataset has a known cardinality,
+            so Keras knows the epoch's length. Defaults to `None`.
+        cache: bool. Keep the pairs read in the first epoch in memory
+            (`Dataset.cache()`) and read later epochs from there. Only for
+            a corpus no larger than the shuffle buffer, which holds all of
+            it anyway: it saves re-reading the file and refilling the
+            buffer from Python every epoch. Defaults to `False`.
+        Others: as for `make_dataset`.
+
+    Returns:
+        A `tf.data.Dataset` like `make_dataset`'s.
+    """
+    pairs = pairs_dataset(reader)
+    if cache:
+        pairs = pairs.cache()
+    return batch_pairs(
+        pairs,
+        source_tokenizer,
+        target_tokenizer,
+        batch_size=batch_size,
+        shuffle=shuffle,
+        seed=seed,
+        pad_to_multiple=pad_to_multiple,
+        length_policy=length_policy,
+        bucket_by_length=bucket_by_length,
+        shuffle_buffer_size=shuffle_buffer_size,
+        pad_batches=pad_batches,
+        num_batches=num_batches,
+    )
+
+
+def pairs_dataset(pairs, chunk_size=STREAM_CHUNK):
+    """A dataset of `(source, target)` scalar strings streamed from `pairs`.
+
+    Args:
+        pairs: a re-iterable of `(source, target)` str pairs, such as a
+            `CorpusReader`; it is iterated afresh for every epoch.
+        chunk_size: int. Pairs handed to TensorFlow at once (Python
+            overhead is per chunk, not per pair). Defaults to `1024`.
+
+    Returns:
+        A `tf.data.Dataset` of `(tf.string, tf.string)` scalars.
+    """
+
+    def chunks():
+        iterator = iter(pairs)
+        while chunk := list(itertools.islice(iterator, chunk_size)):
+            sources, targets = zip(*chunk)
+            yield list(sources), list(targets)
+
+    spec = tf.TensorSpec([None], tf.string)
+    return tf.data.Dataset.from_generator(
+        chunks, output_signature=(spec, spec)
+    ).unbatch()
+
+
+def batch_pairs(
+    pairs,
+    source_tokenizer,
+    target_tokenizer,
+    batch_size=64,
+    shuffle=False,
+    seed=None,
+    pad_to_multiple=8,
+    length_policy=None,
+    bucket_by_length=False,
+    shuffle_buffer_size=100_000,
+    pad_batches=False,
+    num_batches=None,
+):
+    """Turns a dataset of string pairs into model batches.
+
+    With `bucket_by_length`, pairs are grouped by
+    `(ceil(source_length / pad_to_multiple), ceil(decoder_length /
+    pad_to_multiple))` (`tf.data.Dataset.group_by_window`), i.e. by the
+    padded shape they would get: a batch only holds pairs that pad to the
+    same width, so it carries at most `pad_to_multiple - 1` padding
+    positions per side and sentence. Batches of a bucket come out when it
+    fills; the last, partial ones at the end of each pass. The number of
+    batches of a pass does not depend on the shuffle (`count_batches`).
+
+    Args:
+        pairs: `tf.data.Dataset` of `(source, target)` scalar strings.
+        Others: see `make_dataset`.
+
+    Returns:
+        A `tf.data.Dataset` like `make_dataset`'s.
+    """
+    if shuffle:
+        pairs = pairs.shuffle(
+            shuffle_buffer_size, seed=seed, reshuffle_each_iteration=True
+        )
+
+    def tokenize(sources, targets):
+        source_ids = source_tokenizer.tokenize(sources)
+        target_ids = target_tokenizer.tokenize(targets)
+        if length_policy is not None:
+            source_ids, target_ids = length_policy.apply(source_ids, target_ids)
+        rows = target_ids.nrows()
         target_ids = tf.concat(
             [
-                tf.fill([batch, 1], START_ID),
-                target_ids,
-                tf.fill([batch, 1], END_ID),
+                tf.fill([rows, 1], START_ID),
+                tf.cast(target_ids, tf.int32),
+                tf.fill([rows, 1], END_ID),
             ],
             axis=1,
         )
+        return tf.cast(source_ids, tf.int32), target_ids
+
+    ids = (
+        pairs.batch(TOKENIZE_CHUNK)
+        .map(tokenize, num_parallel_calls=tf.data.AUTOTUNE)
+        .unbatch()
+        # Unbatched ragged rows come out as rank-0-ragged specs, which
+        # `padded_batch` refuses; a map turns them into plain tensors.
+        .map(lambda source, target: (source, target))
+    )
+    if bucket_by_length:
+        width = max(pad_to_multiple, 1)
+
+        def bucket(source_ids, target_ids):
+            # Decoder inputs and labels are the target minus one token.
+            key = _bucket_key(
+                tf.size(source_ids), tf.size(target_ids) - 1, width
+            )
+            return tf.cast(key, tf.int64)
+
+        ids = ids.group_by_window(
+            key_func=bucket,
+            reduce_func=lambda key, window: window.padded_batch(batch_size),
+            window_size=batch_size,
+        )
+    else:
+        ids = ids.padded_batch(batch_size)
+
+    def to_features(source_ids, target_ids):
+        source_ids = _pad(source_ids, pad_to_multiple)
         # One more than the multiple: input and labels drop one token each.
         target_ids = _pad(target_ids, pad_to_multiple, extra=1)
+        if pad_batches:
+            rows = batch_size - tf.shape(source_ids)[0]
+            source_ids = tf.pad(source_ids, [[0, rows], [0, 0]])
+            target_ids = tf.pad(target_ids, [[0, rows], [0, 0]])
         labels = target_ids[:, 1:]
         inputs = {
             "encoder_token_ids": source_ids,
@@ -73,14 +297,99 @@ def make_dataset(
         }
         return inputs, labels, tf.cast(labels != 0, tf.float32)
 
-    return dataset.map(to_features, num_parallel_calls=tf.data.AUTOTUNE).prefetch(
-        tf.data.AUTOTUNE
-    )
+    batches = ids.map(to_features, num_parallel_calls=tf.data.AUTOTUNE)
+    if num_batches is not None:
+        batches = batches.apply(
+            tf.data.experimental.assert_cardinality(num_batches)
+        )
+    return batches.prefetch(tf.data.AUTOTUNE)
+
+
+def _bucket_key(source_length, decoder_length, width):
+    """The length bucket of a pair (its padded shape) as one int.
+
+    Works on Python ints and on scalar int tensors alike.
+    """
+    source = (_maximum(source_length, 1) - 1) // width
+    decoder = (_maximum(decoder_length, 1) - 1) // width
+    last = MAX_BUCKETS - 1
+    return _minimum(source, last) * MAX_BUCKETS + _minimum(decoder, last)
+
+
+def _maximum(a, b):
+    return max(a, b) if isinstance(a, int) else tf.maximum(a, b)
+
+
+def _minimum(a, b):
+    return min(a, b) if isinstance(a, int) else tf.minimum(a, b)
+
+
+def count_batches(
+    lengths, batch_size, pad_to_multiple=8, bucket_by_length=False
+):
+    """The number of batches one pass over pairs of these lengths gives.
+
+    With bucketing it is `sum(ceil(n_k / batch_size))` over the buckets
+    `k`: each bucket's last batch may be partial, whatever the order.
+
+    Args:
+        lengths: `collections.Counter` of `(source_length, target_length)`
+            token counts (without `[START]`/`[END]`), e.g. from
+            `LengthPolicy.measure(..., return_lengths=True)`.
+        batch_size: int.
+        pad_to_multiple: int. Defaults to `8`.
+        bucket_by_length: bool. Defaults to `False`.
+
+    Returns:
+        int.
+    """
+    if not bucket_by_length:
+        return -(-sum(lengths.values()) // batch_size)
+    width = max(pad_to_multiple, 1)
+    buckets = collections.Counter()
+    for (source_length, target_length), count in lengths.items():
+        # The decoder input is [START] + target: target_length + 1.
+        buckets[_bucket_key(source_length, target_length + 1, width)] += count
+    return sum(-(-count // batch_size) for count in buckets.values())
 
 
 def _pad(ids, multiple, extra=0):
-    """Pads ragged `ids` to a dense length `k * multiple + extra`."""
-    dense = ids.to_tensor()
-    length = tf.shape(dense)[1] - extra
-    padding = (-length) % multiple
+    """Pads `ids` (dense or ragged) to length `k * multiple + extra`, k > 0."""
+    dense = ids.to_tensor() if isinstance(ids, tf.RaggedTensor) else ids
+    length = tf.maximum(tf.shape(dense)[1] - extra, 1)
+    padding = (-length) % multiple + length + extra - tf.shape(dense)[1]
     return tf.pad(dense, [[0, 0], [0, padding]])
+
+
+def padding_fraction(dataset, max_batches=None):
+    """The share of token positions in `dataset`'s batches that are padding.
+
+    Counts encoder and decoder positions together (encoder id 0, decoder
+    sample weight 0; padding rows added by `pad_batches` count too): the
+    share of the compute a model spends on padding.
+
+    Args:
+        dataset: a dataset from `make_dataset` or `make_streaming_dataset`.
+        max_batches: int or `None` (the whole dataset). Defaults to `None`.
+
+    Returns:
+        dict: `fraction` (float in [0, 1]), `batches`, `positions` and
+        `tokens` (real token positions).
+    """
+    if max_batches is not None:
+        dataset = dataset.take(max_batches)
+    positions = tokens = batches = 0
+    for inputs, _, weights in dataset.as_numpy_iterator():
+        batches += 1
+        source = inputs["encoder_token_ids"]
+        # A decoder position is real when its label is: [END] is an input
+        # only in padded rows, where its label is padding.
+        positions += source.size + weights.size
+        tokens += int(np.count_nonzero(source) + np.count_nonzero(weights))
+    fraction = 1 - tokens / positions if positions else 0.0
+    return {
+        "fraction": round(fraction, 4),
+        "batches": batches,
+        "positions": positions,
+        "tokens": tokens,
+    }

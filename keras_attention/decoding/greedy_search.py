@@ -29,8 +29,8 @@ class GreedySearch:
         A dict: `ids` int32 `(batch_size, T)` (padded with 0 after the end
         token), `lengths` int32 `(batch_size,)` (tokens before the end
         token), `scores` float32 `(batch_size,)` (sum of log-probabilities,
-        end token included), and `attention` `(batch_size, T, Ts)` if the
-        state carries it.
+        end token included), and `attention` `(batch_size, T, Ts)` (zero
+        after the end token) if the state carries it.
     """
 
     def __init__(self, end_id):
@@ -44,12 +44,20 @@ class GreedySearch:
         )
         limit = tf.reduce_max(tf.concat([max_length, [0]], axis=0))
         with_attention = "attention" in state
-        arrays = [tf.TensorArray(tf.int32, size=0, dynamic_size=True)]
+        # Step t is written at index t + 1: index 0 holds a placeholder so
+        # that the arrays are never empty (an empty TensorArray of unknown
+        # batch size cannot be stacked, e.g. for a batch of 0 sentences).
+        arrays = [
+            tf.TensorArray(tf.int32, size=1, dynamic_size=True).write(
+                0, tf.zeros([batch_size], tf.int32)
+            )
+        ]
         if with_attention:
+            attention = state["attention"]
             arrays.append(
                 tf.TensorArray(
-                    state["attention"].dtype, size=0, dynamic_size=True
-                )
+                    attention.dtype, size=1, dynamic_size=True
+                ).write(0, tf.zeros_like(attention))
             )
 
         def body(step, ids, state, finished, lengths, scores, arrays):
@@ -60,11 +68,15 @@ class GreedySearch:
             next_ids = tf.where(finished, 0, next_ids)
             scores += tf.where(finished, 0.0, best)
             lengths += tf.cast(~finished & (next_ids != self.end_id), tf.int32)
+            new_arrays = [arrays[0].write(step + 1, next_ids)]
+            if with_attention:
+                attention = state["attention"]
+                attention = tf.where(
+                    finished[:, None], tf.zeros_like(attention), attention
+                )
+                new_arrays.append(arrays[1].write(step + 1, attention))
             finished |= next_ids == self.end_id
             finished |= step + 1 >= max_length
-            new_arrays = [arrays[0].write(step, next_ids)]
-            if with_attention:
-                new_arrays.append(arrays[1].write(step, state["attention"]))
             return (
                 step + 1,
                 next_ids,
@@ -92,9 +104,8 @@ class GreedySearch:
             ),
             maximum_iterations=limit,
         )
-        ids = tf.transpose(arrays[0].stack())
-        ids = tf.reshape(ids, [batch_size, -1])
+        ids = tf.transpose(arrays[0].stack()[1:])
         result = {"ids": ids, "lengths": lengths, "scores": scores}
         if with_attention:
-            result["attention"] = tf.transpose(arrays[1].stack(), [1, 0, 2])
+            result["attention"] = tf.transpose(arrays[1].stack()[1:], [1, 0, 2])
         return result

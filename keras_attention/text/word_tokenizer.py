@@ -1,10 +1,13 @@
 """A word-level tokenizer built from tensorflow-text and tf.lookup ops."""
 
 import collections
+import itertools
 import pathlib
 
 import tensorflow as tf
 import tensorflow_text as tf_text
+
+from keras_attention.text.normalizer import Normalizer
 
 PAD, UNK, START, END = "[PAD]", "[UNK]", "[START]", "[END]"
 RESERVED_TOKENS = (PAD, UNK, START, END)
@@ -33,6 +36,8 @@ class WordTokenizer(tf.Module):
             four reserved tokens.
         lowercase: bool. Lowercase (Unicode-aware) before splitting.
             Defaults to `False`.
+        normalization: str, `"NFC"` or `"NFKC"` (see `Normalizer`).
+            Defaults to `"NFC"`.
 
     Example:
 
@@ -43,7 +48,9 @@ class WordTokenizer(tf.Module):
     ```
     """
 
-    def __init__(self, vocabulary, lowercase=False, name=None):
+    def __init__(
+        self, vocabulary, lowercase=False, normalization="NFC", name=None
+    ):
         super().__init__(name=name)
         vocabulary = list(vocabulary)
         if tuple(vocabulary[:4]) != RESERVED_TOKENS:
@@ -60,11 +67,11 @@ class WordTokenizer(tf.Module):
             raise ValueError(f"Duplicate vocabulary tokens: {duplicates[:5]}")
         self.vocabulary = vocabulary
         self.lowercase = lowercase
+        self.normalization = normalization
+        self.normalizer = Normalizer(normalization, lowercase=lowercase)
         ids = tf.range(len(vocabulary), dtype=tf.int64)
         self._token_to_id = tf.lookup.StaticHashTable(
-            tf.lookup.KeyValueTensorInitializer(
-                tf.constant(vocabulary), ids
-            ),
+            tf.lookup.KeyValueTensorInitializer(tf.constant(vocabulary), ids),
             default_value=UNK_ID,
         )
         self._id_to_token = tf.constant(vocabulary)
@@ -75,10 +82,9 @@ class WordTokenizer(tf.Module):
 
     def split(self, texts):
         """Normalises and splits `texts` `(batch,)` into ragged words."""
-        texts = tf_text.normalize_utf8(texts, "NFC")
-        if self.lowercase:
-            texts = tf.strings.lower(texts, encoding="utf-8")
-        return tf_text.regex_split(texts, _DELIMITERS, _KEPT_DELIMITERS)
+        return tf_text.regex_split(
+            self.normalizer(texts), _DELIMITERS, _KEPT_DELIMITERS
+        )
 
     def tokenize(self, texts):
         """Maps `texts` `(batch,)` to ragged int32 ids `(batch, None)`."""
@@ -105,17 +111,30 @@ class WordTokenizer(tf.Module):
         return tf.strings.regex_replace(texts, _CLOSING_PUNCTUATION, r"\1")
 
     @classmethod
-    def from_texts(cls, texts, lowercase=False, max_size=None, min_count=1):
-        """Learns a vocabulary from an iterable of strings.
+    def from_texts(
+        cls,
+        texts,
+        lowercase=False,
+        max_size=None,
+        min_count=1,
+        normalization="NFC",
+    ):
+        """Learns a vocabulary from an iterable of strings, streaming.
 
+        `texts` is read once, 4,096 at a time (a generator over a corpus
+        file is fine): memory grows with the vocabulary, not the corpus.
         Tokens are ordered by decreasing count, then alphabetically, so the
         same texts always give the same ids.
         """
-        splitter = cls(list(RESERVED_TOKENS), lowercase=lowercase)
+        splitter = cls(
+            list(RESERVED_TOKENS),
+            lowercase=lowercase,
+            normalization=normalization,
+        )
         counts = collections.Counter()
-        dataset = tf.data.Dataset.from_tensor_slices(list(texts)).batch(4096)
-        for batch in dataset:
-            words = splitter.split(batch).flat_values.numpy()
+        iterator = iter(texts)
+        while batch := list(itertools.islice(iterator, 4096)):
+            words = splitter.split(tf.constant(batch)).flat_values.numpy()
             counts.update(word.decode("utf-8") for word in words)
         tokens = sorted(
             (t for t, c in counts.items() if c >= min_count),
@@ -124,7 +143,11 @@ class WordTokenizer(tf.Module):
         tokens = [t for t in tokens if t not in RESERVED_TOKENS]
         if max_size is not None:
             tokens = tokens[: max_size - len(RESERVED_TOKENS)]
-        return cls(list(RESERVED_TOKENS) + tokens, lowercase=lowercase)
+        return cls(
+            list(RESERVED_TOKENS) + tokens,
+            lowercase=lowercase,
+            normalization=normalization,
+        )
 
     def save_vocabulary(self, path):
         pathlib.Path(path).write_text(
@@ -132,6 +155,10 @@ class WordTokenizer(tf.Module):
         )
 
     @classmethod
-    def from_vocabulary_file(cls, path, lowercase=False):
+    def from_vocabulary_file(cls, path, lowercase=False, normalization="NFC"):
         text = pathlib.Path(path).read_text(encoding="utf-8")
-        return cls(text.rstrip("\n").split("\n"), lowercase=lowercase)
+        return cls(
+            text.rstrip("\n").split("\n"),
+            lowercase=lowercase,
+            normalization=normalization,
+        )

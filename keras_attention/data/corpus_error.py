@@ -1,0 +1,31 @@
+"""The error every corpus reader raises for bad data."""
+
+
+class CorpusError(ValueError):
+    """Bad data in a corpus file, with the file and 1-based line it is on.
+
+    A `ValueError`, so code that catches `ValueError` keeps working. The
+    message reads `"PATH:LINE: PROBLEM"` (or `"PATH: PROBLEM"` for a problem
+    of the whole file), the form compilers use, so editors can jump to it.
+
+    Args:
+        path: str or `pathlib.Path`, the file.
+        line: int (1-based) or `None` for the whole file.
+        problem: str, what is wrong, e.g. `"empty target sentence"`.
+
+    Example:
+
+    ```python
+    try:
+        TsvReader("train.tsv").read()
+    except CorpusError as error:
+        print(error.path, error.line, error.problem)
+    ```
+    """
+
+    def __init__(self, path, line, problem):
+        self.path = str(path)
+        self.line = line
+        self.problem = problem
+        where = self.path if line is None else f"{self.path}:{line}"
+        super().__init__(f"{where}: {problem}")

@@ -1,0 +1,240 @@
+"""The base of the corpus readers: streaming, clear errors, counted skips."""
+
+import pathlib
+
+from keras_attention.data.corpus_error import CorpusError
+
+# How many skipped-line messages a report keeps (the count is always exact).
+MAX_REPORTED_PROBLEMS = 10
+FORMATS = ("tsv", "csv", "anki", "aligned")
+
+
+class CorpusReader:
+    """Streams `(source, target)` sentence pairs from corpus files.
+
+    Subclasses (`TsvReader`, `CsvReader`, `AnkiReader`, `AlignedReader`)
+    implement `_pairs()`; this class gives them line decoding and the error
+    and skip policy. Iterating a reader reads its files line by line and
+    never holds a file in memory, so the same reader can feed a vocabulary
+    learner and `tf.data` (see `make_streaming_dataset`) over and over.
+
+    Every line is decoded as UTF-8; a UTF-8 byte order mark on the first
+    line, CRLF line ends and white space around each sentence are removed.
+    Bad data raises a `CorpusError` naming the file, the 1-based line and
+    the problem: invalid UTF-8, a wrong number of columns, an empty line or
+    side, an empty file. With `skip_bad_lines=True` a bad *line* is skipped
+    instead and counted in `skipped_lines` (the first messages are kept in
+    `problems`); problems of a whole file (empty, or aligned files of
+    different lengths) always raise.
+
+    Args:
+        paths: list of str or `pathlib.Path`, the files read.
+        skip_bad_lines: bool. Skip and count bad lines instead of raising.
+            Defaults to `False`.
+
+    Attributes (updated while iterating, final after a full pass):
+        pairs_read: int, pairs yielded.
+        skipped_lines: int, bad lines skipped.
+        problems: list of str, the first skipped lines' error messages.
+
+    Example:
+
+    ```python
+    reader = CorpusReader.create("tsv", "train.tsv", skip_bad_lines=True)
+    for source, target in reader:
+        ...
+    print(reader.report())  # {"pairs": ..., "skipped_lines": ..., ...}
+    ```
+    """
+
+    format = None
+
+    def __init__(self, paths, skip_bad_lines=False):
+        self.paths = tuple(pathlib.Path(path) for path in paths)
+        for path in self.paths:
+            if not path.is_file():
+                raise FileNotFoundError(f"{path}: no such corpus file")
+        self.skip_bad_lines = skip_bad_lines
+        self._reset()
+
+    def _reset(self):
+        self.pairs_read = 0
+        self.skipped_lines = 0
+        self.problems = []
+
+    def __iter__(self):
+        self._reset()
+        for pair in self._pairs():
+            self.pairs_read += 1
+            yield pair
+        if not self.pairs_read:
+            skipped = (
+                f" ({self.skipped_lines} bad lines skipped)"
+                if self.skipped_lines
+                else ""
+            )
+            raise CorpusError(
+                self.paths[0], None, f"the file has no sentence pairs{skipped}"
+            )
+
+    def _pairs(self):
+        """Yields `(source, target)` str pairs; calls `_bad` on bad lines."""
+        raise NotImplementedError
+
+    def read(self):
+        """Reads every pair into memory.
+
+        Returns:
+            `(sources, targets)`, two lists of str of equal length.
+        """
+        sources, targets = [], []
+        for source, target in self:
+            sources.append(source)
+            targets.append(target)
+        return sources, targets
+
+    def report(self):
+        """What the last pass read: a JSON-ready dict.
+
+        Keys: `format`, `files`, `pairs`, `skipped_lines`, `problems` (the
+        first skipped lines' messages).
+        """
+        return {
+            "format": self.format,
+            "files": [str(path) for path in self.paths],
+            "pairs": self.pairs_read,
+            "skipped_lines": self.skipped_lines,
+            "problems": list(self.problems),
+        }
+
+    def _bad(self, error):
+        """Raises `error`, or counts it when skipping bad lines."""
+        if not self.skip_bad_lines:
+            raise error
+        self.skipped_lines += 1
+        if len(self.problems) < MAX_REPORTED_PROBLEMS:
+            self.problems.append(str(error))
+
+    @staticmethod
+    def _lines(path):
+        """Yields `(line_number, raw_bytes)`; an empty file is an error."""
+        number = 0
+        with open(path, "rb") as f:
+            for number, raw in enumerate(f, start=1):
+                yield number, raw
+        if number == 0:
+            raise CorpusError(
+                path, None, "the file has no sentence pairs (it is empty)"
+            )
+
+    @staticmethod
+    def _decode(path, number, raw):
+        """Decodes one line: UTF-8, BOM on line 1 and the line end removed.
+
+        Raises:
+            CorpusError: the line is not valid UTF-8.
+        """
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise CorpusError(
+                path,
+                number,
+                f"invalid UTF-8 ({e.reason} at byte {e.start + 1} of the line)",
+            ) from None
+        if number == 1:
+            line = line.removeprefix("\ufeff")
+        return line.rstrip("\r\n")
+
+    @staticmethod
+    def _check_sides(path, number, source, target, where=("", "")):
+        """Raises a `CorpusError` if a side is empty after stripping."""
+        for side, text, place in (
+            ("source", source, where[0]),
+            ("target", target, where[1]),
+        ):
+            if not text:
+                raise CorpusError(path, number, f"empty {side} sentence{place}")
+
+    @classmethod
+    def create(
+        cls,
+        corpus_format,
+        path,
+        source_column=None,
+        target_column=None,
+        source_language=None,
+        target_language=None,
+        header=False,
+        skip_bad_lines=False,
+    ):
+        """A reader of `corpus_format` for `path`.
+
+        Args:
+            corpus_format: `"tsv"`, `"csv"`, `"anki"` or `"aligned"`.
+            path: str or path. For `"aligned"` a prefix: the files are
+                `PATH.SOURCE_LANGUAGE` and `PATH.TARGET_LANGUAGE`.
+            source_column, target_column: int or `None` for the format's
+                default (tsv/csv: 0 and 1; anki: 1 and 0, i.e. the other
+                language → English).
+            source_language, target_language: str, the file suffixes of
+                `"aligned"` (e.g. `"ko"`, `"en"`).
+            header: bool. tsv/csv: the first line names the columns and is
+                not a pair. Defaults to `False`.
+            skip_bad_lines: bool. Defaults to `False`.
+
+        Returns:
+            A `CorpusReader`.
+        """
+        # Imported here: the subclasses import this module.
+        from keras_attention.data.aligned_reader import AlignedReader
+        from keras_attention.data.anki_reader import AnkiReader
+        from keras_attention.data.csv_reader import CsvReader
+        from keras_attention.data.tsv_reader import TsvReader
+
+        columns = {}
+        if source_column is not None:
+            columns["source_column"] = source_column
+        if target_column is not None:
+            columns["target_column"] = target_column
+        if corpus_format == "tsv":
+            return TsvReader(
+                path, header=header, skip_bad_lines=skip_bad_lines, **columns
+            )
+        if corpus_format == "csv":
+            return CsvReader(
+                path, header=header, skip_bad_lines=skip_bad_lines, **columns
+            )
+        if corpus_format == "anki":
+            return AnkiReader(path, skip_bad_lines=skip_bad_lines, **columns)
+        if corpus_format == "aligned":
+            if not (source_language and target_language):
+                raise ValueError(
+                    "The aligned format needs source_language and "
+                    "target_language (the file suffixes, e.g. 'ko' and "
+                    f"'en'). Received: source_language={source_language!r}, "
+                    f"target_language={target_language!r}"
+                )
+            return AlignedReader(
+                f"{path}.{source_language}",
+                f"{path}.{target_language}",
+                skip_bad_lines=skip_bad_lines,
+            )
+        raise ValueError(
+            f"corpus_format must be one of {FORMATS}. "
+            f"Received: corpus_format={corpus_format!r}"
+        )
+
+    @classmethod
+    def from_config(cls, config, split):
+        """The reader of a `Config`'s `split` ("train", "valid", "test")."""
+        return cls.create(
+            config.corpus_format,
+            getattr(config, split),
+            source_column=config.source_column,
+            target_column=config.target_column,
+            source_language=config.source_language,
+            target_language=config.target_language,
+            header=config.corpus_header,
+            skip_bad_lines=config.skip_bad_lines,
+        )

@@ -1,0 +1,210 @@
+"""One interface to a run directory or an exported SavedModel."""
+
+import inspect
+import json
+import pathlib
+
+import tensorflow as tf
+
+from keras_attention.decoding.translator import Translator
+
+# Register the Keras classes that `RunDirectory.load` deserializes (the
+# model and its compiled metric): `keras.saving.load_model` needs them.
+from keras_attention.metrics import token_accuracy  # noqa: F401
+from keras_attention.models import encoder_decoder  # noqa: F401
+from keras_attention.run_directory import RunDirectory
+
+
+class LoadedModel:
+    """A translation model to evaluate, from a run or a SavedModel.
+
+    Use `LoadedModel.load(path)`; it accepts
+
+    - a run directory written by `training.train` (`model.keras` and the
+      vocabularies): greedy search is `Translator.translate`, beam search
+      is `Translator.translate_beam` when the `Translator` has it. The Keras
+      model and tokenizers are kept (`model`, `source_tokenizer`,
+      `target_tokenizer`), so teacher-forced attention (AER) is available;
+    - an exported SavedModel, `saved_models/NAME/VERSION/` or
+      `saved_models/NAME/` (the highest numeric version is taken): beam
+      search is the `serving_default` signature and greedy search the
+      `greedy` signature, each taking `text` (1-D strings) and returning
+      `translation`. `tensorflow_text` is imported first, since the graph
+      uses its ops. The beam width is read from
+      `assets.extra/export.json` when the exporter wrote it.
+
+    Args:
+        path: the path it was loaded from.
+        kind: `"run_directory"` or `"saved_model"`.
+        searches: dict from `"greedy"` / `"beam"` to a function
+            `texts (batch,) tf.string -> dict with "translation"`; a missing
+            key means that search is unavailable.
+        beam_width: int or `None` (unknown).
+        unavailable: dict from search name to the reason it is missing.
+        model, source_tokenizer, target_tokenizer, config: the Keras parts
+            of a run directory, `None` for a SavedModel.
+    """
+
+    def __init__(
+        self,
+        path,
+        kind,
+        searches,
+        beam_width=None,
+        unavailable=None,
+        model=None,
+        source_tokenizer=None,
+        target_tokenizer=None,
+        config=None,
+    ):
+        self.path = pathlib.Path(path) if path is not None else None
+        self.kind = kind
+        self.searches = dict(searches)
+        self.beam_width = beam_width
+        self.unavailable = dict(unavailable or {})
+        self.model = model
+        self.source_tokenizer = source_tokenizer
+        self.target_tokenizer = target_tokenizer
+        self.config = config
+
+    @property
+    def decoder(self):
+        """The decoder variant (`"seed"`/`"luong"`), `None` if unknown."""
+        return None if self.config is None else self.config.decoder
+
+    @property
+    def can_align(self):
+        """Whether teacher-forced attention (and so AER) is available."""
+        return self.model is not None
+
+    def translate(self, texts, search="greedy"):
+        """Translates a list of str; returns a list of str."""
+        if search not in self.searches:
+            reason = self.unavailable.get(search, "not provided")
+            raise ValueError(f"{search} search is unavailable: {reason}")
+        result = self.searches[search](tf.constant(list(texts), tf.string))
+        return [t.decode("utf-8") for t in result["translation"].numpy()]
+
+    @classmethod
+    def load(cls, path, beam_width=None):
+        """Loads a run directory or a SavedModel (see the class docstring).
+
+        Args:
+            path: str or `pathlib.Path`.
+            beam_width: int. Beam width for a run directory's beam search,
+                if its `Translator` lets one choose it (a SavedModel's width
+                is fixed at export). Defaults to `None` (the default width).
+        """
+        path = pathlib.Path(path)
+        if (path / "model.keras").exists():
+            return cls.from_run_directory(path, beam_width=beam_width)
+        saved_model = cls._saved_model_path(path)
+        if saved_model is not None:
+            return cls.from_saved_model(saved_model)
+        raise FileNotFoundError(
+            f"{path} is neither a run directory (no model.keras) nor a "
+            "SavedModel (no saved_model.pb in it or in a numeric version "
+            "subdirectory)."
+        )
+
+    @staticmethod
+    def _saved_model_path(path):
+        if (path / "saved_model.pb").exists():
+            return path
+        versions = [
+            p
+            for p in path.glob("*")
+            if p.name.isdigit() and (p / "saved_model.pb").exists()
+        ]
+        if not versions:
+            return None
+        return max(versions, key=lambda p: int(p.name))
+
+    @classmethod
+    def from_run_directory(cls, path, beam_width=None):
+        model, source_tokenizer, target_tokenizer, config = RunDirectory(
+            path
+        ).load()
+        return cls.from_parts(
+            model,
+            source_tokenizer,
+            target_tokenizer,
+            config,
+            path=path,
+            beam_width=beam_width,
+        )
+
+    @classmethod
+    def from_parts(
+        cls,
+        model,
+        source_tokenizer,
+        target_tokenizer,
+        config,
+        path=None,
+        beam_width=None,
+    ):
+        """From a Keras model, its tokenizers and its `Config` (a Trainer's)."""
+        kwargs = {"max_decode_length": config.max_decode_length}
+        parameters = inspect.signature(Translator.__init__).parameters
+        if beam_width is not None and "beam_width" in parameters:
+            kwargs["beam_width"] = beam_width
+        translator = Translator(
+            model, source_tokenizer, target_tokenizer, **kwargs
+        )
+        if beam_width is not None and "beam_width" not in kwargs:
+            if hasattr(translator, "beam_width"):
+                translator.beam_width = beam_width
+        searches = {"greedy": translator.translate}
+        unavailable = {}
+        if hasattr(translator, "translate_beam"):
+            searches["beam"] = translator.translate_beam
+        else:
+            unavailable["beam"] = "Translator has no translate_beam"
+        loaded = cls(
+            path,
+            "run_directory",
+            searches,
+            beam_width=getattr(translator, "beam_width", None),
+            unavailable=unavailable,
+            model=model,
+            source_tokenizer=source_tokenizer,
+            target_tokenizer=target_tokenizer,
+            config=config,
+        )
+        # A tf.function method holds its instance weakly: keep it alive.
+        loaded.translator = translator
+        return loaded
+
+    @classmethod
+    def from_saved_model(cls, path):
+        import tensorflow_text  # noqa: F401  (registers the ops it uses)
+
+        loaded = tf.saved_model.load(str(path))
+        searches, unavailable = {}, {}
+        for search, name in (("greedy", "greedy"), ("beam", "serving_default")):
+            signature = loaded.signatures.get(name)
+            if signature is None:
+                unavailable[search] = (
+                    f"the SavedModel has no {name!r} signature"
+                )
+                continue
+            searches[search] = _keyword_call(signature)
+        # The exporter records its settings next to the graph.
+        metadata = path / "assets.extra" / "export.json"
+        beam_width = None
+        if metadata.exists():
+            beam_width = json.loads(metadata.read_text("utf-8")).get(
+                "beam_width"
+            )
+        model = cls(path, "saved_model", searches, beam_width, unavailable)
+        model.saved_model = loaded  # keep the loaded object alive
+        return model
+
+
+def _keyword_call(signature):
+    # Signatures take keyword arguments only.
+    def call(texts):
+        return signature(text=texts)
+
+    return call

@@ -1,0 +1,231 @@
+"""Strings-in, strings-out SavedModels for TensorFlow Serving."""
+
+import errno
+import json
+import os
+import pathlib
+import shutil
+import tempfile
+
+import keras
+import tensorflow as tf
+
+from keras_attention.decoding.translator import Translator
+
+OUTPUT_KEYS = (
+    "translation",
+    "scores",
+    "token_ids",
+    "lengths",
+    "attention",
+    "source_lengths",
+)
+_TEXT = tf.TensorSpec([None], tf.string, name="text")
+
+
+class SavedModelExporter:
+    """Exports a trained `EncoderDecoder` with its tokenizers and search.
+
+    The SavedModel holds the whole pipeline as TensorFlow graph ops: UTF-8
+    cleaning, tokenization (tensorflow-text), the encoder, the decoding loop
+    and detokenization, with both vocabularies as constants in the graph.
+    It needs only `tensorflow` and `tensorflow_text` to load (TF Serving's
+    `tensorflow_model_server` links both).
+
+    Signatures (both take `text`, a 1-D `tf.string` tensor of raw
+    sentences):
+
+    - `serving_default`: beam search of width `beam_width`.
+    - `greedy`: greedy search.
+
+    Both return `translation` `(batch,)` strings, `scores` `(batch,)` (sum
+    of log-probabilities), `token_ids` `(batch, T)` int32 (end token
+    included, 0 after it), `lengths` `(batch,)` (tokens before the end
+    token), `attention` `(batch, T, Ts)` float32 and `source_lengths`
+    `(batch,)`; `T` and `Ts` are the longest output and source of the
+    batch, shorter rows are zero-padded.
+
+    An untrained model is refused: the model must come from a file
+    (`from_run_directory`, or `restored=True` after `load_weights`) or its
+    optimizer must have taken at least one step.
+
+    Args:
+        model: a trained `EncoderDecoder`.
+        source_tokenizer: tokenizer of the source language.
+        target_tokenizer: tokenizer of the target language.
+        max_decode_length: int. Hard cap on generated tokens (see
+            `Translator`). Defaults to `64`.
+        beam_width: int. Beam width of `serving_default`. Defaults to `4`.
+        length_penalty: float. GNMT length penalty of `serving_default`.
+            Defaults to `0.6`.
+        max_source_length: int or `None`. Source tokens beyond this are
+            dropped, so a hostile 1 MB request costs a tokenization pass,
+            not a 200,000-step encoder run. Defaults to `256`.
+        restored: bool. Whether the weights were loaded from a file (the
+            optimizer may then be absent or fresh). Defaults to `False`.
+
+    Example:
+
+    ```python
+    exporter = SavedModelExporter.from_run_directory("runs/demo")
+    path = exporter.export("saved_models", "ko_en")  # saved_models/ko_en/1
+    serving = tf.saved_model.load(str(path)).signatures["serving_default"]
+    serving(text=tf.constant(["나는 학생 입니다."]))["translation"]
+    ```
+    """
+
+    def __init__(
+        self,
+        model,
+        source_tokenizer,
+        target_tokenizer,
+        max_decode_length=64,
+        beam_width=4,
+        length_penalty=0.6,
+        max_source_length=256,
+        restored=False,
+    ):
+        if not restored:
+            _check_trained(model)
+        self.model = model
+        self.translator = Translator(
+            model,
+            source_tokenizer,
+            target_tokenizer,
+            max_decode_length=max_decode_length,
+            beam_width=beam_width,
+            length_penalty=length_penalty,
+            max_source_length=max_source_length,
+        )
+        self.metadata = {
+            "max_decode_length": max_decode_length,
+            "beam_width": beam_width,
+            "length_penalty": length_penalty,
+            "max_source_length": max_source_length,
+            "source_vocabulary_size": source_tokenizer.vocabulary_size,
+            "target_vocabulary_size": target_tokenizer.vocabulary_size,
+            "tensorflow": tf.__version__,
+        }
+
+    @classmethod
+    def from_run_directory(cls, run_dir, **kwargs):
+        """An exporter for the trained model of a run directory.
+
+        `max_decode_length` defaults to the run's config; other keyword
+        arguments are passed to the constructor.
+        """
+        # Register the classes a saved model.keras refers to, for
+        # keras.saving.load_model (RunDirectory.load does not import them).
+        import keras_attention.metrics.token_accuracy  # noqa: F401
+        import keras_attention.models.encoder_decoder  # noqa: F401
+        from keras_attention.run_directory import RunDirectory
+
+        run = RunDirectory(run_dir)
+        if not run.model_path.exists():
+            raise FileNotFoundError(
+                f"Refusing to export {run.path}: it holds no trained model "
+                f"({run.model_path.name} is missing). Train first with "
+                "`python -m training.train --config FILE --run-dir "
+                f"{run.path}`; an export needs trained weights."
+            )
+        model, source_tokenizer, target_tokenizer, config = run.load()
+        kwargs.setdefault("max_decode_length", config.max_decode_length)
+        exporter = cls(
+            model, source_tokenizer, target_tokenizer, restored=True, **kwargs
+        )
+        exporter.metadata["run_dir"] = str(run.path)
+        return exporter
+
+    def serving_functions(self):
+        """The `{name: tf.function}` endpoints, traced on `text`."""
+        translator = self.translator
+
+        @tf.function(input_signature=[_TEXT])
+        def beam(text):
+            return translator.run(text, translator.beam_search)
+
+        @tf.function(input_signature=[_TEXT])
+        def greedy(text):
+            return translator.run(text, translator.search)
+
+        return {"serving_default": beam, "greedy": greedy}
+
+    def write(self, path):
+        """Writes the SavedModel to `path` (a new or empty directory)."""
+        path = pathlib.Path(path)
+        archive = keras.export.ExportArchive()
+        archive.track(self.model)
+        # The tokenizers' lookup tables are resources that need tracking.
+        archive.track(self.translator.source_tokenizer)
+        archive.track(self.translator.target_tokenizer)
+        for name, function in self.serving_functions().items():
+            function.get_concrete_function()
+            archive.add_endpoint(name, function)
+        archive.write_out(str(path), verbose=False)
+        extra = path / "assets.extra"
+        extra.mkdir(exist_ok=True)
+        (extra / "export.json").write_text(
+            json.dumps(self.metadata, indent=2) + "\n", encoding="utf-8"
+        )
+        return path
+
+    def export(self, output_dir, name):
+        """Writes `output_dir/name/VERSION/`, the next integer version.
+
+        The SavedModel is written to a hidden temporary directory inside
+        `output_dir/name` and renamed into place, so TF Serving (which
+        polls the integer directories) never sees a half-written version.
+
+        Returns:
+            The `pathlib.Path` of the new version directory.
+        """
+        if not name or os.sep in name or name in (".", ".."):
+            raise ValueError(
+                f"The model name must be one directory name. Received: {name!r}"
+            )
+        base = pathlib.Path(output_dir) / name
+        base.mkdir(parents=True, exist_ok=True)
+        staging = pathlib.Path(tempfile.mkdtemp(prefix=".export-", dir=base))
+        try:
+            self.write(staging)
+            # mkdtemp makes the directory private (0700); a server running
+            # as another user must be able to read the version.
+            staging.chmod(0o755)
+            for _ in range(100):
+                version = base / str(next_version(base))
+                try:
+                    os.rename(staging, version)
+                    return version
+                except OSError as error:
+                    # Another export took this version first: try the next.
+                    if error.errno not in (errno.EEXIST, errno.ENOTEMPTY):
+                        raise
+            raise RuntimeError(f"Could not find a free version in {base}")
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+
+
+def next_version(base):
+    """1 + the largest integer directory name in `base` (1 if none)."""
+    versions = [
+        int(child.name)
+        for child in pathlib.Path(base).iterdir()
+        if child.is_dir() and child.name.isdigit()
+    ]
+    return max(versions, default=0) + 1
+
+
+def _check_trained(model):
+    optimizer = getattr(model, "optimizer", None)
+    steps = 0
+    if optimizer is not None:
+        steps = int(keras.ops.convert_to_numpy(optimizer.iterations))
+    if steps == 0:
+        raise ValueError(
+            "Refusing to export an untrained model: its optimizer has taken "
+            "no step and it was not loaded from a file. Export a trained run "
+            "with `SavedModelExporter.from_run_directory(RUN_DIR)` (or "
+            "`python -m training.export RUN_DIR --name NAME`), or pass "
+            "`restored=True` if you loaded the weights yourself."
+        )

@@ -1,0 +1,66 @@
+"""Unicode normalisation and lowercasing as TensorFlow ops."""
+
+import tensorflow as tf
+import tensorflow_text as tf_text
+
+FORMS = ("NFC", "NFKC")
+# Composing forms only: NFD/NFKD split every Hangul syllable into jamo
+# ("나는", 2 code points, becomes 4), which multiplies sequence lengths and
+# makes detokenized Korean unreadable to anything expecting NFC.
+_DECOMPOSING = ("NFD", "NFKD")
+_SURROUNDING_SPACE = r"^\s+|\s+$"
+
+
+class Normalizer(tf.Module):
+    """Normalises strings inside the graph: NFC or NFKC, lowercase, strip.
+
+    The steps, all tensorflow-text or core TensorFlow ops (so they run in
+    `tf.data`, a `tf.function` and a SavedModel):
+
+    1. optional Unicode-aware lowercasing (`tf.strings.lower` with
+       `encoding="utf-8"`: "Straße" → "straße", "ÉSTA" → "ésta");
+    2. Unicode normalisation (`tensorflow_text.normalize_utf8`), NFC by
+       default. NFKC also folds compatibility characters ("ﬁ" → "fi",
+       full-width "Ａ" → "A"). Decomposing forms (NFD, NFKD) are refused:
+       they split Hangul syllables into jamo;
+    3. white space at both ends is removed.
+
+    Args:
+        form: str, `"NFC"` or `"NFKC"`. Defaults to `"NFC"`.
+        lowercase: bool. Defaults to `False`.
+
+    Call arguments:
+        texts: string tensor of any shape (UTF-8).
+
+    Returns:
+        A string tensor of the same shape.
+
+    Example:
+
+    ```python
+    normalizer = Normalizer()
+    normalizer(tf.constant(["\u1102\u1161\u1102\u1173\u11ab "]))  # ["나는"]
+    ```
+    """
+
+    def __init__(self, form="NFC", lowercase=False, name=None):
+        super().__init__(name=name)
+        if form in _DECOMPOSING:
+            raise ValueError(
+                f"{form} splits every Hangul syllable into jamo (나 → ㄴ + "
+                f"ㅏ); use one of {FORMS}. Received: form={form!r}"
+            )
+        if form not in FORMS:
+            raise ValueError(
+                f"form must be one of {FORMS}. Received: form={form!r}"
+            )
+        self.form = form
+        self.lowercase = lowercase
+
+    def __call__(self, texts):
+        texts = tf.convert_to_tensor(texts, tf.string)
+        if self.lowercase:
+            # Before normalising: lowercasing can leave a non-NFC sequence.
+            texts = tf.strings.lower(texts, encoding="utf-8")
+        texts = tf_text.normalize_utf8(texts, self.form)
+        return tf.strings.regex_replace(texts, _SURROUNDING_SPACE, "")

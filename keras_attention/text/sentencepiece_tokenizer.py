@@ -1,0 +1,328 @@
+"""A SentencePiece subword tokenizer, learned from the corpus, run in-graph.
+
+Why SentencePiece rather than WordPiece. The project needs
+`detokenize(tokenize(s)) == normalize(s)` exactly, spacing around
+punctuation included, for Korean, English, Spanish and German with
+numbers, emoji and mixed scripts. WordPiece (tensorflow-text's
+`FastWordpieceTokenizer`/`BertTokenizer`, vocabularies from
+`tensorflow_text.tools.wordpiece_vocab`) first splits on white space and
+punctuation and throws the white space away: "Hello, world" and
+"Hello ,world" give the same pieces, and a character outside the
+vocabulary becomes `[UNK]`, so the round trip cannot be exact.
+SentencePiece treats the text as a raw character stream in which a space
+is the ordinary symbol "▁", so joining the pieces gives back the string;
+with `byte_fallback=True` any character missing from the vocabulary (an
+emoji, an unseen script) is spelled as UTF-8 byte pieces `<0xF0>...`
+instead of `[UNK]`, and still round-trips exactly. It needs no language
+specific pre-splitting, which matters for Korean (words carry particles,
+and there is no reliable space-and-punctuation rule).
+
+How it is used here:
+
+- The model is trained with the `sentencepiece` pip package (unigram by
+  default, or BPE) from a sentence *iterator*, with
+  `input_sentence_size` capping how many sentences it keeps (a reservoir
+  sample), so memory does not grow with the corpus.
+- Normalisation is ours (`Normalizer`: NFC or NFKC, optional lowercasing,
+  surrounding white space removed) and runs in the graph before the
+  tokenizer; the model is trained with `normalization_rule_name="identity"`
+  and `remove_extra_whitespaces=False` so that it changes nothing more.
+- Ids 0-3 are `[PAD]`, `[UNK]`, `[START]`, `[END]`, as for
+  `WordTokenizer`, so models, decoders and exporters need not care which
+  tokenizer produced the ids.
+- Tokenizing and detokenizing are tensorflow-text ops
+  (`tensorflow_text.SentencepieceTokenizer`), so they run in `tf.data`,
+  inside a `tf.function` and in a SavedModel that a process importing only
+  `tensorflow` and `tensorflow_text` can load.
+- How the model travels with a SavedModel: the tensorflow-text op takes
+  the serialized model as a graph *attribute*, so it is embedded in the
+  saved graph (the op cannot read it from a file at run time). The `.model`
+  file is also tracked as a `tf.saved_model.Asset`, so an export carries
+  it in `assets/` for clients that want to tokenize outside TensorFlow.
+"""
+
+import functools
+import io
+import itertools
+import pathlib
+import re
+import tempfile
+import uuid
+
+import tensorflow as tf
+import tensorflow_text as tf_text
+from tensorflow_text.python.ops import sentencepiece_tokenizer as _tf_text_sp
+
+from keras_attention.text.normalizer import Normalizer
+from keras_attention.text.word_tokenizer import END_ID
+from keras_attention.text.word_tokenizer import PAD_ID
+from keras_attention.text.word_tokenizer import RESERVED_TOKENS
+from keras_attention.text.word_tokenizer import START_ID
+from keras_attention.text.word_tokenizer import UNK_ID
+
+MODEL_TYPES = ("unigram", "bpe")
+# Sentences normalised per TensorFlow call while feeding the trainer.
+_CHUNK = 1024
+_TOO_SMALL = re.compile(
+    r"Vocabulary size is smaller than required_chars\. (\d+) vs (\d+)"
+)
+
+
+class _SentencepieceModel(tf.saved_model.experimental.TrackableResource):
+    """The SentencePiece model resource, under a unique shared name.
+
+    tensorflow-text creates it without a shared name, which makes it
+    private to the eager kernel that created it; `tf.random.set_seed`
+    (which `keras.utils.set_random_seed` calls before every fit) clears the
+    eager kernel cache and so deletes it: "Resource
+    localhost/_0_SentencepieceOp/... does not exist" (tensorflow/text#570).
+    A shared name keeps the resource alive; the model is the op's `model`
+    attribute, so it is embedded in any graph that creates the resource.
+    """
+
+    def __init__(self, model):
+        super().__init__()
+        self._model = model
+        self._shared_name = f"keras_attention_sentencepiece_{uuid.uuid4().hex}"
+        _ = self.resource_handle  # Creates the resource.
+
+    def _create_resource(self):
+        return _tf_text_sp.gen_sentencepiece_tokenizer.sentencepiece_op(
+            model=self._model, shared_name=self._shared_name
+        )
+
+
+class SentencePieceTokenizer(tf.Module):
+    """Subword tokenizer: `Normalizer` + a SentencePiece model, in-graph.
+
+    Same interface as `WordTokenizer` (`tokenize`, `detokenize`, `split`,
+    `id_to_token`, `vocabulary`, `vocabulary_size`), so the trainer, the
+    `Translator` and the exporters use either. Learn one with
+    `from_texts`; see the module docstring for why SentencePiece.
+
+    `detokenize(tokenize(s))` equals `Normalizer(s)` exactly (NFC, white
+    space and punctuation as they were), without "▁" markers.
+
+    Args:
+        model_path: str or `pathlib.Path` of a SentencePiece `.model` file
+            whose ids 0-3 are `[PAD]`, `[UNK]`, `[START]`, `[END]` (as
+            `from_texts` makes them).
+        lowercase: bool. Lowercase before tokenizing. Defaults to `False`.
+        normalization: str, `"NFC"` or `"NFKC"`. Defaults to `"NFC"`.
+
+    Example:
+
+    ```python
+    tokenizer = SentencePieceTokenizer.from_texts(
+        korean_sentences, vocabulary_size=8000, model_path="ko.model"
+    )
+    ids = tokenizer.tokenize(["나는 학생 입니다."])  # ragged int32
+    tokenizer.detokenize(ids)  # [b"나는 학생 입니다."]
+    tokenizer.split(["나는 학생 입니다."])  # [[b"▁나는", b"▁학생", ...]]
+    ```
+    """
+
+    def __init__(
+        self, model_path, lowercase=False, normalization="NFC", name=None
+    ):
+        super().__init__(name=name)
+        model_path = pathlib.Path(model_path)
+        model = model_path.read_bytes()
+        self.model_path = str(model_path)
+        self.lowercase = lowercase
+        self.normalization = normalization
+        self.normalizer = Normalizer(normalization, lowercase=lowercase)
+        self._sentencepiece = tf_text.SentencepieceTokenizer(model=model)
+        # See `_SentencepieceModel` for why the resource is replaced.
+        self._sentencepiece._model_resource = _SentencepieceModel(model)
+        self.model_asset = tf.saved_model.Asset(self.model_path)
+        self._vocabulary_size = int(self._sentencepiece.vocab_size())
+        reserved = self._sentencepiece.id_to_string(tf.range(4)).numpy()
+        reserved = tuple(token.decode("utf-8") for token in reserved)
+        if reserved != RESERVED_TOKENS:
+            raise ValueError(
+                f"{model_path}: ids 0-3 must be {RESERVED_TOKENS} (train the "
+                f"model with `SentencePieceTokenizer.from_texts`). "
+                f"Received: {reserved}"
+            )
+
+    @property
+    def vocabulary_size(self):
+        return self._vocabulary_size
+
+    @functools.cached_property
+    def vocabulary(self):
+        """list of str, the pieces in id order (`"▁"` starts a word)."""
+        pieces = self._sentencepiece.id_to_string(
+            tf.range(self.vocabulary_size)
+        )
+        return [piece.decode("utf-8") for piece in pieces.numpy()]
+
+    def tokenize(self, texts):
+        """Maps `texts` `(batch,)` to ragged int32 ids `(batch, None)`."""
+        return self._sentencepiece.tokenize(self.normalizer(texts))
+
+    def split(self, texts):
+        """The pieces of `texts` `(batch,)`, ragged strings `(batch, None)`."""
+        return self.id_to_token(self.tokenize(texts))
+
+    def id_to_token(self, ids):
+        """Maps int ids (dense or ragged, any shape) to their pieces."""
+        ids = tf.cast(ids, tf.int32)
+        if isinstance(ids, tf.RaggedTensor):
+            return tf.ragged.map_flat_values(
+                self._sentencepiece.id_to_string, ids
+            )
+        return self._sentencepiece.id_to_string(ids)
+
+    def detokenize(self, ids):
+        """Joins ids `(batch, None)` into `(batch,)` NFC strings.
+
+        `[PAD]`, `[START]` and `[END]` are dropped; `[UNK]` reads "[UNK]".
+        Dense input may be padded with id 0.
+        """
+        if not isinstance(ids, tf.RaggedTensor):
+            ids = tf.RaggedTensor.from_tensor(tf.convert_to_tensor(ids))
+        ids = tf.cast(ids, tf.int32)
+        ids = tf.ragged.boolean_mask(
+            ids, (ids != PAD_ID) & (ids != START_ID) & (ids != END_ID)
+        )
+        texts = self._sentencepiece.detokenize(ids)
+        # Pieces come from NFC text, but a sequence a model generates need
+        # not be: the output contract is NFC.
+        return tf_text.normalize_utf8(texts, "NFC")
+
+    def save_model(self, path):
+        """Copies the `.model` file to `path` (unless it is that file)."""
+        path = pathlib.Path(path)
+        if path.exists() and path.samefile(self.model_path):
+            return
+        path.write_bytes(pathlib.Path(self.model_path).read_bytes())
+
+    def save_vocabulary(self, path):
+        """Writes the pieces, one per line (id = line number), for reading."""
+        pathlib.Path(path).write_text(
+            "\n".join(self.vocabulary) + "\n", encoding="utf-8"
+        )
+
+    @classmethod
+    def from_model_file(cls, path, lowercase=False, normalization="NFC"):
+        return cls(path, lowercase=lowercase, normalization=normalization)
+
+    @classmethod
+    def from_texts(
+        cls,
+        texts,
+        vocabulary_size=8000,
+        model_path=None,
+        model_type="unigram",
+        lowercase=False,
+        normalization="NFC",
+        input_sentence_size=300_000,
+        character_coverage=0.9995,
+        seed=1234,
+        num_threads=2,
+    ):
+        """Trains a SentencePiece model on an iterable of str, streaming.
+
+        Every text goes through the same `Normalizer` as at tokenization
+        time (in batches, as TensorFlow ops). SentencePiece keeps at most
+        `input_sentence_size` sentences (a uniform sample of the stream).
+
+        Args:
+            texts: iterable of str (a generator is fine; it is read once).
+            vocabulary_size: int, an upper bound: on a small corpus the
+                vocabulary stops when no more pieces are worth adding. It
+                must leave room for the 4 reserved ids, the 256 byte pieces
+                and every character kept by `character_coverage`.
+                Defaults to `8000`.
+            model_path: str or path where the `.model` file is written.
+                Defaults to a new temporary file.
+            model_type: `"unigram"` or `"bpe"`. Defaults to `"unigram"`.
+            lowercase: bool. Defaults to `False`.
+            normalization: `"NFC"` or `"NFKC"`. Defaults to `"NFC"`.
+            input_sentence_size: int. Most sentences used for training
+                (a uniform sample of the stream). It bounds the trainer's
+                memory: about 1.5 KB per sentence of 40 characters.
+                Defaults to `300_000`.
+            character_coverage: float. Share of the characters (by count)
+                that get pieces of their own; rarer ones use byte pieces.
+                Defaults to `0.9995`.
+            seed: int. SentencePiece's sampling seed. Defaults to `1234`.
+            num_threads: int. Training threads. Defaults to `2`.
+
+        Returns:
+            A `SentencePieceTokenizer`.
+        """
+        # Imported here: only training needs the pip package, tokenizing
+        # with a trained model needs tensorflow-text alone.
+        import sentencepiece
+
+        if model_type not in MODEL_TYPES:
+            raise ValueError(
+                f"model_type must be one of {MODEL_TYPES}. "
+                f"Received: model_type={model_type!r}"
+            )
+        normalizer = Normalizer(normalization, lowercase=lowercase)
+        failures = []
+
+        def sentences():
+            # An exception inside the iterator reaches Python as a bare
+            # RuntimeError from SentencePiece's C++: keep the original.
+            try:
+                iterator = iter(texts)
+                while chunk := list(itertools.islice(iterator, _CHUNK)):
+                    for text in normalizer(tf.constant(chunk)).numpy():
+                        if text:
+                            yield text.decode("utf-8")
+            except Exception as error:
+                failures.append(error)
+
+        model = io.BytesIO()
+        sentencepiece.set_random_generator_seed(seed)
+        try:
+            sentencepiece.SentencePieceTrainer.train(
+                sentence_iterator=sentences(),
+                model_writer=model,
+                vocab_size=vocabulary_size,
+                model_type=model_type,
+                normalization_rule_name="identity",
+                remove_extra_whitespaces=False,
+                byte_fallback=True,
+                character_coverage=character_coverage,
+                input_sentence_size=input_sentence_size,
+                shuffle_input_sentence=True,
+                hard_vocab_limit=False,
+                pad_id=PAD_ID,
+                unk_id=UNK_ID,
+                bos_id=START_ID,
+                eos_id=END_ID,
+                pad_piece=RESERVED_TOKENS[PAD_ID],
+                unk_piece=RESERVED_TOKENS[UNK_ID],
+                bos_piece=RESERVED_TOKENS[START_ID],
+                eos_piece=RESERVED_TOKENS[END_ID],
+                unk_surface=RESERVED_TOKENS[UNK_ID],
+                num_threads=num_threads,
+                minloglevel=2,
+            )
+        except RuntimeError as error:
+            if failures:
+                raise failures[0] from None
+            too_small = _TOO_SMALL.search(str(error))
+            if too_small:
+                raise ValueError(
+                    f"vocabulary_size={vocabulary_size} is too small: the 4 "
+                    "reserved ids, 256 byte pieces and the corpus's "
+                    f"characters need {too_small.group(2)}. Raise "
+                    "vocabulary_size or lower character_coverage."
+                ) from None
+            raise
+        if failures:
+            raise failures[0]
+        if model_path is None:
+            directory = tempfile.mkdtemp(prefix="sentencepiece-")
+            model_path = pathlib.Path(directory) / "tokenizer.model"
+        model_path = pathlib.Path(model_path)
+        model_path.parent.mkdir(parents=True, exist_ok=True)
+        model_path.write_bytes(model.getvalue())
+        return cls(model_path, lowercase=lowercase, normalization=normalization)

@@ -1,0 +1,1 @@
+"""Keras Tuner search over `Config` fields (see docs/tuning.md)."""

@@ -1,0 +1,503 @@
+"""A resumable, distributable Keras Tuner search over one `Config`."""
+
+import csv
+import json
+import os
+import pathlib
+import shutil
+import time
+import warnings
+
+import keras
+import keras_tuner
+
+from keras_attention.trainer import Trainer
+from keras_attention.tuning.config_hyper_model import OBJECTIVES
+from keras_attention.tuning.config_hyper_model import ConfigHyperModel
+from keras_attention.tuning.search_space import SearchSpace
+
+TUNERS = ("hyperband", "bayesian", "random")
+SEARCH_FILE = "search.json"
+RUN_FILE = "run.json"
+SUMMARY_FILES = ("summary.csv", "summary.json")
+
+
+class ConfigSearch:
+    """Searches `Config` fields with Keras Tuner; resumes, distributes, exports.
+
+    One `Trainer` (the same class `training.train` uses) loads the corpus
+    and, on the first trial, builds the tokenizers and datasets that all
+    trials share. A `ConfigHyperModel` maps each trial's hyperparameters to
+    `config.replace(...)` and builds with `Trainer.build_model`.
+
+    The project directory holds Keras Tuner's files (`oracle.json`,
+    `trial_*/trial.json`, `trial_*/checkpoint.weights.h5`), plus:
+
+        search.json               what defines the search (config, tuner,
+                                  objective); a rerun with other values is
+                                  refused instead of mixing two searches
+        trial_*/run.json          wall time, worker and history of a trial
+        summary.csv, summary.json one row per trial
+        data/                     the bundled corpus, when used
+
+    Resuming: constructing a `ConfigSearch` on an existing project reloads
+    it (Keras Tuner's `overwrite=False`): finished trials are kept, a trial
+    that was running when the process died is run again, and `search` runs
+    only the remaining trials.
+
+    Distribution: with `KERASTUNER_TUNER_ID`, `KERASTUNER_ORACLE_IP` and
+    `KERASTUNER_ORACLE_PORT` set, the process whose id contains `chief`
+    serves the oracle and waits, the others run trials (see
+    docs/tuning.md). The project directory must be shared.
+
+    Args:
+        config: the base `Config`; its `search_space` overrides the default
+            ranges (see `SearchSpace`).
+        project_dir: str or path. The project directory.
+        tuner: str. `"hyperband"`, `"bayesian"` or `"random"`. Defaults to
+            `"random"`.
+        max_trials: int. Trials to run at most (with Hyperband too).
+            Defaults to `10`.
+        objective: str. `"val_loss"` (minimized) or `"val_bleu"`
+            (maximized). Defaults to `"val_loss"`.
+        bleu_sentences: int. Validation sentences of `val_bleu`. Defaults to
+            `200`.
+        overwrite: bool. Delete an existing project first (never done by a
+            distributed worker). Defaults to `False`.
+        hyperband_factor: int. Hyperband's reduction factor. Defaults to
+            `3`.
+
+    Example:
+
+    ```python
+    search = ConfigSearch(Config(epochs=2), "runs/search", max_trials=4)
+    search.search()
+    search.write_summary()
+    search.export_best("runs/best")
+    ```
+    """
+
+    def __init__(
+        self,
+        config,
+        project_dir,
+        tuner="random",
+        max_trials=10,
+        objective="val_loss",
+        bleu_sentences=200,
+        overwrite=False,
+        hyperband_factor=3,
+    ):
+        if tuner not in TUNERS:
+            raise ValueError(
+                f"tuner must be one of {TUNERS}. Received: tuner={tuner!r}"
+            )
+        if max_trials < 1:
+            raise ValueError(f"max_trials must be >= 1. Received: {max_trials}")
+        if objective not in OBJECTIVES:
+            raise ValueError(
+                f"objective must be one of {sorted(OBJECTIVES)}. "
+                f"Received: objective={objective!r}"
+            )
+        # A bad search space fails before anything is written.
+        SearchSpace.from_config(config)
+        self.config = config
+        self.project_dir = pathlib.Path(project_dir).absolute()
+        self.role = role()
+        if overwrite and self.role != "worker" and self.project_dir.exists():
+            shutil.rmtree(self.project_dir)
+        identity = {
+            "config": config.to_dict(),
+            "tuner": tuner,
+            "objective": objective,
+            "bleu_sentences": bleu_sentences,
+            "hyperband_factor": hyperband_factor,
+        }
+        # As it reads back from search.json (tuples become lists).
+        self.identity = json.loads(json.dumps(identity))
+        self._check_project()
+        self.trainer = Trainer(config, self.project_dir)
+        self.hypermodel = ConfigHyperModel(
+            self.trainer, objective=objective, bleu_sentences=bleu_sentences
+        )
+        self.tuner = _make_tuner(
+            tuner,
+            self.hypermodel,
+            objective=self.hypermodel.keras_tuner_objective,
+            max_trials=max_trials,
+            max_epochs=config.epochs,
+            factor=hyperband_factor,
+            seed=config.seed,
+            directory=str(self.project_dir.parent),
+            project_name=self.project_dir.name,
+        )
+
+    @property
+    def objective(self):
+        return self.hypermodel.objective
+
+    def _check_project(self):
+        path = self.project_dir / SEARCH_FILE
+        if path.exists():
+            previous = json.loads(path.read_text(encoding="utf-8"))
+            if previous != self.identity:
+                changed = _changed_keys(previous, self.identity)
+                raise ValueError(
+                    f"{self.project_dir} holds a different search (changed: "
+                    f"{', '.join(changed)}). Resume it with the same config "
+                    "and options, or start a new one with another "
+                    "--project-dir or --overwrite."
+                )
+            return
+        self.project_dir.mkdir(parents=True, exist_ok=True)
+        # Atomic: a chief and workers may start at the same moment.
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(
+            json.dumps(self.identity, indent=2, ensure_ascii=False) + "\n",
+            encoding="utf-8",
+        )
+        os.replace(temporary, path)
+
+    def search(self, verbose=2, callbacks=None):
+        """Runs the remaining trials, then checks that every one completed.
+
+        Keras Tuner 1.4.8 records a crashed trial as FAILED and carries on
+        (and `search` returns normally); this raises instead, with each
+        failed trial's error. A distributed worker checks the trials it ran;
+        the chief returns when all workers are done.
+
+        Args:
+            verbose: Keras verbosity of `model.fit` and of the tuner.
+                Defaults to `2` (one line per epoch).
+            callbacks: list of extra `keras.callbacks.Callback` given to
+                every trial (deep-copied by Keras Tuner). A TensorBoard
+                callback is added when `config.tensorboard` is set.
+
+        Returns:
+            A list of `(trial_id, status)` for the trials checked.
+        """
+        callbacks = list(callbacks or [])
+        if self.config.tensorboard:
+            # Keras Tuner appends the trial id to log_dir and adds HParams.
+            callbacks.append(
+                keras.callbacks.TensorBoard(log_dir=self.project_dir / "logs")
+            )
+        self.tuner.search(callbacks=callbacks, verbose=verbose)
+        if self.role == "worker":
+            ended = self.tuner.ended
+        else:
+            ended = [(t.trial_id, t.status, t.message) for t in self.trials()]
+        failed = [e for e in ended if e[1] != "COMPLETED"]
+        if failed:
+            reasons = "\n".join(
+                f"- trial {trial_id} {status}: {_last_line(message)}"
+                for trial_id, status, message in failed
+            )
+            raise RuntimeError(
+                f"{len(failed)} of {len(ended)} trials did not complete "
+                f"(Keras Tuner does not raise this itself):\n{reasons}\n"
+                f"Full tracebacks: the 'message' of "
+                f"{self.project_dir}/trial_<id>/trial.json. Fix the cause "
+                "and rerun with --overwrite (failed trials are not retried "
+                "on resume)."
+            )
+        if self.role != "worker" and not ended:
+            raise RuntimeError(f"No trial ran in {self.project_dir}.")
+        return [(trial_id, status) for trial_id, status, _ in ended]
+
+    def trials(self):
+        """The oracle's trials sorted by id (chief or single process)."""
+        oracle = self.tuner.oracle
+        # Numerically: raising --max-trials on resume widens new ids.
+        order = sorted(oracle.trials, key=int)
+        return [oracle.trials[key] for key in order]
+
+    def trial_record(self, trial_id):
+        """The `run.json` of a trial: seconds, worker, epochs, history."""
+        path = self.project_dir / f"trial_{trial_id}" / RUN_FILE
+        if not path.exists():
+            return {}
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    def summary(self):
+        """One dict per trial: id, status, hyperparameters, objective, time.
+
+        Keys: `trial`, `status`, the searched `Config` fields, `epochs`
+        (trained), `best_epoch` (1-based), the objective's name (its best
+        epoch value; with `val_bleu`, also `val_loss` at that epoch),
+        `seconds` (wall time of build and fit) and `worker`.
+        """
+        space = self.hypermodel.space
+        rows = []
+        for trial in self.trials():
+            values = space.cast(trial.hyperparameters.values)
+            record = self.trial_record(trial.trial_id)
+            epochs = record.get("epochs")
+            row = {"trial": trial.trial_id, "status": trial.status}
+            row.update({name: values.get(name) for name in space.ranges})
+            row["epochs"] = epochs[-1] + 1 if epochs else None
+            row["best_epoch"] = (
+                trial.best_step + 1 if trial.score is not None else None
+            )
+            row[self.objective] = trial.score
+            if self.objective != "val_loss":
+                row["val_loss"] = _at_epoch(record, "val_loss", trial.best_step)
+            row["seconds"] = record.get("seconds")
+            row["worker"] = record.get("tuner_id")
+            rows.append(row)
+        return rows
+
+    def best_trial(self):
+        """The completed trial with the best objective value."""
+        best = self.tuner.oracle.get_best_trials(1)
+        if not best or best[0].status != "COMPLETED":
+            raise RuntimeError(f"No completed trial in {self.project_dir}.")
+        return best[0]
+
+    def best_config(self):
+        """The best trial's `Config` (search_space cleared, epochs trained)."""
+        trial = self.best_trial()
+        config = self.hypermodel.config_for(trial.hyperparameters)
+        epochs = self.trial_record(trial.trial_id).get("epochs")
+        changes = {"search_space": None}
+        if epochs:
+            changes["epochs"] = epochs[-1] + 1
+        return config.replace(**changes)
+
+    def write_summary(self):
+        """Writes summary.csv and summary.json; returns their paths."""
+        rows = self.summary()
+        csv_path, json_path = (self.project_dir / n for n in SUMMARY_FILES)
+        with open(csv_path, "w", newline="", encoding="utf-8") as file:
+            writer = csv.DictWriter(file, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        best = self.best_trial()
+        document = {
+            "objective": self.objective,
+            "direction": self.hypermodel.keras_tuner_objective.direction,
+            "best_trial": best.trial_id,
+            "best_score": best.score,
+            "best_hyperparameters": self.hypermodel.space.cast(
+                best.hyperparameters.values
+            ),
+            "trials": rows,
+        }
+        json_path.write_text(
+            json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+            encoding="utf-8",
+        )
+        return csv_path, json_path
+
+    def format_summary(self):
+        """The summary as a fixed-width text table, best trial marked `*`."""
+        rows = self.summary()
+        best = self.best_trial().trial_id
+        header = list(rows[0])
+        cells = [header] + [
+            [_format_cell(row[key]) for key in header] for row in rows
+        ]
+        widths = [
+            max(len(line[i]) for line in cells) for i in range(len(header))
+        ]
+        lines = []
+        for index, line in enumerate(cells):
+            mark = "*" if index and rows[index - 1]["trial"] == best else " "
+            text = "  ".join(cell.rjust(w) for cell, w in zip(line, widths))
+            lines.append(f"{mark} {text}")
+        return "\n".join(lines)
+
+    def export_best(self, run_dir):
+        """Saves the best trial's model as a run directory and evaluates it.
+
+        The best trial's own best-epoch weights (its Keras Tuner checkpoint)
+        are loaded into `Trainer.build_model(best_config)`: the exported
+        model is the one whose objective the summary reports, and nothing is
+        retrained. The run directory has the `RunDirectory` layout of
+        `training.train` (config.yaml, model.keras, vocabularies,
+        history.json, metrics.json and data/ for the bundled corpus), so
+        `training.translate` and the exporter read it as they read a
+        training run. To train the best config longer, run
+        `python -m training.train --config RUN_DIR/config.yaml`.
+
+        Args:
+            run_dir: str or path of the new run directory.
+
+        Returns:
+            The `Trainer` that wrote it (its `model` is the exported model).
+        """
+        trial = self.best_trial()
+        config = self.best_config()
+        self.trainer.prepare()
+        # `Tuner.load_model` builds through the hypermodel (same builder)
+        # and loads the trial's checkpoint. The checkpoint also holds the
+        # trial's optimizer state, which the fresh (unbuilt) optimizer skips
+        # with a warning: only the weights are exported.
+        with warnings.catch_warnings():
+            warnings.filterwarnings(
+                "ignore", message="Skipping variable loading for optimizer"
+            )
+            model = self.tuner.load_model(trial)
+        record = self.trial_record(trial.trial_id)
+        exporter = Trainer(config, run_dir, verbose=False)
+        # Same corpus and data fields, hence the same tokenizers and
+        # datasets: reuse them rather than learn them again.
+        exporter.source_tokenizer = self.trainer.source_tokenizer
+        exporter.target_tokenizer = self.trainer.target_tokenizer
+        exporter.data = self.trainer.data
+        exporter.corpus_report = self.trainer.corpus_report
+        exporter.model = model
+        exporter.train_seconds = record.get("seconds", 0.0)
+        exporter.history = record.get("history", {})
+        exporter.run.save(
+            model, exporter.source_tokenizer, exporter.target_tokenizer, config
+        )
+        exporter.run.save_json("history.json", exporter.history)
+        if exporter.corpus_report is not None:
+            exporter.run.save_json("corpus.json", exporter.corpus_report)
+        metrics = exporter.evaluate()
+        metrics["tuning"] = {
+            "project_dir": str(self.project_dir),
+            "trial": trial.trial_id,
+            "objective": self.objective,
+            "score": trial.score,
+        }
+        exporter.run.save_json("metrics.json", metrics)
+        return exporter
+
+
+def role():
+    """`"single"`, `"chief"` or `"worker"`, from Keras Tuner's variables."""
+    if "KERASTUNER_ORACLE_IP" not in os.environ:
+        return "single"
+    tuner_id = os.environ.get("KERASTUNER_TUNER_ID", "")
+    return "chief" if "chief" in tuner_id else "worker"
+
+
+class _Recording:
+    """Tuner mixin: no build at start-up, trial records, ended statuses."""
+
+    def __init__(self, *args, **kwargs):
+        self.ended = []
+        super().__init__(*args, **kwargs)
+
+    def _populate_initial_space(self):
+        # Keras Tuner builds a model here to discover conditional
+        # hyperparameters; this space has none, so declare without building
+        # (the chief then never needs the datasets).
+        hp = self.oracle.get_space()
+        self.hypermodel.declare_hyperparameters(hp)
+        self.oracle.update_space(hp)
+
+    def reload(self):
+        super().reload()
+        if self._is_worker():
+            return
+        # Keras Tuner writes trial_*/trial.json and oracle.json one after
+        # the other, and oracle.json still lists a just-ended trial as
+        # ongoing until the next trial starts; a kill in between would make
+        # the reload rerun a finished trial, or never finish a started one.
+        # The trial files are the truth: rerun exactly the RUNNING trials.
+        oracle = self.oracle
+        running = [
+            trial_id
+            for trial_id in sorted(oracle.trials, key=int)
+            if oracle.trials[trial_id].status == "RUNNING"
+        ]
+        oracle._retry_queue = [
+            trial_id for trial_id in oracle._retry_queue if trial_id in running
+        ] + [
+            trial_id
+            for trial_id in running
+            if trial_id not in oracle._retry_queue
+        ]
+        for trial_id in sorted(oracle.trials, key=int):
+            if trial_id not in running and trial_id not in oracle.end_order:
+                oracle.end_order.append(trial_id)
+
+    def run_trial(self, trial, *args, **kwargs):
+        start = time.monotonic()
+        histories = super().run_trial(trial, *args, **kwargs)
+        history = histories[-1]
+        record = {
+            "trial_id": trial.trial_id,
+            "tuner_id": self.tuner_id,
+            "seconds": round(time.monotonic() - start, 1),
+            "epochs": list(history.epoch),
+            "history": {
+                key: [float(v) for v in values]
+                for key, values in history.history.items()
+            },
+        }
+        path = pathlib.Path(self.get_trial_dir(trial.trial_id)) / RUN_FILE
+        path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+        return histories
+
+    def on_trial_end(self, trial):
+        self.ended.append((trial.trial_id, trial.status, trial.message))
+        super().on_trial_end(trial)
+
+
+class _RandomSearch(_Recording, keras_tuner.RandomSearch):
+    pass
+
+
+class _BayesianOptimization(_Recording, keras_tuner.BayesianOptimization):
+    pass
+
+
+class _Hyperband(_Recording, keras_tuner.Hyperband):
+    pass
+
+
+def _make_tuner(name, hypermodel, max_trials, max_epochs, factor, **kwargs):
+    if name == "random":
+        return _RandomSearch(hypermodel, max_trials=max_trials, **kwargs)
+    if name == "bayesian":
+        return _BayesianOptimization(
+            hypermodel, max_trials=max_trials, **kwargs
+        )
+    tuner = _Hyperband(
+        hypermodel,
+        max_epochs=max_epochs,
+        factor=factor,
+        # Enough iterations for max_trials; the cap below stops the search.
+        hyperband_iterations=max_trials,
+        **kwargs,
+    )
+    oracle = getattr(tuner.oracle, "_oracle", tuner.oracle)
+    oracle.max_trials = max_trials
+    return tuner
+
+
+def _at_epoch(record, metric, epoch):
+    """`metric` of a trial's history at `epoch` (0-based), or `None`."""
+    epochs = record.get("epochs") or []
+    values = record.get("history", {}).get(metric)
+    if not values or epoch not in epochs:
+        return None
+    return values[epochs.index(epoch)]
+
+
+def _changed_keys(previous, current):
+    changed = []
+    for key in sorted(set(previous) | set(current)):
+        old, new = previous.get(key), current.get(key)
+        if isinstance(old, dict) and isinstance(new, dict):
+            changed += [f"{key}.{k}" for k in _changed_keys(old, new)]
+        elif old != new:
+            changed.append(f"{key}: {old!r} -> {new!r}")
+    return changed
+
+
+def _last_line(message):
+    lines = [line for line in (message or "").strip().splitlines() if line]
+    return lines[-1] if lines else "(no message)"
+
+
+def _format_cell(value):
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)

@@ -1,0 +1,107 @@
+"""Greedy BLEU on a fixed validation sample, logged every epoch."""
+
+import random
+
+import keras
+import sacrebleu
+
+from keras_attention.decoding.translator import Translator
+
+
+class ValidationBleu(keras.callbacks.Callback):
+    """Adds corpus BLEU of greedy translations to the epoch logs.
+
+    At the end of every epoch the model being trained translates a fixed
+    sample of validation sentences with `Translator.translate` (tokenizing,
+    greedy search and detokenizing in the graph) and the sacrebleu corpus
+    BLEU (0-100, default `13a` tokenization) against the raw references is
+    written into the logs as `logs[name]`. Callbacks after this one in the
+    list (Keras Tuner's checkpoint and scoring, `EarlyStopping`,
+    TensorBoard) and the `History` see it like any other metric; place it
+    first.
+
+    Args:
+        sources: list of str, validation source sentences.
+        references: list of str, their reference translations.
+        source_tokenizer: the source tokenizer of the model's data.
+        target_tokenizer: the target tokenizer of the model's data.
+        max_decode_length: int. Hard cap on generated tokens. Defaults to
+            `64`.
+        sample_size: int or `None`. Number of pairs drawn (once, with
+            `seed`) from `sources`/`references`; `None` uses them all.
+            Defaults to `200`.
+        seed: int. Seed of the sample. Defaults to `1234`.
+        lowercase: bool. Case-insensitive BLEU (use it when the target
+            tokenizer lowercases). Defaults to `False`.
+        batch_size: int. Sentences per `translate` call. Defaults to `256`.
+        name: str. The log key. Defaults to `"val_bleu"`.
+
+    Example:
+
+    ```python
+    bleu = ValidationBleu(valid_sources, valid_targets,
+                          source_tokenizer, target_tokenizer)
+    model.fit(train_data, validation_data=valid_data,
+              callbacks=[bleu, keras.callbacks.EarlyStopping("val_bleu")])
+    ```
+    """
+
+    def __init__(
+        self,
+        sources,
+        references,
+        source_tokenizer,
+        target_tokenizer,
+        max_decode_length=64,
+        sample_size=200,
+        seed=1234,
+        lowercase=False,
+        batch_size=256,
+        name="val_bleu",
+    ):
+        super().__init__()
+        if len(sources) != len(references):
+            raise ValueError(
+                f"Got {len(sources)} sources but {len(references)} references."
+            )
+        indices = range(len(sources))
+        if sample_size is not None and sample_size < len(sources):
+            indices = sorted(random.Random(seed).sample(indices, sample_size))
+        self.sources = [sources[i] for i in indices]
+        self.references = [references[i] for i in indices]
+        self.source_tokenizer = source_tokenizer
+        self.target_tokenizer = target_tokenizer
+        self.max_decode_length = max_decode_length
+        self.lowercase = lowercase
+        self.batch_size = batch_size
+        self.name = name
+        self._translator = None
+
+    def set_model(self, model):
+        super().set_model(model)
+        # One traced `translate` per model, reused every epoch.
+        self._translator = None
+
+    def score(self):
+        """BLEU of the current model on the sample (a float in [0, 100])."""
+        # Imported here: the trainer module imports the whole library.
+        from keras_attention.trainer import translate_all
+
+        if self._translator is None:
+            self._translator = Translator(
+                self.model,
+                self.source_tokenizer,
+                self.target_tokenizer,
+                max_decode_length=self.max_decode_length,
+            )
+        hypotheses = translate_all(
+            self._translator, self.sources, self.batch_size
+        )
+        bleu = sacrebleu.corpus_bleu(
+            hypotheses, [self.references], lowercase=self.lowercase
+        )
+        return float(bleu.score)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is not None:
+            logs[self.name] = self.score()

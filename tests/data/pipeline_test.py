@@ -1,0 +1,184 @@
+import collections
+import random
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_attention.data.length_policy import LengthPolicy
+from keras_attention.data.pipeline import count_batches
+from keras_attention.data.pipeline import make_dataset
+from keras_attention.data.pipeline import make_streaming_dataset
+from keras_attention.data.pipeline import padding_fraction
+from keras_attention.data.tsv_reader import TsvReader
+from keras_attention.text.word_tokenizer import END_ID
+from keras_attention.text.word_tokenizer import START_ID
+from keras_attention.text.word_tokenizer import WordTokenizer
+
+WORDS = [f"w{i}" for i in range(50)]
+
+
+def corpus(size=600, seed=0):
+    """Pairs with lengths spread over 1-40 words; target = reversed source."""
+    rng = random.Random(seed)
+    pairs = []
+    for _ in range(size):
+        words = rng.choices(WORDS, k=rng.choice([1, 2, 3, 5, 9, 17, 25, 40]))
+        pairs.append((" ".join(words), " ".join(reversed(words))))
+    return [s for s, _ in pairs], [t for _, t in pairs]
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return WordTokenizer.from_texts(WORDS)
+
+
+def batches(dataset):
+    return list(dataset.as_numpy_iterator())
+
+
+def pairs_of(dataset):
+    """The (source ids, target ids) of every real row, order-free."""
+    rows = []
+    for inputs, _, weights in dataset.as_numpy_iterator():
+        for source, decoder, weight in zip(
+            inputs["encoder_token_ids"], inputs["decoder_token_ids"], weights
+        ):
+            if weight.sum():
+                rows.append(
+                    (tuple(source[source > 0]), tuple(decoder[weight > 0]))
+                )
+    return collections.Counter(rows)
+
+
+def test_teacher_forcing_batches_and_their_padding(tokenizer):
+    data = make_dataset(
+        ["w1 w2 w3", "w1"], ["w4 w5", "w4"], tokenizer, tokenizer
+    )
+    [(inputs, labels, weights)] = batches(data)
+    ids = tokenizer.tokenize(tf.constant(["w4 w5"])).numpy()[0]
+    np.testing.assert_array_equal(
+        inputs["decoder_token_ids"][0], [START_ID, *ids, END_ID, 0, 0, 0, 0]
+    )
+    np.testing.assert_array_equal(labels[0], [*ids, END_ID, 0, 0, 0, 0, 0])
+    np.testing.assert_array_equal(weights[0], [1, 1, 1, 0, 0, 0, 0, 0])
+    assert inputs["encoder_token_ids"].shape == (2, 8)
+    # Sources of 3 and 1 tokens padded to 8: 4 of 16 positions are real;
+    # decoder positions with a label: 3 and 2 of 16.
+    assert padding_fraction(data) == {
+        "fraction": round(1 - 9 / 32, 4),
+        "batches": 1,
+        "positions": 32,
+        "tokens": 9,
+    }
+
+
+def test_bucketing_cuts_padding_and_keeps_every_pair(tokenizer):
+    sources, targets = corpus()
+    common = dict(batch_size=32, shuffle=True, seed=1)
+    plain = make_dataset(sources, targets, tokenizer, tokenizer, **common)
+    bucketed = make_dataset(
+        sources, targets, tokenizer, tokenizer, bucket_by_length=True, **common
+    )
+    before = padding_fraction(plain)
+    after = padding_fraction(bucketed)
+    # With buckets every row pads only up to its own multiple of 8: the
+    # NumPy reference. Source length n, decoder length n + 1.
+    lengths = np.array([len(s.split()) for s in sources])
+    real = 2 * lengths + 1
+    padded = -(-lengths // 8) * 8 + -(-(lengths + 1) // 8) * 8
+    assert after["tokens"] == before["tokens"] == real.sum()
+    assert after["positions"] == padded.sum()
+    assert after["fraction"] == round(1 - real.sum() / padded.sum(), 4)
+    assert before["fraction"] > after["fraction"] + 0.2
+    assert pairs_of(plain) == pairs_of(bucketed)
+    for inputs, _, _ in batches(bucketed):
+        ids = inputs["encoder_token_ids"]
+        width = ids.shape[1]
+        assert width % 8 == 0
+        # Every row would have needed this width: at most 7 pads each.
+        assert ((ids > 0).sum(axis=1) > width - 8).all()
+
+
+def test_the_number_of_batches_is_known_and_exact(tokenizer):
+    sources, targets = corpus(300)
+    policy = LengthPolicy(20, 20, "drop")
+    data = make_dataset(
+        sources,
+        targets,
+        tokenizer,
+        tokenizer,
+        batch_size=16,
+        shuffle=True,
+        seed=3,
+        length_policy=policy,
+        bucket_by_length=True,
+    )
+    cardinality = int(data.cardinality())
+    assert cardinality == len(batches(data)) == len(batches(data))
+    _, lengths = policy.measure(
+        zip(sources, targets), tokenizer, tokenizer, return_lengths=True
+    )
+    assert count_batches(lengths, 16, 8, bucket_by_length=True) == cardinality
+    assert sum(len(b[1]) for b in batches(data)) == sum(lengths.values())
+
+
+def test_length_policy_in_the_pipeline(tokenizer):
+    sources, targets = corpus(200)
+    lengths = [len(s.split()) for s in sources]
+    dropped = make_dataset(
+        sources,
+        targets,
+        tokenizer,
+        tokenizer,
+        length_policy=LengthPolicy(9, 9, "drop"),
+    )
+    assert sum(pairs_of(dropped).values()) == sum(n <= 9 for n in lengths)
+    truncated = make_dataset(
+        sources,
+        targets,
+        tokenizer,
+        tokenizer,
+        length_policy=LengthPolicy(5, 3, "truncate"),
+    )
+    rows = pairs_of(truncated)
+    assert sum(rows.values()) == 200
+    assert max(len(source) for source, _ in rows) == 5
+    # [START] + 3 tokens; labels still end with [END].
+    assert max(len(decoder) for _, decoder in rows) == 4
+    for _, labels, weights in batches(truncated):
+        last = weights.sum(axis=1).astype(int) - 1
+        assert (labels[np.arange(len(labels)), last] == END_ID).all()
+
+
+def test_streaming_from_a_reader_equals_the_lists(tokenizer, tmp_path):
+    sources, targets = corpus(300)
+    path = tmp_path / "pairs.tsv"
+    path.write_text(
+        "".join(f"{s}\t{t}\n" for s, t in zip(sources, targets)),
+        encoding="utf-8",
+    )
+    streamed = make_streaming_dataset(
+        TsvReader(path), tokenizer, tokenizer, bucket_by_length=False
+    )
+    in_memory = make_dataset(sources, targets, tokenizer, tokenizer)
+    for a, b in zip(batches(streamed), batches(in_memory), strict=True):
+        for name in ("encoder_token_ids", "decoder_token_ids"):
+            np.testing.assert_array_equal(a[0][name], b[0][name])
+        np.testing.assert_array_equal(a[1], b[1])
+
+
+def test_pad_batches_gives_one_batch_shape(tokenizer):
+    sources, targets = corpus(100)
+    data = make_dataset(
+        sources,
+        targets,
+        tokenizer,
+        tokenizer,
+        batch_size=16,
+        bucket_by_length=True,
+        pad_batches=True,
+    )
+    shapes = {b[0]["encoder_token_ids"].shape[0] for b in batches(data)}
+    assert shapes == {16}
+    assert sum(pairs_of(data).values()) == 100

@@ -1,0 +1,98 @@
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_attention.decoding.translator import Translator
+
+KEYS = {
+    "translation",
+    "token_ids",
+    "lengths",
+    "scores",
+    "attention",
+    "source_lengths",
+}
+
+
+def make_translator(tiny_run, **kwargs):
+    return Translator(
+        tiny_run.model,
+        tiny_run.source_tokenizer,
+        tiny_run.target_tokenizer,
+        max_decode_length=tiny_run.config.max_decode_length,
+        **kwargs,
+    )
+
+
+@pytest.fixture(scope="module")
+def translator(tiny_run):
+    return make_translator(tiny_run)
+
+
+def test_beam_returns_what_greedy_returns(tiny_run, translator):
+    sources = tiny_run.splits["test"][0][:8]
+    greedy = translator.translate(tf.constant(sources))
+    beam = translator.translate_beam(tf.constant(sources))
+    assert set(greedy) == set(beam) == KEYS
+    np.testing.assert_array_equal(
+        beam["source_lengths"], greedy["source_lengths"]
+    )
+    batch, steps = beam["token_ids"].shape
+    assert batch == 8
+    assert beam["attention"].shape == (8, steps, max(greedy["source_lengths"]))
+    lengths = beam["lengths"].numpy()
+    assert np.all(lengths <= 2 * greedy["source_lengths"].numpy() + 10)
+    # Each attention row of a real step is a distribution over the source.
+    for row, length in zip(beam["attention"].numpy(), lengths):
+        np.testing.assert_allclose(row[:length].sum(-1), 1.0, atol=1e-5)
+
+
+def test_beam_scores_at_least_greedy_on_average(tiny_run, translator):
+    # Not guaranteed sentence by sentence (the greedy path can be pruned),
+    # but a beam that keeps finished hypotheses wins on average.
+    wide = make_translator(tiny_run, beam_width=4, length_penalty=0.0)
+    sources = tf.constant(tiny_run.splits["test"][0][:64])
+    greedy = wide.translate(sources)["scores"].numpy()
+    beam = wide.translate_beam(sources)["scores"].numpy()
+    assert beam.mean() >= greedy.mean()
+    assert np.mean(beam >= greedy - 1e-5) >= 0.9
+
+
+def test_control_characters_and_invalid_utf8_are_cleaned(translator):
+    texts = tf.constant(
+        [
+            "나는 학생 입니다.".encode(),
+            "나는\x00 학생\t입니다.".encode(),
+            b"\xff\xfe",
+        ]
+    )
+    result = translator.translate(texts)
+    translations = result["translation"].numpy()
+    # NUL no longer cuts the sentence short in the tokenizer.
+    assert translations[1] == translations[0]
+    np.testing.assert_array_equal(result["source_lengths"], [4, 4, 1])
+    cleaned = translator.clean(texts).numpy()
+    assert cleaned[2].decode("utf-8") == "\ufffd\ufffd"
+
+
+def test_max_source_length_truncates(tiny_run):
+    truncating = make_translator(tiny_run, max_source_length=3)
+    result = truncating.translate_beam(tf.constant(["가 " * 50, "나는"]))
+    np.testing.assert_array_equal(result["source_lengths"], [3, 1])
+    assert result["token_ids"].shape[1] <= 2 * 3 + 10
+
+
+@pytest.mark.parametrize("method", ["translate", "translate_beam"])
+@pytest.mark.parametrize("texts", [[], [""], ["", " "]])
+def test_empty_batches_and_sentences(translator, method, texts):
+    result = getattr(translator, method)(tf.constant(texts, tf.string))
+    assert result["translation"].shape == (len(texts),)
+    np.testing.assert_array_equal(result["source_lengths"], [0] * len(texts))
+    # An empty source still decodes (up to 10 tokens), never NaN.
+    assert np.all(result["lengths"].numpy() <= 10)
+    assert not np.any(np.isnan(result["attention"].numpy()))
+
+
+def test_invalid_max_source_length(tiny_run):
+    with pytest.raises(ValueError, match="max_source_length must be"):
+        make_translator(tiny_run, max_source_length=0)

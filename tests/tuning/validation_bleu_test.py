@@ -1,0 +1,44 @@
+import sacrebleu
+
+from keras_attention.trainer import translate_all
+from keras_attention.tuning.validation_bleu import ValidationBleu
+
+
+def make_callback(trainer, **kwargs):
+    sources, targets = trainer.splits["valid"]
+    return ValidationBleu(
+        sources,
+        targets,
+        trainer.source_tokenizer,
+        trainer.target_tokenizer,
+        max_decode_length=trainer.config.max_decode_length,
+        **kwargs,
+    )
+
+
+def test_logs_corpus_bleu_of_greedy_translations(tiny_run):
+    callback = make_callback(tiny_run, sample_size=40, seed=7)
+    callback.set_model(tiny_run.model)
+    logs = {"val_loss": 1.0}
+    callback.on_epoch_end(0, logs)
+
+    hypotheses = translate_all(tiny_run.translator(), callback.sources)
+    expected = sacrebleu.corpus_bleu(hypotheses, [callback.references]).score
+    assert logs["val_loss"] == 1.0
+    assert logs["val_bleu"] == expected
+    assert 0.0 <= logs["val_bleu"] <= 100.0
+
+
+def test_sample_is_fixed_and_drawn_from_the_validation_split(tiny_run):
+    sources, targets = tiny_run.splits["valid"]
+    first = make_callback(tiny_run, sample_size=40, seed=7)
+    again = make_callback(tiny_run, sample_size=40, seed=7)
+    other = make_callback(tiny_run, sample_size=40, seed=8)
+    assert len(first.sources) == 40
+    assert first.sources == again.sources
+    assert first.sources != other.sources
+    pairs = set(zip(sources, targets))
+    assert set(zip(first.sources, first.references)) <= pairs
+    # Larger than the split: every pair, in order.
+    whole = make_callback(tiny_run, sample_size=10**6)
+    assert whole.sources == list(sources)
