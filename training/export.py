@@ -27,7 +27,7 @@ serve it:
 
 The export refuses a run directory without a trained model.keras.
 Loading it needs only `tensorflow` and `tensorflow_text` (see
-docs/serving.md).
+README.md, "Serving").
 """
 
 

@@ -58,7 +58,7 @@ def channel(serving):
 
 
 def make_request(signature_name):
-    # The client snippet of docs/serving.md.
+    # The client snippet of the README's Serving section.
     request = predict_pb2.PredictRequest()
     request.model_spec.name = "tiny"
     request.model_spec.signature_name = signature_name
