@@ -7,6 +7,11 @@ import keras
 
 from keras_attention.config import Config
 from keras_attention.decoding.translator import Translator
+
+# Registers the classes a saved model.keras names, so that loading a run
+# does not depend on what the caller happened to import first.
+from keras_attention.metrics import token_accuracy  # noqa: F401
+from keras_attention.models import encoder_decoder  # noqa: F401
 from keras_attention.text.sentencepiece_tokenizer import SentencePieceTokenizer
 from keras_attention.text.word_tokenizer import WordTokenizer
 

@@ -109,15 +109,20 @@ class Trainer:
                 max_size=size,
                 normalization=config.normalization,
             )
-        return SentencePieceTokenizer.from_texts(
-            texts,
-            vocabulary_size=size or DEFAULT_SENTENCEPIECE_VOCABULARY,
-            model_path=self.run.sentencepiece_model_path(side),
-            model_type=config.sentencepiece_model_type,
-            lowercase=lowercase,
-            normalization=config.normalization,
-            seed=config.seed,
-        )
+        try:
+            return SentencePieceTokenizer.from_texts(
+                texts,
+                vocabulary_size=size or DEFAULT_SENTENCEPIECE_VOCABULARY,
+                model_path=self.run.sentencepiece_model_path(side),
+                model_type=config.sentencepiece_model_type,
+                lowercase=lowercase,
+                normalization=config.normalization,
+                seed=config.seed,
+            )
+        except ValueError as error:
+            if "is too small" not in str(error):
+                raise
+            raise ValueError(f"{side}_vocabulary_size: {error}") from None
 
     def prepare(self):
         """Learns the tokenizers from the train split and builds datasets.

@@ -166,3 +166,18 @@ def test_train_cli_flags():
     assert args.skip_bad_lines is True
     args = parse_args(["--run-dir", "r", "--corpus-format", "anki"])
     assert (args.skip_bad_lines, args.corpus_format) == (None, "anki")
+
+
+def test_a_too_small_vocabulary_names_its_config_field(tiny_run, tmp_path):
+    train, valid = write_corpus_with_bad_lines(tiny_run, tmp_path)
+    config = Config(
+        train=str(train),
+        valid=str(valid),
+        skip_bad_lines=True,
+        tokenizer="sentencepiece",
+        source_vocabulary_size=100,
+    )
+    with pytest.raises(
+        ValueError, match="source_vocabulary_size: vocabulary_size=100 is too"
+    ):
+        Trainer(config, tmp_path / "run", verbose=False).prepare()

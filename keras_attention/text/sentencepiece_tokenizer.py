@@ -242,9 +242,8 @@ class SentencePieceTokenizer(tf.Module):
             lowercase: bool. Defaults to `False`.
             normalization: `"NFC"` or `"NFKC"`. Defaults to `"NFC"`.
             input_sentence_size: int. Most sentences used for training
-                (a uniform sample of the stream). It bounds the trainer's
-                memory: about 1.5 KB per sentence of 40 characters.
-                Defaults to `300_000`.
+                (a uniform sample of the stream); it bounds the trainer's
+                memory (benchmarks/RESULTS-data.md). Defaults to `300_000`.
             character_coverage: float. Share of the characters (by count)
                 that get pieces of their own; rarer ones use byte pieces.
                 Defaults to `0.9995`.
