@@ -46,3 +46,23 @@ def test_allowed_columns_accepts_a_set_of_counts(tmp_path):
     reader = TsvReader(path, allowed_columns=(2, 3))
     with pytest.raises(CorpusError, match=":3: expected 2 or 3 tab-sep"):
         reader.read()
+
+
+@pytest.mark.parametrize(
+    "bad_line, message",
+    [
+        (b"\xff\xfe broken\tbytes\n", "invalid UTF-8"),
+        (b"three\tcolumns\there\n", "columns"),
+    ],
+)
+def test_one_bad_line_in_a_million_is_reported_by_number(
+    tmp_path, bad_line, message
+):
+    path = tmp_path / "big.tsv"
+    good = b"source sentence\ttarget sentence\n"
+    with path.open("wb") as f:
+        f.write(good * 500_000)
+        f.write(bad_line)
+        f.write(good * 499_999)
+    with pytest.raises(CorpusError, match=rf"big\.tsv:500001: .*{message}"):
+        TsvReader(path).read()
