@@ -7,11 +7,6 @@ import pathlib
 import tensorflow as tf
 
 from keras_attention.decoding.translator import Translator
-
-# Register the Keras classes that `RunDirectory.load` deserializes (the
-# model and its compiled metric): `keras.saving.load_model` needs them.
-from keras_attention.metrics import token_accuracy  # noqa: F401
-from keras_attention.models import encoder_decoder  # noqa: F401
 from keras_attention.run_directory import RunDirectory
 
 

@@ -114,10 +114,6 @@ class SavedModelExporter:
         `max_decode_length` defaults to the run's config; other keyword
         arguments are passed to the constructor.
         """
-        # Register the classes a saved model.keras refers to, for
-        # keras.saving.load_model (RunDirectory.load does not import them).
-        import keras_attention.metrics.token_accuracy  # noqa: F401
-        import keras_attention.models.encoder_decoder  # noqa: F401
         from keras_attention.run_directory import RunDirectory
 
         run = RunDirectory(run_dir)
