@@ -1,0 +1,29 @@
+"""Corpora and datasets: readers, the bundled corpus, `tf.data` builders."""
+
+from keras_attention.data.aligned_reader import AlignedReader
+from keras_attention.data.anki_reader import AnkiReader
+from keras_attention.data.bundled_corpus import BundledCorpus
+from keras_attention.data.corpus_error import CorpusError
+from keras_attention.data.corpus_reader import CorpusReader
+from keras_attention.data.csv_reader import CsvReader
+from keras_attention.data.length_policy import LengthPolicy
+from keras_attention.data.pipeline import count_batches
+from keras_attention.data.pipeline import make_dataset
+from keras_attention.data.pipeline import make_streaming_dataset
+from keras_attention.data.pipeline import padding_fraction
+from keras_attention.data.tsv_reader import TsvReader
+
+__all__ = [
+    "AlignedReader",
+    "AnkiReader",
+    "BundledCorpus",
+    "CorpusError",
+    "CorpusReader",
+    "CsvReader",
+    "LengthPolicy",
+    "TsvReader",
+    "count_batches",
+    "make_dataset",
+    "make_streaming_dataset",
+    "padding_fraction",
+]

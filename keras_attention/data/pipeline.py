@@ -22,8 +22,6 @@ import numpy as np
 import tensorflow as tf
 
 from keras_attention.data.length_policy import LengthPolicy
-from keras_attention.text.word_tokenizer import END_ID
-from keras_attention.text.word_tokenizer import START_ID
 
 # Pairs tokenized per tokenizer call inside the pipeline.
 TOKENIZE_CHUNK = 256
@@ -58,7 +56,8 @@ def make_dataset(
         sources: list of str, source sentences.
         targets: list of str, target sentences (same length).
         source_tokenizer: a tokenizer with `tokenize(texts)`.
-        target_tokenizer: a tokenizer with `tokenize(texts)`.
+        target_tokenizer: a tokenizer with `tokenize(texts)`,
+            `start_token_id` and `end_token_id`.
         batch_size: int. Defaults to `64`.
         shuffle: bool. Reshuffle the pairs every epoch. Defaults to `False`.
         seed: int. Shuffle seed. Defaults to `None`.
@@ -248,9 +247,9 @@ def batch_pairs(
         rows = target_ids.nrows()
         target_ids = tf.concat(
             [
-                tf.fill([rows, 1], START_ID),
+                tf.fill([rows, 1], target_tokenizer.start_token_id),
                 tf.cast(target_ids, tf.int32),
-                tf.fill([rows, 1], END_ID),
+                tf.fill([rows, 1], target_tokenizer.end_token_id),
             ],
             axis=1,
         )

@@ -4,8 +4,6 @@ import tensorflow as tf
 
 from keras_attention.decoding.beam_search import BeamSearch
 from keras_attention.decoding.greedy_search import GreedySearch
-from keras_attention.text.word_tokenizer import END_ID
-from keras_attention.text.word_tokenizer import START_ID
 
 _TEXTS = tf.TensorSpec([None], tf.string)
 
@@ -69,9 +67,11 @@ class Translator(tf.Module):
         self.beam_width = beam_width
         self.length_penalty = length_penalty
         self.max_source_length = max_source_length
-        self.search = GreedySearch(end_id=END_ID)
+        # The target tokenizer owns the special ids.
+        end_id = target_tokenizer.end_token_id
+        self.search = GreedySearch(end_id=end_id)
         self.beam_search = BeamSearch(
-            end_id=END_ID,
+            end_id=end_id,
             beam_width=beam_width,
             length_penalty=length_penalty,
         )
@@ -120,7 +120,10 @@ class Translator(tf.Module):
         }
         max_length = tf.minimum(self.max_decode_length, 2 * source_lengths + 10)
         result = search(
-            self._next, tf.fill([batch_size], START_ID), state, max_length
+            self._next,
+            tf.fill([batch_size], self.target_tokenizer.start_token_id),
+            state,
+            max_length,
         )
         ids = tf.RaggedTensor.from_tensor(
             result["ids"], lengths=result["lengths"]

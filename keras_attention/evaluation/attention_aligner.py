@@ -8,7 +8,6 @@ from keras_attention.data.bundled_corpus import split_tokens
 from keras_attention.evaluation.alignment_error import AlignmentError
 from keras_attention.evaluation.token_words import pool_to_words
 from keras_attention.evaluation.token_words import token_word_indices
-from keras_attention.text.word_tokenizer import START_ID
 
 
 class AttentionAligner:
@@ -96,7 +95,7 @@ class AttentionAligner:
         source_ids, source_tokens = self._tokens(self.source_tokenizer, sources)
         target_ids, target_tokens = self._tokens(self.target_tokenizer, targets)
         start = tf.RaggedTensor.from_tensor(
-            tf.fill([len(targets), 1], START_ID)
+            tf.fill([len(targets), 1], self.target_tokenizer.start_token_id)
         )
         inputs = {
             "encoder_token_ids": source_ids.to_tensor(),

@@ -27,9 +27,12 @@ How it is used here:
   surrounding white space removed) and runs in the graph before the
   tokenizer; the model is trained with `normalization_rule_name="identity"`
   and `remove_extra_whitespaces=False` so that it changes nothing more.
-- Ids 0-3 are `[PAD]`, `[UNK]`, `[START]`, `[END]`, as for
-  `WordTokenizer`, so models, decoders and exporters need not care which
-  tokenizer produced the ids.
+- The special pieces `[PAD]`, `[UNK]`, `[START]`, `[END]` are SentencePiece's
+  pad, unk, bos and eos pieces; their ids are read from the model
+  (`pad_token_id`, `unknown_token_id`, `start_token_id`, `end_token_id`),
+  so they travel with the `.model` file. `from_texts` gives them ids 0-3,
+  as `WordTokenizer` does, but models, decoders and exporters ask the
+  tokenizer rather than assume.
 - Tokenizing and detokenizing are tensorflow-text ops
   (`tensorflow_text.SentencepieceTokenizer`), so they run in `tf.data`,
   inside a `tf.function` and in a SavedModel that a process importing only
@@ -54,11 +57,7 @@ import tensorflow_text as tf_text
 from tensorflow_text.python.ops import sentencepiece_tokenizer as _tf_text_sp
 
 from keras_attention.text.normalizer import Normalizer
-from keras_attention.text.word_tokenizer import END_ID
-from keras_attention.text.word_tokenizer import PAD_ID
 from keras_attention.text.word_tokenizer import RESERVED_TOKENS
-from keras_attention.text.word_tokenizer import START_ID
-from keras_attention.text.word_tokenizer import UNK_ID
 
 MODEL_TYPES = ("unigram", "bpe")
 # Sentences normalised per TensorFlow call while feeding the trainer.
@@ -105,8 +104,8 @@ class SentencePieceTokenizer(tf.Module):
 
     Args:
         model_path: str or `pathlib.Path` of a SentencePiece `.model` file
-            whose ids 0-3 are `[PAD]`, `[UNK]`, `[START]`, `[END]` (as
-            `from_texts` makes them).
+            with the pieces `[PAD]` (id 0: `EncoderDecoder` masks id 0),
+            `[UNK]`, `[START]` and `[END]` (as `from_texts` makes them).
         lowercase: bool. Lowercase before tokenizing. Defaults to `False`.
         normalization: str, `"NFC"` or `"NFKC"`. Defaults to `"NFC"`.
 
@@ -137,14 +136,23 @@ class SentencePieceTokenizer(tf.Module):
         self._sentencepiece._model_resource = _SentencepieceModel(model)
         self.model_asset = tf.saved_model.Asset(self.model_path)
         self._vocabulary_size = int(self._sentencepiece.vocab_size())
-        reserved = self._sentencepiece.id_to_string(tf.range(4)).numpy()
-        reserved = tuple(token.decode("utf-8") for token in reserved)
-        if reserved != RESERVED_TOKENS:
+        ids = self._sentencepiece.string_to_id(tf.constant(RESERVED_TOKENS))
+        ids = [int(i) for i in ids.numpy()]
+        pieces = self._sentencepiece.id_to_string(tf.constant(ids)).numpy()
+        found = tuple(piece.decode("utf-8") for piece in pieces)
+        if found != RESERVED_TOKENS or ids[0] != 0:
             raise ValueError(
-                f"{model_path}: ids 0-3 must be {RESERVED_TOKENS} (train the "
-                f"model with `SentencePieceTokenizer.from_texts`). "
-                f"Received: {reserved}"
+                f"{model_path}: the model must have the pieces "
+                f"{RESERVED_TOKENS}, {RESERVED_TOKENS[0]} at id 0 (train it "
+                "with `SentencePieceTokenizer.from_texts`). Received ids "
+                f"{ids} for pieces {found}"
             )
+        (
+            self.pad_token_id,
+            self.unknown_token_id,
+            self.start_token_id,
+            self.end_token_id,
+        ) = ids
 
     @property
     def vocabulary_size(self):
@@ -185,7 +193,10 @@ class SentencePieceTokenizer(tf.Module):
             ids = tf.RaggedTensor.from_tensor(tf.convert_to_tensor(ids))
         ids = tf.cast(ids, tf.int32)
         ids = tf.ragged.boolean_mask(
-            ids, (ids != PAD_ID) & (ids != START_ID) & (ids != END_ID)
+            ids,
+            (ids != self.pad_token_id)
+            & (ids != self.start_token_id)
+            & (ids != self.end_token_id),
         )
         texts = self._sentencepiece.detokenize(ids)
         # Pieces come from NFC text, but a sequence a model generates need
@@ -263,6 +274,7 @@ class SentencePieceTokenizer(tf.Module):
                 f"Received: model_type={model_type!r}"
             )
         normalizer = Normalizer(normalization, lowercase=lowercase)
+        pad, unknown, start, end = RESERVED_TOKENS
         failures = []
 
         def sentences():
@@ -292,15 +304,16 @@ class SentencePieceTokenizer(tf.Module):
                 input_sentence_size=input_sentence_size,
                 shuffle_input_sentence=True,
                 hard_vocab_limit=False,
-                pad_id=PAD_ID,
-                unk_id=UNK_ID,
-                bos_id=START_ID,
-                eos_id=END_ID,
-                pad_piece=RESERVED_TOKENS[PAD_ID],
-                unk_piece=RESERVED_TOKENS[UNK_ID],
-                bos_piece=RESERVED_TOKENS[START_ID],
-                eos_piece=RESERVED_TOKENS[END_ID],
-                unk_surface=RESERVED_TOKENS[UNK_ID],
+                # Ids 0-3, in `RESERVED_TOKENS` order.
+                pad_id=0,
+                unk_id=1,
+                bos_id=2,
+                eos_id=3,
+                pad_piece=pad,
+                unk_piece=unknown,
+                bos_piece=start,
+                eos_piece=end,
+                unk_surface=unknown,
                 num_threads=num_threads,
                 minloglevel=2,
             )

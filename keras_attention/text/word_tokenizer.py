@@ -9,9 +9,8 @@ import tensorflow_text as tf_text
 
 from keras_attention.text.normalizer import Normalizer
 
-PAD, UNK, START, END = "[PAD]", "[UNK]", "[START]", "[END]"
-RESERVED_TOKENS = (PAD, UNK, START, END)
-PAD_ID, UNK_ID, START_ID, END_ID = 0, 1, 2, 3
+# The special tokens, in the order `from_texts` gives them ids 0-3.
+RESERVED_TOKENS = ("[PAD]", "[UNK]", "[START]", "[END]")
 
 # Punctuation becomes a token of its own; white space only separates.
 _DELIMITERS = r"\s+|\pP"
@@ -28,12 +27,18 @@ class WordTokenizer(tf.Module):
     `tf.function` and an exported SavedModel.
 
     Text is normalised to NFC first: NFKD (the TensorFlow tutorial's choice)
-    splits every Hangul syllable into jamo. Ids 0-3 are reserved for
-    `[PAD]`, `[UNK]`, `[START]` and `[END]`.
+    splits every Hangul syllable into jamo.
+
+    The special tokens `[PAD]`, `[UNK]`, `[START]` and `[END]` are part of
+    the vocabulary, and their ids are wherever the vocabulary has them
+    (`from_texts` puts them at 0-3); `pad_token_id`, `unknown_token_id`,
+    `start_token_id` and `end_token_id` say which. Everything that packs
+    or decodes ids asks the tokenizer, so a saved vocabulary carries its
+    ids with it. `[PAD]` must be id 0: `EncoderDecoder` masks id 0.
 
     Args:
-        vocabulary: list of str, the tokens in id order, starting with the
-            four reserved tokens.
+        vocabulary: list of str, the tokens in id order; it holds the four
+            special tokens, `[PAD]` first.
         lowercase: bool. Lowercase (Unicode-aware) before splitting.
             Defaults to `False`.
         normalization: str, `"NFC"` or `"NFKC"` (see `Normalizer`).
@@ -53,10 +58,12 @@ class WordTokenizer(tf.Module):
     ):
         super().__init__(name=name)
         vocabulary = list(vocabulary)
-        if tuple(vocabulary[:4]) != RESERVED_TOKENS:
+        missing = [t for t in RESERVED_TOKENS if t not in vocabulary]
+        if missing or vocabulary[0] != RESERVED_TOKENS[0]:
             raise ValueError(
-                f"The vocabulary must start with {RESERVED_TOKENS}. "
-                f"Received: {vocabulary[:4]}"
+                f"The vocabulary must hold {RESERVED_TOKENS}, "
+                f"{RESERVED_TOKENS[0]} first (id 0 is padding). "
+                f"Received: missing {missing}, first {vocabulary[:1]}"
             )
         if len(set(vocabulary)) != len(vocabulary):
             duplicates = [
@@ -69,10 +76,16 @@ class WordTokenizer(tf.Module):
         self.lowercase = lowercase
         self.normalization = normalization
         self.normalizer = Normalizer(normalization, lowercase=lowercase)
+        (
+            self.pad_token_id,
+            self.unknown_token_id,
+            self.start_token_id,
+            self.end_token_id,
+        ) = (vocabulary.index(token) for token in RESERVED_TOKENS)
         ids = tf.range(len(vocabulary), dtype=tf.int64)
         self._token_to_id = tf.lookup.StaticHashTable(
             tf.lookup.KeyValueTensorInitializer(tf.constant(vocabulary), ids),
-            default_value=UNK_ID,
+            default_value=self.unknown_token_id,
         )
         self._id_to_token = tf.constant(vocabulary)
 
@@ -104,7 +117,10 @@ class WordTokenizer(tf.Module):
         if not isinstance(ids, tf.RaggedTensor):
             ids = tf.RaggedTensor.from_tensor(tf.convert_to_tensor(ids))
         ids = tf.ragged.boolean_mask(
-            ids, (ids != PAD_ID) & (ids != START_ID) & (ids != END_ID)
+            ids,
+            (ids != self.pad_token_id)
+            & (ids != self.start_token_id)
+            & (ids != self.end_token_id),
         )
         words = tf.ragged.map_flat_values(self.id_to_token, ids)
         texts = tf.strings.reduce_join(words, axis=-1, separator=" ")

@@ -11,8 +11,6 @@ from keras_attention.data.pipeline import make_dataset
 from keras_attention.data.pipeline import make_streaming_dataset
 from keras_attention.data.pipeline import padding_fraction
 from keras_attention.data.tsv_reader import TsvReader
-from keras_attention.text.word_tokenizer import END_ID
-from keras_attention.text.word_tokenizer import START_ID
 from keras_attention.text.word_tokenizer import WordTokenizer
 
 WORDS = [f"w{i}" for i in range(50)]
@@ -57,10 +55,11 @@ def test_teacher_forcing_batches_and_their_padding(tokenizer):
     )
     [(inputs, labels, weights)] = batches(data)
     ids = tokenizer.tokenize(tf.constant(["w4 w5"])).numpy()[0]
+    start, end = tokenizer.start_token_id, tokenizer.end_token_id
     np.testing.assert_array_equal(
-        inputs["decoder_token_ids"][0], [START_ID, *ids, END_ID, 0, 0, 0, 0]
+        inputs["decoder_token_ids"][0], [start, *ids, end, 0, 0, 0, 0]
     )
-    np.testing.assert_array_equal(labels[0], [*ids, END_ID, 0, 0, 0, 0, 0])
+    np.testing.assert_array_equal(labels[0], [*ids, end, 0, 0, 0, 0, 0])
     np.testing.assert_array_equal(weights[0], [1, 1, 1, 0, 0, 0, 0, 0])
     assert inputs["encoder_token_ids"].shape == (2, 8)
     # Sources of 3 and 1 tokens padded to 8: 4 of 16 positions are real;
@@ -148,7 +147,8 @@ def test_length_policy_in_the_pipeline(tokenizer):
     assert max(len(decoder) for _, decoder in rows) == 4
     for _, labels, weights in batches(truncated):
         last = weights.sum(axis=1).astype(int) - 1
-        assert (labels[np.arange(len(labels)), last] == END_ID).all()
+        end = tokenizer.end_token_id
+        assert (labels[np.arange(len(labels)), last] == end).all()
 
 
 def test_streaming_from_a_reader_equals_the_lists(tokenizer, tmp_path):
@@ -182,3 +182,12 @@ def test_pad_batches_gives_one_batch_shape(tokenizer):
     shapes = {b[0]["encoder_token_ids"].shape[0] for b in batches(data)}
     assert shapes == {16}
     assert sum(pairs_of(data).values()) == 100
+
+
+def test_targets_are_packed_with_the_tokenizers_own_ids():
+    tokenizer = WordTokenizer(["[PAD]", "a", "[END]", "b", "[START]", "[UNK]"])
+    [(inputs, labels, _)] = batches(
+        make_dataset(["a"], ["b a"], tokenizer, tokenizer, pad_to_multiple=1)
+    )
+    np.testing.assert_array_equal(inputs["decoder_token_ids"], [[4, 3, 1]])
+    np.testing.assert_array_equal(labels, [[3, 1, 2]])

@@ -96,3 +96,41 @@ def test_empty_batches_and_sentences(translator, method, texts):
 def test_invalid_max_source_length(tiny_run):
     with pytest.raises(ValueError, match="max_source_length must be"):
         make_translator(tiny_run, max_source_length=0)
+
+
+class _ScriptedModel:
+    """`encode`/`decode_step` whose next token depends on the previous one.
+
+    After `[START]` (id 4) comes `b` (3), then `a` (1), then `[END]` (2):
+    the ids of a tokenizer that does not put its special tokens at 0-3.
+    """
+
+    NEXT = {4: 3, 3: 1, 1: 2}
+
+    def __init__(self, vocabulary_size):
+        table = np.full((vocabulary_size, vocabulary_size), -10.0, np.float32)
+        for previous, following in self.NEXT.items():
+            table[previous, following] = 10.0
+        self.table = tf.constant(table)
+
+    def encode(self, source_ids):
+        mask = source_ids != 0
+        memory = tf.cast(mask, tf.float32)[:, :, None]
+        return memory, mask, [tf.zeros([tf.shape(source_ids)[0], 1])]
+
+    def decode_step(self, ids, states, memory, memory_mask):
+        attention = tf.cast(memory_mask, tf.float32)
+        attention /= tf.maximum(tf.reduce_sum(attention, -1, keepdims=True), 1)
+        return tf.gather(self.table, ids), states, attention
+
+
+def test_decoding_asks_the_tokenizer_for_its_special_ids():
+    from keras_attention.text.word_tokenizer import WordTokenizer
+
+    tokenizer = WordTokenizer(["[PAD]", "a", "[END]", "b", "[START]", "[UNK]"])
+    translator = Translator(_ScriptedModel(6), tokenizer, tokenizer)
+    for method in (translator.translate, translator.translate_beam):
+        result = method(tf.constant(["a", "a b"]))
+        assert result["translation"].numpy().tolist() == [b"b a", b"b a"]
+        np.testing.assert_array_equal(result["lengths"], [2, 2])
+        np.testing.assert_array_equal(result["token_ids"], [[3, 1, 2]] * 2)

@@ -11,11 +11,7 @@ import tensorflow as tf
 from keras_attention.data.bundled_corpus import NOTE_SENTENCE
 from keras_attention.data.corpus_error import CorpusError
 from keras_attention.text.sentencepiece_tokenizer import SentencePieceTokenizer
-from keras_attention.text.word_tokenizer import END_ID
-from keras_attention.text.word_tokenizer import PAD_ID
 from keras_attention.text.word_tokenizer import RESERVED_TOKENS
-from keras_attention.text.word_tokenizer import START_ID
-from keras_attention.text.word_tokenizer import UNK_ID
 
 # Training text: a few sentences per language, repeated.
 TRAINING = [
@@ -108,8 +104,12 @@ def test_the_note_sentence_survives_byte_for_byte(tokenizer):
 
 def test_unseen_characters_become_bytes_not_unknown(tokenizer):
     ids = tokenizer.tokenize(tf.constant(ALL_SAMPLES)).flat_values.numpy()
-    assert UNK_ID not in ids
-    assert {PAD_ID, START_ID, END_ID}.isdisjoint(ids)
+    assert tokenizer.unknown_token_id not in ids
+    assert {
+        tokenizer.pad_token_id,
+        tokenizer.start_token_id,
+        tokenizer.end_token_id,
+    }.isdisjoint(ids)
     pieces = tokenizer.split(tf.constant(["ไทย"])).numpy().tolist()[0]
     assert pieces[1:] == [b"<0xE0>", b"<0xB9>", b"<0x84>"] + [
         f"<0x{b:02X}>".encode() for b in "ทย".encode()
@@ -122,17 +122,24 @@ def test_detokenized_text_is_clean(tokenizer):
     pieces = tokenizer.id_to_token(ids).flat_values.numpy()
     assert "\u2581".encode() in b"".join(pieces)  # "▁" marks words ...
     # ... but never reaches the output; reserved ids are dropped.
-    padded = tf.concat(
-        [[[START_ID]], ids.to_tensor(), [[END_ID, PAD_ID, PAD_ID]]], axis=1
-    )
+    start, end = tokenizer.start_token_id, tokenizer.end_token_id
+    pad, unknown = tokenizer.pad_token_id, tokenizer.unknown_token_id
+    padded = tf.concat([[[start]], ids.to_tensor(), [[end, pad, pad]]], axis=1)
     assert strings(tokenizer.detokenize(padded)) == [text]
-    assert strings(tokenizer.detokenize(tf.constant([[UNK_ID]]))) == ["[UNK]"]
+    assert strings(tokenizer.detokenize(tf.constant([[unknown]]))) == ["[UNK]"]
 
 
 def test_vocabulary_and_reserved_ids(tokenizer):
     vocabulary = tokenizer.vocabulary
     assert len(vocabulary) == tokenizer.vocabulary_size <= 400
     assert tuple(vocabulary[:4]) == RESERVED_TOKENS
+    # The ids are read from the model file.
+    assert (
+        tokenizer.pad_token_id,
+        tokenizer.unknown_token_id,
+        tokenizer.start_token_id,
+        tokenizer.end_token_id,
+    ) == (0, 1, 2, 3)
     assert vocabulary[4:6] == ["<0x00>", "<0x01>"]
     ids = tf.constant([[0, 1, 2, 3]])
     assert tokenizer.id_to_token(ids).numpy().tolist() == [

@@ -1,3 +1,4 @@
+import pytest
 import tensorflow as tf
 
 from keras_attention.text.word_tokenizer import RESERVED_TOKENS
@@ -29,3 +30,30 @@ def test_nfkc_normalization_is_an_option():
     tokenizer = WordTokenizer.from_texts(["ﬁne"], normalization="NFKC")
     assert tokenizer.vocabulary[4:] == ["fine"]
     assert tokenizer.split(tf.constant(["ﬁne"])).numpy().tolist() == [[b"fine"]]
+
+
+def test_special_ids_are_where_the_vocabulary_has_them(tmp_path):
+    vocabulary = ["[PAD]", "a", "[END]", "b", "[START]", "[UNK]"]
+    tokenizer = WordTokenizer(vocabulary)
+    assert (
+        tokenizer.pad_token_id,
+        tokenizer.unknown_token_id,
+        tokenizer.start_token_id,
+        tokenizer.end_token_id,
+    ) == (0, 5, 4, 2)
+    ids = tokenizer.tokenize(tf.constant(["a b c"]))
+    assert ids.to_list() == [[1, 3, 5]]
+    assert tokenizer.detokenize(tf.constant([[4, 1, 3, 2, 0]])).numpy() == [
+        b"a b"
+    ]
+    # The ids travel with the saved vocabulary.
+    tokenizer.save_vocabulary(tmp_path / "vocabulary.txt")
+    loaded = WordTokenizer.from_vocabulary_file(tmp_path / "vocabulary.txt")
+    assert (loaded.start_token_id, loaded.end_token_id) == (4, 2)
+
+
+def test_a_vocabulary_without_special_tokens_is_refused():
+    with pytest.raises(ValueError, match=r"missing \['\[END\]'\]"):
+        WordTokenizer(["[PAD]", "[UNK]", "[START]", "a"])
+    with pytest.raises(ValueError, match="first"):
+        WordTokenizer(["a", "[PAD]", "[UNK]", "[START]", "[END]"])
