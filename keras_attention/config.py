@@ -55,8 +55,10 @@ class Config:
         batch_size, epochs, learning_rate, clipnorm (Adam's gradient
         clipping), patience (EarlyStopping on validation loss), seed,
         jit_compile (XLA; Keras leaves it off on CPU unless asked),
-        max_train_seconds (stop after the epoch that crosses this budget;
-        `None` = no limit), tensorboard (write TensorBoard logs to
+        max_train_seconds (stop after the batch that crosses this budget,
+        counted from the start of `Trainer.fit` with the tokenizers'
+        learning, then validate and restore the best weights; `None` = no
+        limit), tensorboard (write TensorBoard logs to
         `RUN_DIR/logs`; view with `tensorboard --logdir RUN_DIR/logs`).
     Decoding:
         max_decode_length: hard cap on generated target tokens.

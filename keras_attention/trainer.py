@@ -242,8 +242,12 @@ class Trainer:
         )
         return model
 
-    def callbacks(self, checkpoint):
-        """EarlyStopping, best-epoch checkpoint, time budget, TensorBoard."""
+    def callbacks(self, checkpoint, start_time=None):
+        """EarlyStopping, best-epoch checkpoint, time budget, TensorBoard.
+
+        `start_time` (`time.monotonic()`) is when the time budget started;
+        `None`: when `model.fit` starts.
+        """
         config = self.config
         callbacks = [
             keras.callbacks.EarlyStopping(
@@ -257,7 +261,7 @@ class Trainer:
                 save_best_only=True,
                 save_weights_only=True,
             ),
-            TimeBudget(config.max_train_seconds),
+            TimeBudget(config.max_train_seconds, start_time=start_time),
         ]
         if config.tensorboard:
             callbacks.append(
@@ -268,6 +272,8 @@ class Trainer:
     def fit(self, verbose="auto"):
         """Trains, restores the best epoch, saves the run. Returns history."""
         config = self.config
+        # The budget counts learning the tokenizers.
+        budget_start = time.monotonic()
         keras.utils.set_random_seed(config.seed)
         self.prepare()
         self.model = self.build_model()
@@ -278,7 +284,7 @@ class Trainer:
             self.data["train"],
             validation_data=self.data["valid"],
             epochs=config.epochs,
-            callbacks=self.callbacks(checkpoint),
+            callbacks=self.callbacks(checkpoint, budget_start),
             # The dataset reshuffles itself every epoch.
             shuffle=False,
             verbose=verbose,

@@ -6,30 +6,73 @@ import keras
 
 
 class TimeBudget(keras.callbacks.Callback):
-    """Stops `model.fit` after the epoch during which `seconds` ran out.
+    """Stops `model.fit` after the batch during which `seconds` ran out.
 
-    Whole epochs only, so validation metrics and checkpoints stay
-    consistent; the run may exceed the budget by at most one epoch.
+    The clock is read after every training batch, so training ends at most
+    one batch after the budget. Keras then finishes the epoch as usual:
+    validation runs on the partial epoch and `on_epoch_end` callbacks
+    (`ModelCheckpoint`, `EarlyStopping`) see its metrics, so the best
+    weights can be restored and evaluated afterwards. Only that last
+    validation pass runs past the budget.
 
     Args:
         seconds: float. The training budget in seconds (`None`: no limit).
+        start_time: float or `None`. The `clock()` reading at which the
+            budget started, e.g. taken before the tokenizers are learned so
+            that they count against it. `None` starts the clock when
+            `model.fit` begins. Defaults to `None`.
+        clock: callable returning seconds. Defaults to `time.monotonic`.
+
+    Attributes:
+        stopped_epoch: int or `None`, the 0-based epoch that was cut short.
+        stopped_batch: int or `None`, the 0-based batch of that epoch after
+            which training stopped.
+        batches: int, training batches seen in this `fit`.
+
+    Example:
+
+    ```python
+    start = time.monotonic()
+    ...  # learn the tokenizers, build the datasets
+    model.fit(data, epochs=30, callbacks=[TimeBudget(900, start_time=start)])
+    ```
     """
 
-    def __init__(self, seconds):
+    def __init__(self, seconds, start_time=None, clock=time.monotonic):
         super().__init__()
+        if seconds is not None and seconds < 0:
+            raise ValueError(
+                f"seconds must be >= 0 or None. Received: seconds={seconds}"
+            )
         self.seconds = seconds
+        self.start_time = start_time
+        self.clock = clock
         self.stopped_epoch = None
+        self.stopped_batch = None
+        self.batches = 0
 
     def on_train_begin(self, logs=None):
-        self.start = time.monotonic()
+        self.start = self.start_time
+        if self.start is None:
+            self.start = self.clock()
+        self.stopped_epoch = None
+        self.stopped_batch = None
+        self.batches = 0
 
-    def on_epoch_end(self, epoch, logs=None):
-        if self.seconds is None:
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.batches += 1
+        if self.seconds is None or self.stopped_epoch is not None:
             return
-        if time.monotonic() - self.start >= self.seconds:
-            self.stopped_epoch = epoch
+        elapsed = self.clock() - self.start
+        if elapsed >= self.seconds:
+            self.stopped_epoch = self.epoch
+            self.stopped_batch = batch
             self.model.stop_training = True
             print(
-                f"\nTimeBudget: stopping after epoch {epoch + 1}, "
-                f"{self.seconds:.0f} s budget spent."
+                f"\nTimeBudget: {self.seconds:g} s budget spent "
+                f"({elapsed:.0f} s): stopping after batch {batch + 1} of "
+                f"epoch {self.epoch + 1}."
             )
