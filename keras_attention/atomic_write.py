@@ -1,0 +1,74 @@
+"""Write a file so that readers see the old version or the new, never half."""
+
+import contextlib
+import os
+import pathlib
+import tempfile
+
+# Temporary files start with this; `remove_temporary_files` finds them.
+TEMPORARY_PREFIX = ".tmp-"
+
+
+@contextlib.contextmanager
+def atomic_write(path):
+    """Yields a temporary path to write; it replaces `path` on success.
+
+    The temporary file is in the same directory (`os.replace` is atomic
+    only within one file system) and keeps the file name at its end, so
+    writers that check suffixes (`.keras`, `.weights.h5`) accept it. On
+    success the file and the directory are flushed to disk and the file
+    replaces `path` in one step: a process killed at any moment leaves
+    either the previous `path` or the new one, plus at most a temporary
+    file that `remove_temporary_files` deletes. On an exception the
+    temporary file is removed and `path` is left as it was.
+
+    Args:
+        path: str or `pathlib.Path` of the file to write (its directory is
+            created if missing).
+
+    Example:
+
+    ```python
+    with atomic_write("run/model.keras") as temporary:
+        model.save(temporary)
+    ```
+    """
+    path = pathlib.Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, name = tempfile.mkstemp(
+        dir=path.parent, prefix=TEMPORARY_PREFIX, suffix=f"-{path.name}"
+    )
+    os.close(descriptor)
+    temporary = pathlib.Path(name)
+    try:
+        yield temporary
+        _flush(temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    _flush(path.parent)
+
+
+def write_text(path, text):
+    """Writes `text` (UTF-8, `\\n` line ends) to `path` atomically."""
+    with atomic_write(path) as temporary:
+        temporary.write_text(text, encoding="utf-8", newline="\n")
+
+
+def remove_temporary_files(directory):
+    """Deletes what writes killed inside `atomic_write` left in `directory`."""
+    directory = pathlib.Path(directory)
+    if directory.is_dir():
+        for path in directory.glob(f"{TEMPORARY_PREFIX}*"):
+            path.unlink(missing_ok=True)
+
+
+def _flush(path):
+    # A directory is flushed so that the rename itself survives a crash.
+    flags = os.O_RDONLY | (os.O_DIRECTORY if path.is_dir() else 0)
+    descriptor = os.open(path, flags)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
