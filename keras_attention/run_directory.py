@@ -2,9 +2,14 @@
 
 import json
 import pathlib
+import shutil
+import time
 
 import keras
 
+from keras_attention.atomic_write import atomic_write
+from keras_attention.atomic_write import remove_temporary_files
+from keras_attention.atomic_write import write_text
 from keras_attention.config import Config
 from keras_attention.decoding.translator import Translator
 
@@ -16,6 +21,11 @@ from keras_attention.text.sentencepiece_tokenizer import SentencePieceTokenizer
 from keras_attention.text.word_tokenizer import WordTokenizer
 
 SIDES = ("source", "target")
+BACKUP_DIRECTORY = "backup"
+TRAINING_FILE = "training.json"
+METRICS_FILE = "metrics.json"
+# Seconds between checks while a worker waits for the chief's files.
+POLL_SECONDS = 0.5
 
 
 class RunDirectory:
@@ -34,11 +44,24 @@ class RunDirectory:
         source_pieces.txt         their pieces, one per line (for reading)
         target_pieces.txt
         history.json              `model.fit` history, one list per metric
+                                  and one value per epoch, across restarts
+        training.json             how training ended: epochs, best epoch,
+                                  seconds, whether a callback stopped it
         metrics.json              final evaluation numbers
         corpus.json               what was read: pairs, skipped bad lines,
                                   pairs dropped or truncated by the length
                                   policy, padding before/after bucketing
         data/{train,valid,test}.tsv   the bundled corpus, when used
+        backup/                   while training: the `RunBackup` a rerun
+                                  continues from (deleted once the run is
+                                  saved)
+
+    Every file is written atomically (`atomic_write`): a process killed
+    while saving leaves the previous version. The files also tell how far
+    a run got (`status`): the tokenizers and then `config.yaml` are written
+    before training starts, `backup/` during training, `history.json`,
+    `model.keras` and then `training.json` when it ends, `metrics.json`
+    after the final evaluation.
 
     Runs written before the `tokenizer` field existed load as word runs.
 
@@ -53,6 +76,117 @@ class RunDirectory:
     def model_path(self):
         return self.path / "model.keras"
 
+    @property
+    def backup_path(self):
+        """The `RunBackup` directory of a run in progress."""
+        return self.path / BACKUP_DIRECTORY
+
+    def status(self):
+        """How far the run got: the first true of these, in this order.
+
+        - `"finished"`: evaluated (`metrics.json`);
+        - `"trained"`: the best model is saved (`training.json`, or for
+          runs older than it `model.keras` without a backup);
+        - `"training"`: a backup exists (a rerun continues from it);
+        - `"prepared"`: tokenizers and `config.yaml` are saved;
+        - `"new"`: none of the above.
+        """
+        if (self.path / METRICS_FILE).exists():
+            return "finished"
+        backup = (self.backup_path / "state.json").exists()
+        if (self.path / TRAINING_FILE).exists() or (
+            self.model_path.exists() and not backup
+        ):
+            return "trained"
+        if backup:
+            return "training"
+        if (self.path / "config.yaml").exists():
+            return "prepared"
+        return "new"
+
+    def check_config(self, config):
+        """Raises `FileExistsError` if the run was started with another config.
+
+        A rerun continues a run only with the config it started with.
+        """
+        path = self.path / "config.yaml"
+        if not path.exists():
+            return
+        previous = self.load_config()
+        if previous == config:
+            return
+        new = config.to_dict()
+        changed = [
+            f"{name}: {value!r} -> {new[name]!r}"
+            for name, value in previous.to_dict().items()
+            if new[name] != value
+        ]
+        raise FileExistsError(
+            f"{self.path} holds a run with another config (changed: "
+            f"{', '.join(changed)}). Rerun with the same config to continue "
+            "it, or pass --overwrite to start again."
+        )
+
+    def check_not_finished(self):
+        """Raises `FileExistsError` if the run is trained and evaluated."""
+        if self.status() == "finished":
+            raise FileExistsError(
+                f"{self.path} holds a finished run ({METRICS_FILE} exists). "
+                "Pass --overwrite to train it again, or choose another "
+                "--run-dir."
+            )
+
+    def clear(self):
+        """Deletes the files of this layout (and nothing else) in the run."""
+        if not self.path.exists():
+            return
+        for name in ("backup", "logs"):
+            shutil.rmtree(self.path / name, ignore_errors=True)
+        names = [
+            "config.yaml",
+            "model.keras",
+            "history.json",
+            TRAINING_FILE,
+            METRICS_FILE,
+            "corpus.json",
+            # What runs older than `RunBackup` checkpointed to.
+            "best.weights.h5",
+        ]
+        for side in SIDES:
+            names += [
+                self.vocabulary_path(side).name,
+                self.sentencepiece_model_path(side).name,
+                f"{side}_pieces.txt",
+            ]
+        names += [f"data/{split}.tsv" for split in ("train", "valid", "test")]
+        for name in names:
+            (self.path / name).unlink(missing_ok=True)
+        remove_temporary_files(self.path)
+        remove_temporary_files(self.path / "data")
+
+    def wait_for(self, names, timeout, poll_seconds=POLL_SECONDS):
+        """Waits until the files `names` (relative to the run) all exist.
+
+        Workers of a distributed job read what the chief writes; every
+        file is written atomically, so one that exists is complete.
+
+        Raises:
+            TimeoutError: naming the missing files, after `timeout` seconds.
+        """
+        paths = [self.path / name for name in names]
+        deadline = time.monotonic() + timeout
+        while True:
+            missing = [str(p) for p in paths if not p.exists()]
+            if not missing:
+                return
+            if time.monotonic() >= deadline:
+                raise TimeoutError(
+                    f"waited {timeout:.0f} s for the chief to write "
+                    f"{', '.join(missing)}; is the chief running with the "
+                    "same directory?"
+                )
+            time.sleep(poll_seconds)
+
     def vocabulary_path(self, side):
         """The `WordTokenizer` vocabulary file of `side` (source/target)."""
         return self.path / f"{side}_vocabulary.txt"
@@ -62,20 +196,36 @@ class RunDirectory:
         return self.path / f"{side}_sentencepiece.model"
 
     def save(self, model, source_tokenizer, target_tokenizer, config):
-        self.path.mkdir(parents=True, exist_ok=True)
-        config.to_yaml(self.path / "config.yaml")
+        self.save_tokenizers(source_tokenizer, target_tokenizer, config)
+        self.save_model(model)
+
+    def save_tokenizers(self, source_tokenizer, target_tokenizer, config):
+        """Writes both tokenizers, then `config.yaml` (status "prepared")."""
         self.save_tokenizer(source_tokenizer, "source")
         self.save_tokenizer(target_tokenizer, "target")
-        model.save(self.model_path)
+        with atomic_write(self.path / "config.yaml") as temporary:
+            config.to_yaml(temporary)
+
+    def save_model(self, model):
+        with atomic_write(self.model_path) as temporary:
+            model.save(temporary)
 
     def save_tokenizer(self, tokenizer, side):
         """Writes the files `load_tokenizer` reads back."""
-        self.path.mkdir(parents=True, exist_ok=True)
         if isinstance(tokenizer, SentencePieceTokenizer):
-            tokenizer.save_model(self.sentencepiece_model_path(side))
-            tokenizer.save_vocabulary(self.path / f"{side}_pieces.txt")
+            files = {
+                self.sentencepiece_model_path(side): tokenizer.save_model,
+                self.path / f"{side}_pieces.txt": tokenizer.save_vocabulary,
+            }
         else:
-            tokenizer.save_vocabulary(self.vocabulary_path(side))
+            files = {self.vocabulary_path(side): tokenizer.save_vocabulary}
+        for path, save in files.items():
+            with atomic_write(path) as temporary:
+                save(temporary)
+
+    def load_tokenizers(self, config):
+        """`(source_tokenizer, target_tokenizer)` as saved for `config`."""
+        return tuple(self.load_tokenizer(side, config) for side in SIDES)
 
     def load_tokenizer(self, side, config):
         """The tokenizer of `side` ("source"/"target") as `config` made it."""
@@ -93,11 +243,13 @@ class RunDirectory:
         )
 
     def save_json(self, name, values):
-        self.path.mkdir(parents=True, exist_ok=True)
-        (self.path / name).write_text(
+        write_text(
+            self.path / name,
             json.dumps(values, indent=2, ensure_ascii=False) + "\n",
-            encoding="utf-8",
         )
+
+    def load_json(self, name):
+        return json.loads((self.path / name).read_text(encoding="utf-8"))
 
     def load_config(self):
         return Config.from_yaml(self.path / "config.yaml")

@@ -67,6 +67,8 @@ import pathlib
 import random
 import re
 
+from keras_attention.atomic_write import atomic_write
+
 NOTE_SENTENCE = "나는 인공지능을 공부하는 학생 입니다."
 NOTE_TRANSLATION = "I am a student who studies artificial intelligence."
 
@@ -1432,7 +1434,7 @@ class BundledCorpus:
         """Writes `train.tsv`, `valid.tsv` and `test.tsv`.
 
         Each UTF-8 line is `source<TAB>target<TAB>alignment` (Pharaoh
-        format), without a header.
+        format), without a header. Each file is replaced atomically.
 
         Args:
             directory: str or `pathlib.Path`, created if missing.
@@ -1449,8 +1451,10 @@ class BundledCorpus:
                 f"{p.source}\t{p.target}\t{p.alignment_string()}\n"
                 for p in getattr(self, name)
             )
-            with path.open("w", encoding="utf-8", newline="\n") as f:
-                f.writelines(lines)
+            # Atomic: other processes may be streaming the previous file.
+            with atomic_write(path) as temporary:
+                with temporary.open("w", encoding="utf-8", newline="\n") as f:
+                    f.writelines(lines)
             paths[name] = path
         return paths
 

@@ -182,9 +182,7 @@ def test_a_failed_save_leaves_the_previous_backup(tmp_path, monkeypatch):
 def test_no_finite_monitor_value_means_no_best_epoch(tmp_path):
     network = model()
     network.compile(keras.optimizers.SGD(1e30), loss="mse")
-    backup = fit(
-        network, RunBackup(tmp_path), keras.callbacks.TerminateOnNaN()
-    )
+    backup = fit(network, RunBackup(tmp_path), keras.callbacks.TerminateOnNaN())
     assert backup.stopped
     assert backup.best is None
     assert backup.best_weights_path is None
