@@ -25,11 +25,16 @@ class BeamSearch:
 
     Hypotheses are ranked by `log P(y) / lp(y)`, with the GNMT length
     penalty `lp(y) = ((5 + |y|) / 6) ** length_penalty` (Wu et al., 2016),
-    where `|y|` counts the generated tokens, the end token included. A
-    hypothesis that produced `end_id` (or reached its sentence's
-    `max_length`) is finished: it is not extended, its only continuation is
-    padding (id 0) at log-probability 0, so its score is frozen while it
-    stays in the beam and competes with the open hypotheses.
+    where `|y|` counts the generated tokens, the end token included.
+
+    Finished hypotheses are kept aside, as JoeyNMT's `beam_search` does:
+    every step takes the `beam_width` best extensions of the open
+    hypotheses; those that produced `end_id` (or reached their sentence's
+    `max_length`) leave the beam, and the best of them replaces the
+    sentence's best finished hypothesis if it scores higher. The others
+    stay open. So an open hypothesis never pushes a finished one out: the
+    result is the best-scoring finished hypothesis the search met, never
+    worse than one it had found earlier.
 
     A sentence stops early when its best finished hypothesis scores at
     least as well as any open hypothesis could ever reach (log-probabilities
@@ -62,7 +67,8 @@ class BeamSearch:
         after it), `lengths` int32 `(batch_size,)` (tokens before the end
         token), `scores` float32 `(batch_size,)` (sum of log-probabilities,
         end token included), `normalized_scores` float32 `(batch_size,)`
-        (`scores / lp`, what the search ranks by) and `attention`
+        (`scores / lp`, what the search ranks by; `0` where `max_length`
+        is 0) and `attention`
         `(batch_size, T, Ts)` (zero after the end token) if the state
         carries it.
 
@@ -143,16 +149,23 @@ class BeamSearch:
         log_probs = tf.tile(
             tf.constant([[0.0] + [_IMPOSSIBLE] * (width - 1)]), [batch_size, 1]
         )
+        zeros = tf.zeros([batch_size], tf.int32)
         loop_vars = {
             "step": tf.constant(0),
             "ids": tf.repeat(start_ids, width),
             "state": state,
             "log_probs": log_probs,
-            "normalized": log_probs,
-            "finished": tf.zeros(per_beam, tf.bool),
             "done": max_length <= 0,
-            "lengths": tf.zeros(per_beam, tf.int32),
-            "generated": tf.zeros(per_beam, tf.int32),
+            # The best finished hypothesis of every sentence, kept aside:
+            # its last token `word`, written at index `step` (0: none yet)
+            # after beam `parent` of index `step - 1`.
+            "best": {
+                "normalized": tf.fill([batch_size], -float("inf")),
+                "log_prob": tf.zeros([batch_size]),
+                "step": zeros,
+                "word": zeros,
+                "parent": zeros,
+            },
             "arrays": arrays,
         }
 
@@ -164,32 +177,44 @@ class BeamSearch:
                 tf.nn.log_softmax(tf.cast(logits, tf.float32)),
                 [batch_size, width, vocabulary_size],
             )
-            frozen = v["finished"] | v["done"][:, None]
-            # A frozen hypothesis can only be continued by padding, for free.
-            padding_only = tf.one_hot(
-                0, vocabulary_size, on_value=0.0, off_value=_IMPOSSIBLE
-            )
-            step_log_probs = tf.where(
-                frozen[..., None], padding_only, step_log_probs
-            )
             totals = v["log_probs"][..., None] + step_log_probs
-            generated = v["generated"] + tf.cast(~frozen, tf.int32)
-            scores = self._normalize(totals, generated[..., None])
-            flat_scores = tf.reshape(scores, [batch_size, -1])
-            normalized, candidates = tf.math.top_k(flat_scores, k=width)
+            # Every candidate of a step has step + 1 tokens, so ranking by
+            # log-probability is ranking by the length-normalised score.
+            log_probs, candidates = tf.math.top_k(
+                tf.reshape(totals, [batch_size, -1]), k=width
+            )
             origins = candidates // vocabulary_size
             words = candidates % vocabulary_size
-            log_probs = tf.gather(
-                tf.reshape(totals, [batch_size, -1]), candidates, batch_dims=1
+            at_limit = step + 1 >= max_length
+            ends = (words == self.end_id) | at_limit[:, None]
+            # top_k sorts: the first candidate that ends is the best one.
+            first = tf.argmax(tf.cast(ends, tf.int32), 1, output_type=tf.int32)
+            candidate = tf.gather(log_probs, first, batch_dims=1)
+            normalized = self._normalize(candidate, step + 1)
+            best = v["best"]
+            better = (
+                tf.reduce_any(ends, axis=1)
+                & ~v["done"]
+                & (normalized > best["normalized"])
             )
-            was_frozen = tf.gather(frozen, origins, batch_dims=1)
-            ended = ~was_frozen & (words == self.end_id)
-            at_limit = (step + 1 >= max_length)[:, None]
-            finished = tf.gather(v["finished"], origins, batch_dims=1)
-            finished |= ended | (~was_frozen & at_limit)
-            lengths = tf.gather(v["lengths"], origins, batch_dims=1)
-            lengths += tf.cast(~was_frozen & ~ended, tf.int32)
-            generated = tf.gather(generated, origins, batch_dims=1)
+            best = {
+                "normalized": tf.where(better, normalized, best["normalized"]),
+                "log_prob": tf.where(better, candidate, best["log_prob"]),
+                "step": tf.where(better, step + 1, best["step"]),
+                "word": tf.where(
+                    better,
+                    tf.gather(words, first, batch_dims=1),
+                    best["word"],
+                ),
+                "parent": tf.where(
+                    better,
+                    tf.gather(origins, first, batch_dims=1),
+                    best["parent"],
+                ),
+            }
+            # A hypothesis that ended leaves the beam (it lives on in `best`
+            # if it is the best one): its slot is never extended.
+            log_probs = tf.where(ends, _IMPOSSIBLE, log_probs)
 
             rows = tf.reshape(origins + offsets, [-1])
             state = tf.nest.map_structure(
@@ -201,36 +226,26 @@ class BeamSearch:
             arrays["words"] = arrays["words"].write(step + 1, words)
             arrays["parents"] = arrays["parents"].write(step + 1, origins)
             if with_attention:
-                attention = tf.reshape(
-                    state["attention"], [batch_size, width, -1]
-                )
-                attention = tf.where(
-                    was_frozen[..., None], tf.zeros_like(attention), attention
-                )
+                # Indexed by the beam that computed it (the parent), so that
+                # the attention of a finished hypothesis is kept too.
                 arrays["attention"] = arrays["attention"].write(
-                    step + 1, attention
+                    step + 1,
+                    tf.reshape(new_state["attention"], [batch_size, width, -1]),
                 )
 
             # Stop a sentence once no open hypothesis can overtake its best
             # finished one, even at the longest allowed length.
-            best_finished = tf.reduce_max(
-                tf.where(finished, normalized, -float("inf")), axis=1
+            reachable = self._normalize(
+                tf.reduce_max(log_probs, axis=1), max_length
             )
-            reachable = self._normalize(log_probs, max_length[:, None])
-            best_open = tf.reduce_max(
-                tf.where(finished, -float("inf"), reachable), axis=1
-            )
-            done = v["done"] | (best_finished >= best_open)
+            done = v["done"] | at_limit | (best["normalized"] >= reachable)
             new_vars = {
                 "step": step + 1,
                 "ids": tf.reshape(words, [-1]),
                 "state": state,
                 "log_probs": log_probs,
-                "normalized": normalized,
-                "finished": finished,
                 "done": done,
-                "lengths": lengths,
-                "generated": generated,
+                "best": best,
                 "arrays": arrays,
             }
             return (tf.nest.map_structure(_keep_shape, new_vars, v),)
@@ -239,49 +254,70 @@ class BeamSearch:
             return ~tf.reduce_all(v["done"])
 
         (v,) = tf.while_loop(cond, body, (loop_vars,), maximum_iterations=limit)
-        best = tf.argmax(
-            tf.where(v["finished"], v["normalized"], -float("inf")),
-            axis=1,
-            output_type=tf.int32,
-        )
+        best = v["best"]
+        found = best["step"] > 0
+        ended = found & (best["word"] == self.end_id)
         result = {
-            "lengths": tf.gather(v["lengths"], best, batch_dims=1),
-            "scores": tf.gather(v["log_probs"], best, batch_dims=1),
-            "normalized_scores": tf.gather(v["normalized"], best, batch_dims=1),
+            "lengths": best["step"] - tf.cast(ended, tf.int32),
+            "scores": best["log_prob"],
+            "normalized_scores": tf.where(found, best["normalized"], 0.0),
         }
-        result.update(self._backtrack(v["arrays"], best, batch_size))
+        result.update(self._backtrack(v["arrays"], best))
         return result
 
-    def _backtrack(self, arrays, best, batch_size):
-        """Follows the parent pointers from the last step back to the first.
+    def _backtrack(self, arrays, best):
+        """Follows the parent pointers from each best hypothesis's end.
 
         Returns the `ids` `(batch_size, T)` (and `attention`
-        `(batch_size, T, Ts)`) of the hypotheses ending in beam `best`.
+        `(batch_size, T, Ts)`) of the hypotheses described by `best`.
         """
         words = arrays["words"].stack()  # (T + 1, batch_size, beam_width)
         parents = arrays["parents"].stack()
         num_steps = tf.shape(words)[0] - 1
-        # slots[t]: the beam holding the chosen hypothesis after step t.
-        slots = tf.TensorArray(tf.int32, size=num_steps + 1)
-        slots = slots.write(num_steps, best)
+        last = best["step"]
+        # Index t + 1 holds the token of step t and the beam of step t - 1
+        # it extends; index 0 is a placeholder (never empty arrays).
+        tokens = tf.TensorArray(tf.int32, size=num_steps + 1)
+        origins = tf.TensorArray(tf.int32, size=num_steps + 1)
+        tokens = tokens.write(0, best["word"])
+        origins = origins.write(0, best["parent"])
 
-        def body(step, beam, slots):
-            parent = tf.gather(parents[step], beam, batch_dims=1)
-            parent = _keep_shape(parent, beam)
-            return step - 1, parent, slots.write(step - 1, parent)
+        def body(index, beam, tokens, origins):
+            is_last = index == last
+            token = tf.where(
+                is_last,
+                best["word"],
+                tf.gather(words[index], beam, batch_dims=1),
+            )
+            parent = tf.where(
+                is_last,
+                best["parent"],
+                tf.gather(parents[index], beam, batch_dims=1),
+            )
+            token = tf.where(index > last, 0, token)
+            return (
+                index - 1,
+                _keep_shape(parent, beam),
+                tokens.write(index, token),
+                origins.write(index, parent),
+            )
 
-        _, _, slots = tf.while_loop(
-            lambda step, *_: step > 0,
+        _, _, tokens, origins = tf.while_loop(
+            lambda index, *_: index > 0,
             body,
-            (num_steps, best, slots),
+            (num_steps, tf.zeros_like(last), tokens, origins),
             maximum_iterations=num_steps,
         )
-        slots = slots.stack()[..., None]  # (T + 1, batch_size, 1)
-        ids = tf.gather(words, slots, batch_dims=2)[1:, :, 0]
-        result = {"ids": tf.transpose(ids)}
+        result = {"ids": tf.transpose(tokens.stack()[1:])}
         if "attention" in arrays:
-            attention = arrays["attention"].stack()
-            attention = tf.gather(attention, slots, batch_dims=2)[1:, :, 0]
+            attention = arrays["attention"].stack()[1:]  # (T, batch, beams, Ts)
+            origins = origins.stack()[1:, :, None]  # (T, batch, 1)
+            attention = tf.gather(attention, origins, batch_dims=2)[:, :, 0]
+            # Zero after the end of each hypothesis.
+            steps = tf.range(1, num_steps + 1)[:, None]
+            attention = tf.where(
+                (steps <= last)[..., None], attention, tf.zeros_like(attention)
+            )
             result["attention"] = tf.transpose(attention, [1, 0, 2])
         return result
 

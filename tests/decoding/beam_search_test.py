@@ -69,6 +69,31 @@ def test_finished_hypotheses_are_frozen_not_extended():
     np.testing.assert_array_equal(beam["attention"][0, 1:], 0.0)
 
 
+# Issue 10's case (k=2): step 0 gives A 0.7 and END 0.2; step 1 extends A
+# to AA 0.34 and AB 0.34, which outrank END; every later hypothesis ends
+# below 0.2 (AA END 0.17, AB END 0.136). A search that lets open
+# hypotheses push finished ones out of the beam returned AA END (0.17).
+PUSHED_OUT = {
+    (): {A: 0.7, END: 0.2, B: 0.1},
+    (A,): {A: 0.34 / 0.7, B: 0.34 / 0.7, END: 0.02 / 0.7},
+    (A, A): {END: 0.5, A: 0.3, B: 0.2},
+    (A, B): {END: 0.4, A: 0.3, B: 0.3},
+}
+
+
+def test_a_finished_hypothesis_is_never_pushed_out():
+    tree = PrefixTree(PUSHED_OUT)
+    beam = run(BeamSearch(END, beam_width=2), tree, 10)
+    np.testing.assert_array_equal(beam["ids"], [[END, 0, 0]])
+    np.testing.assert_array_equal(beam["lengths"], [0])
+    np.testing.assert_allclose(beam["scores"], [np.log(0.2)], 1e-6)
+    # The open hypotheses ran two more steps and found only worse ones.
+    assert np.log(0.5 * 0.34) < beam["scores"][0]
+    np.testing.assert_array_equal(
+        beam["attention"][0], tree.attention_of([()]).tolist() + [[0] * 5] * 2
+    )
+
+
 LENGTH_TRADE_OFF = {
     (): {END: 0.45, A: 0.55},
     (A,): {A: 0.9, END: 0.1},
