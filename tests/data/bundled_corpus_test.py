@@ -1,4 +1,5 @@
 import collections
+import hashlib
 import itertools
 import random
 
@@ -694,6 +695,47 @@ def test_write_and_read_round_trip(tmp_path):
     assert line == f"{pair.source}\t{pair.target}\t{pair.alignment_string()}"
     again = BundledCorpus(num_pairs=600, seed=3).write(tmp_path / "again")
     assert paths["train"].read_bytes() == again["train"].read_bytes()
+
+
+# sha256 of the written train/valid/test files (sentences and alignments)
+# and of the sorted train lemma counts, recorded from the single-module
+# generator before it was split by job (commit 4016093). The split must not
+# change one byte for the same seed.
+CHECKSUMS = {
+    (36000, 1234): (
+        "81fd83e9571dd4973a875a4f7d66a1faed40fcd42719a90ca846e453d391e86e",
+        "7e48bed0280abdf27e2a0a86b7cea4d445edaa03f151184a3cdc55d516bd5382",
+        "ed10c585d406d6d631492f98a69dae0802e55453f1730709e147d93dad39a433",
+        "1c018259908763eec0e8376e2cf63a2e95ca02b0777e9352c44c74da0300f118",
+    ),
+    (2000, 7): (
+        "700d5195bbfce7481c90df7f5733bf5a169ab963fa597100bb5fcbce21f1d831",
+        "502a578ad03f532545d8015519aa20ae4b1bd051dadc1c3d229b07d6891e036b",
+        "8901195f3259445003a2398c8ee9534a60b4c192e058a9dc6d0e72678937b83b",
+        "85a96130be3bfaeea03956416e34eeb162234fd66bd65cdd4d029042337d0130",
+    ),
+    (600, 3): (
+        "d4b71082412e8f0df38d595a70791f4bd7ca3b488860e7eab3e573b8633926d1",
+        "48efb72ef6891add11dec9a681863f3a9eab7db226f86efd634091cd9f36c757",
+        "0c8ec6a882c14b3f8f7da50b469417e2c91c06bef0563b9fb0e2c732e234bbad",
+        "50ea80ac334d25ae8cfe459dad3f9b96d969b44cb756522996a2b222c241de0e",
+    ),
+}
+
+
+@pytest.mark.parametrize("num_pairs, seed", list(CHECKSUMS))
+def test_written_corpus_is_byte_identical(tmp_path, corpus, num_pairs, seed):
+    if (num_pairs, seed) == (36000, 1234):
+        generated = corpus  # the default corpus, built once for the module
+    else:
+        generated = BundledCorpus(num_pairs=num_pairs, seed=seed)
+    paths = generated.write(tmp_path)
+    lemmas = repr(sorted(generated.lemma_counts.items())).encode()
+    got = tuple(
+        hashlib.sha256(paths[name].read_bytes()).hexdigest()
+        for name in ("train", "valid", "test")
+    ) + (hashlib.sha256(lemmas).hexdigest(),)
+    assert got == CHECKSUMS[num_pairs, seed]
 
 
 @pytest.mark.parametrize(
