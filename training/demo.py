@@ -65,7 +65,7 @@ def main(argv=None):
     mark = "✓" if served_correct else "✗"
     print(f"  serving_default (beam search): {served}  {mark}")
     print("\nBLEU, chrF, exact match and alignment error on the test split:")
-    heatmap = demo_report(trainer)
+    heatmap = demo_report(trainer, NOTE_SENTENCE)
     print(f"\nAttention heatmap of the note's sentence: {heatmap}")
     print(f"Run directory: {trainer.run.path}")
     print(f"Demo wall time: {time.monotonic() - start:.0f} s")

@@ -4,10 +4,10 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_attention.data.bundled_corpus import split_tokens
 from keras_attention.evaluation.alignment_error import AlignmentError
 from keras_attention.evaluation.token_words import pool_to_words
 from keras_attention.evaluation.token_words import token_word_indices
+from keras_attention.text.word_splitter import split_words
 
 
 class AttentionAligner:
@@ -20,7 +20,7 @@ class AttentionAligner:
     predict label t, and the labels are the target tokens followed by
     `[END]`, so row t belongs to target token t; the last row (the one
     predicting `[END]`) is dropped. Token-level weights are pooled to the
-    words that gold alignments index (`split_tokens`, see
+    words that gold alignments index (`split_words`, see
     `token_words.pool_to_words`), so the same code works for subword
     tokenizers.
 
@@ -114,15 +114,15 @@ class AttentionAligner:
         """Teacher-forced attention pooled to words.
 
         Returns:
-            list of float arrays `(len(split_tokens(target)),
-            len(split_tokens(source)))`.
+            list of float arrays `(len(split_words(target)),
+            len(split_words(source)))`.
         """
         words = []
         for source, target, (src, tgt, attention) in zip(
             sources, targets, self.token_attention(sources, targets)
         ):
-            source_words = split_tokens(source)
-            target_words = split_tokens(target)
+            source_words = split_words(source)
+            target_words = split_words(target)
             words.append(
                 pool_to_words(
                     attention,
@@ -155,7 +155,7 @@ class AttentionAligner:
             sources: list of str.
             targets: list of str, the references.
             alignments: list of iterables of gold `(source_word,
-                target_word)` sure links over `split_tokens`.
+                target_word)` sure links over `split_words`.
             threshold: float. Weight needed by the `"threshold"` rule.
                 Defaults to `0.3`.
             verbose: int. `1` shows a progress bar. Defaults to `0`.

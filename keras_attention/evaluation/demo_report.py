@@ -2,7 +2,6 @@
 
 import pathlib
 
-from keras_attention.data.bundled_corpus import NOTE_SENTENCE
 from keras_attention.evaluation.attention_heatmap import greedy_attention
 from keras_attention.evaluation.attention_heatmap import plot_attention
 from keras_attention.evaluation.evaluator import Evaluator
@@ -14,9 +13,7 @@ HEATMAP_NAME = "attention_note.png"
 REPORT_NAME = "evaluation.json"
 
 
-def demo_report(
-    trainer_or_run_dir, sentence=NOTE_SENTENCE, output=None, verbose=0
-):
+def demo_report(trainer_or_run_dir, sentence, output=None, verbose=0):
     """Prints BLEU/chrF (and AER) on the test split and plots `sentence`.
 
     Evaluates greedy search (and beam search when the `Translator` has it)
@@ -27,8 +24,8 @@ def demo_report(
     Args:
         trainer_or_run_dir: a fitted `Trainer` (its model is used as is) or
             the path of a trained run directory.
-        sentence: str. The sentence to plot. Defaults to the design note's
-            `NOTE_SENTENCE`.
+        sentence: str. The sentence to plot (the demo plots the design
+            note's `NOTE_SENTENCE`).
         output: str or path of the PNG. Defaults to
             `RUN_DIR/attention_note.png`.
         verbose: int. `1` shows progress bars. Defaults to `0`.
@@ -39,9 +36,10 @@ def demo_report(
     Example (the end of `training/demo.py`):
 
     ```python
+    from keras_attention.data.bundled_corpus import NOTE_SENTENCE
     from keras_attention.evaluation.demo_report import demo_report
 
-    png = demo_report(trainer)
+    png = demo_report(trainer, NOTE_SENTENCE)
     print(f"Attention heatmap: {png}")
     ```
     """

@@ -4,8 +4,8 @@ import dataclasses
 import pathlib
 import re
 
-from keras_attention.data.bundled_corpus import read_pairs
 from keras_attention.data.parallel_tsv import read_parallel_tsv
+from keras_attention.data.sentence_pair import read_pairs
 
 _PHARAOH = re.compile(r"\d+-\d+( \d+-\d+)*")
 
@@ -18,7 +18,7 @@ class ReferenceCorpus:
         sources: list of str.
         targets: list of str, the references.
         alignments: list of tuples of `(source_word, target_word)` gold
-            links over `split_tokens`, or `None` when the corpus has none.
+            links over `split_words`, or `None` when the corpus has none.
         path: the file it was read from, if any.
     """
 

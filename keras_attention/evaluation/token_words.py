@@ -1,11 +1,12 @@
 """Map tokenizer tokens onto the words that gold alignments index.
 
-Gold alignments index words (`split_tokens`: white space plus `. , ? !`);
-attention weights index the tokenizer's tokens. For the `WordTokenizer`
-both are the same list, but a subword tokenizer splits words into pieces
-("인공지능을" → "인공", "##지능", "##을"). `token_word_indices` finds, for
-every token, the word its characters come from, and `pool_to_words` turns a
-token-level attention matrix into a word-level one.
+Gold alignments index words (`keras_attention.text.word_splitter.
+split_words`: white space plus `. , ? !`); attention weights index the
+tokenizer's tokens. For the `WordTokenizer` both are the same list, but a
+subword tokenizer splits words into pieces ("인공지능을" → "인공", "##지능",
+"##을"). `token_word_indices` finds, for every token, the word its
+characters come from, and `pool_to_words` turns a token-level attention
+matrix into a word-level one.
 """
 
 import re

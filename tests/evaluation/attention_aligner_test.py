@@ -8,7 +8,7 @@ from keras_attention.text.word_tokenizer import WordTokenizer
 
 SOURCES = ["나는 학생 입니다.", "그는 친절한 의사 입니다."]
 TARGETS = ["I am a student.", "He is a kind doctor."]
-# Gold links (source word, target word) over split_tokens.
+# Gold links (source word, target word) over split_words.
 GOLD = [
     {(0, 0), (2, 1), (1, 2), (1, 3), (3, 4)},
     {(0, 0), (3, 1), (2, 2), (1, 3), (2, 4), (4, 5)},

@@ -2,13 +2,13 @@ import numpy as np
 import pytest
 
 from keras_attention.data.bundled_corpus import NOTE_SENTENCE
-from keras_attention.data.bundled_corpus import split_tokens
 from keras_attention.evaluation.token_words import pool_to_words
 from keras_attention.evaluation.token_words import token_word_indices
+from keras_attention.text.word_splitter import split_words
 
 
 def test_word_tokens_map_one_to_one():
-    words = split_tokens(NOTE_SENTENCE)
+    words = split_words(NOTE_SENTENCE)
     assert token_word_indices(words, words) == [0, 1, 2, 3, 4, 5]
 
 
@@ -92,7 +92,7 @@ def test_a_real_sentencepiece_tokenizer_maps_every_pair(tmp_path):
     subword_words = 0
     for source, row in zip(sources, pieces):
         tokens = [piece.decode("utf-8") for piece in row]
-        words = split_tokens(source)
+        words = split_words(source)
         indices = token_word_indices(tokens, words)
         assert len(indices) == len(tokens)
         assert indices == sorted(indices)

@@ -1,0 +1,29 @@
+"""The words that gold word alignments index."""
+
+import re
+
+# Runs of these marks are words of their own; everything else between white
+# space is one word.
+_WORD_PATTERN = re.compile(r"[.,?!]|[^.,?!]+")
+
+
+def split_words(text):
+    """Splits text on white space and separates the marks `. , ? !`.
+
+    This is the word list that gold alignments (Pharaoh `i-j` links, e.g.
+    the bundled corpus's third column) index and that alignment error is
+    measured over; attention over a tokenizer's tokens is pooled onto these
+    words (see `keras_attention.evaluation.token_words`). It is plain
+    Python: tokenizers that run in the graph split text on their own.
+
+    Args:
+        text: str.
+
+    Returns:
+        list of str, e.g. `["나는", "학생", "입니다", "."]` for
+        `"나는 학생 입니다."`.
+    """
+    words = []
+    for chunk in text.split():
+        words.extend(_WORD_PATTERN.findall(chunk))
+    return words
