@@ -71,7 +71,7 @@ def test_shifted_attention_would_be_caught(aligner):
     assert sum(len(link & gold) for link, gold in zip(links, GOLD)) < 5
 
 
-def test_word_attention_shapes_follow_split_tokens(aligner):
+def test_word_attention_shapes_follow_split_words(aligner):
     matrices = aligner.word_attention(SOURCES, TARGETS)
     assert [m.shape for m in matrices] == [(5, 4), (6, 5)]
     np.testing.assert_allclose([m.sum(axis=1) for m in matrices][0], 1.0)
