@@ -31,9 +31,8 @@ import functools
 import pathlib
 import random
 
-from keras_attention.data.grammar.sentence_grammar import SentenceGrammar
-
 from keras_attention.atomic_write import atomic_write
+from keras_attention.data.grammar.sentence_grammar import SentenceGrammar
 
 NOTE_SENTENCE = "나는 인공지능을 공부하는 학생 입니다."
 NOTE_TRANSLATION = "I am a student who studies artificial intelligence."
