@@ -9,7 +9,6 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from keras_attention.evaluation.korean_font import korean_rc_params
-from keras_attention.text.word_tokenizer import END
 
 
 def greedy_attention(translator, sentence):
@@ -38,7 +37,10 @@ def greedy_attention(translator, sentence):
         for t in translator.target_tokenizer.id_to_token(ids).numpy()
     ]
     if rows > length:
-        target_tokens.append(END)
+        end = translator.target_tokenizer.id_to_token(
+            translator.target_tokenizer.end_token_id
+        )
+        target_tokens.append(end.numpy().decode("utf-8"))
     source_tokens = _source_tokens(translator.source_tokenizer, sentence)
     if len(source_tokens) != source_length:
         raise ValueError(
