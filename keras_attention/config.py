@@ -1,10 +1,50 @@
 """The one configuration object that train, tune, evaluate and export share."""
 
 import dataclasses
+import difflib
+import math
 import pathlib
 import typing
 
 import yaml
+
+from keras_attention.config_error import ConfigError
+
+CHOICES = {
+    "cell": ("gru", "lstm"),
+    "decoder": ("seed", "luong"),
+    "score_mode": ("dot", "general"),
+    "corpus_format": ("tsv", "csv", "anki", "aligned"),
+    "length_policy": ("drop", "truncate"),
+    "tokenizer": ("word", "sentencepiece"),
+    "sentencepiece_model_type": ("unigram", "bpe"),
+    "normalization": ("NFC", "NFKC"),
+}
+# The smallest value of each integer field (`None` stays allowed where the
+# field's type has it).
+MINIMUMS = {
+    "embedding_dim": 1,
+    "units": 1,
+    "num_layers": 1,
+    "source_column": 0,
+    "target_column": 0,
+    # The bundled corpus keeps 5% for valid and 5% for test: at least one
+    # pair each.
+    "num_pairs": 20,
+    "corpus_seed": 0,
+    "max_source_tokens": 1,
+    "max_target_tokens": 1,
+    "shuffle_buffer_size": 1,
+    "source_vocabulary_size": 5,
+    "target_vocabulary_size": 5,
+    "batch_size": 1,
+    "epochs": 1,
+    "patience": 0,
+    "seed": 0,
+    "max_decode_length": 1,
+}
+# Fields that must be > 0 (when set).
+POSITIVE = ("learning_rate", "clipnorm", "max_train_seconds")
 
 
 @dataclasses.dataclass
@@ -119,6 +159,7 @@ class Config:
     search_space: dict | None = None
 
     def __post_init__(self):
+        """Raises `ConfigError` naming the first bad field."""
         for field in dataclasses.fields(self):
             value = getattr(self, field.name)
             allowed = typing.get_args(field.type) or (field.type,)
@@ -130,59 +171,76 @@ class Config:
             if not isinstance(value, allowed) or (
                 isinstance(value, bool) and bool not in allowed
             ):
-                raise ValueError(
-                    f"Config field '{field.name}' expects {field.type}. "
-                    f"Received: {field.name}={value!r}"
+                raise ConfigError(
+                    field.name,
+                    f"expects {_type_name(field.type)}. "
+                    f"Received: {field.name}={value!r}",
                 )
-        choices = {
-            "cell": ("gru", "lstm"),
-            "decoder": ("seed", "luong"),
-            "score_mode": ("dot", "general"),
-            "corpus_format": ("tsv", "csv", "anki", "aligned"),
-            "length_policy": ("drop", "truncate"),
-            "tokenizer": ("word", "sentencepiece"),
-            "sentencepiece_model_type": ("unigram", "bpe"),
-            "normalization": ("NFC", "NFKC"),
-        }
-        for name, allowed in choices.items():
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ConfigError(
+                    field.name,
+                    f"must be a finite number. Received: {field.name}={value}",
+                )
+        for name, allowed in CHOICES.items():
             if getattr(self, name) not in allowed:
-                raise ValueError(
-                    f"Config field '{name}' must be one of {allowed}. "
-                    f"Received: {name}={getattr(self, name)!r}"
+                raise ConfigError(
+                    name,
+                    f"must be one of {allowed}. "
+                    f"Received: {name}={getattr(self, name)!r}",
                 )
-        minimums = {
-            "source_column": 0,
-            "target_column": 0,
-            "max_source_tokens": 1,
-            "max_target_tokens": 1,
-            "shuffle_buffer_size": 1,
-            "source_vocabulary_size": 5,
-            "target_vocabulary_size": 5,
-        }
-        for name, minimum in minimums.items():
+        for name, minimum in MINIMUMS.items():
             value = getattr(self, name)
             if value is not None and value < minimum:
-                raise ValueError(
-                    f"Config field '{name}' must be >= {minimum}. "
-                    f"Received: {name}={value!r}"
+                raise ConfigError(
+                    name,
+                    f"must be >= {minimum}. Received: {name}={value!r}",
                 )
+        for name in POSITIVE:
+            value = getattr(self, name)
+            if value is not None and value <= 0:
+                raise ConfigError(
+                    name, f"must be > 0. Received: {name}={value!r}"
+                )
+        if not 0 <= self.dropout < 1:
+            raise ConfigError(
+                "dropout",
+                f"must be in [0, 1). Received: dropout={self.dropout!r}",
+            )
         if (
             self.source_column is not None
             and self.source_column == self.target_column
         ):
-            raise ValueError(
-                "Config fields 'source_column' and 'target_column' must "
-                f"differ. Received: both {self.source_column}"
+            raise ConfigError(
+                "target_column",
+                "must differ from 'source_column'. Received: both "
+                f"{self.source_column}",
             )
+        if self.train is not None and self.valid is None:
+            raise ConfigError(
+                "valid",
+                "is needed with 'train' (the validation file of early "
+                f"stopping). Received: train={self.train!r}, valid=None",
+            )
+        for name in ("valid", "test"):
+            if self.train is None and getattr(self, name) is not None:
+                raise ConfigError(
+                    name,
+                    "needs 'train' too: without it the bundled corpus and "
+                    f"its own splits are used. Received: {name}="
+                    f"{getattr(self, name)!r}, train=None",
+                )
         if self.corpus_format == "aligned" and not (
             self.source_language and self.target_language
         ):
-            raise ValueError(
-                "corpus_format 'aligned' needs source_language and "
-                "target_language (the file suffixes: train.ko + train.en "
+            raise ConfigError(
+                "target_language"
+                if self.source_language
+                else "source_language",
+                "is needed by corpus_format 'aligned': source_language and "
+                "target_language are the file suffixes (train.ko + train.en "
                 "is train: train, source_language: ko, target_language: "
                 f"en). Received: source_language={self.source_language!r}, "
-                f"target_language={self.target_language!r}"
+                f"target_language={self.target_language!r}",
             )
 
     def model_kwargs(self):
@@ -208,15 +266,42 @@ class Config:
         return dataclasses.asdict(self)
 
     @classmethod
-    def from_dict(cls, values, source="config"):
-        known = {field.name for field in dataclasses.fields(cls)}
-        unknown = sorted(set(values) - known)
-        if unknown:
-            raise ValueError(
-                f"{source}: unknown config field(s) {unknown}. "
-                f"Known fields: {sorted(known)}"
-            )
-        return cls(**values)
+    def from_dict(cls, values, source=None, lines=None):
+        """A `Config` of the fields in `values` (a mapping).
+
+        Args:
+            values: dict `{field: value}`; absent fields take defaults.
+            source: str or path the values came from, named in errors.
+                Defaults to `None`.
+            lines: dict `{field: line}` of 1-based line numbers in
+                `source`, named in errors. Defaults to `None`.
+
+        Raises:
+            ConfigError: an unknown field, a wrong type or an impossible
+                value, with the field (and file and line) named.
+        """
+        lines = lines or {}
+        known = [field.name for field in dataclasses.fields(cls)]
+        for name in values:
+            if name not in known:
+                close = difflib.get_close_matches(str(name), known, n=1)
+                hint = (
+                    f"did you mean '{close[0]}'?"
+                    if close
+                    else "known fields: " + ", ".join(known)
+                )
+                raise ConfigError(
+                    None,
+                    f"unknown config field {name!r} ({hint})",
+                    source,
+                    lines.get(name),
+                )
+        try:
+            return cls(**values)
+        except ConfigError as error:
+            if source is None:
+                raise
+            raise error.located(source, lines.get(error.field)) from None
 
     def to_yaml(self, path):
         pathlib.Path(path).write_text(
@@ -226,11 +311,50 @@ class Config:
 
     @classmethod
     def from_yaml(cls, path):
+        """Reads a YAML mapping of config fields; absent fields take defaults.
+
+        Raises:
+            ConfigError: the file is not UTF-8 YAML holding a mapping, or a
+                field is unknown, of the wrong type or impossible; the
+                message starts with `PATH:LINE:`.
+            OSError: the file cannot be read (e.g. `FileNotFoundError`).
+        """
         path = pathlib.Path(path)
-        values = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            raise ConfigError(
+                None, f"invalid UTF-8 ({error.reason})", path, line
+            ) from None
+        try:
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            values = yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            problem = getattr(error, "problem", None) or str(error)
+            raise ConfigError(
+                None,
+                f"not valid YAML: {problem}",
+                path,
+                None if mark is None else mark.line + 1,
+            ) from None
+        if values is None:
+            return cls()
         if not isinstance(values, dict):
-            raise ValueError(
-                f"{path}: expected a mapping of config fields, "
-                f"got {type(values).__name__}"
+            raise ConfigError(
+                None,
+                "expected a mapping of config fields (`name: value` lines), "
+                f"got a YAML {type(values).__name__}",
+                path,
             )
-        return cls.from_dict(values, source=str(path))
+        lines = {key.value: key.start_mark.line + 1 for key, _ in node.value}
+        return cls.from_dict(values, source=path, lines=lines)
+
+
+def _type_name(annotation):
+    """`int`, `int | None`, ... as written in the field's annotation."""
+    if isinstance(annotation, type):
+        return annotation.__name__
+    return str(annotation)

@@ -4,6 +4,7 @@ import json
 import pathlib
 import shutil
 import time
+import zipfile
 
 import keras
 
@@ -19,6 +20,7 @@ from keras_attention.metrics import token_accuracy  # noqa: F401
 from keras_attention.models import encoder_decoder  # noqa: F401
 from keras_attention.text.sentencepiece_tokenizer import SentencePieceTokenizer
 from keras_attention.text.word_tokenizer import WordTokenizer
+from keras_attention.usage_error import UsageError
 
 SIDES = ("source", "target")
 BACKUP_DIRECTORY = "backup"
@@ -236,11 +238,15 @@ class RunDirectory:
                 lowercase=lowercase,
                 normalization=config.normalization,
             )
-        return WordTokenizer.from_vocabulary_file(
-            self.vocabulary_path(side),
-            lowercase=lowercase,
-            normalization=config.normalization,
-        )
+        path = self.vocabulary_path(side)
+        try:
+            return WordTokenizer.from_vocabulary_file(
+                path, lowercase=lowercase, normalization=config.normalization
+            )
+        except (UnicodeDecodeError, ValueError) as error:
+            raise UsageError(
+                f"{path}: not a vocabulary file: {error}"
+            ) from None
 
     def save_json(self, name, values):
         write_text(
@@ -265,6 +271,12 @@ class RunDirectory:
         config = self.load_config()
         source_tokenizer = self.load_tokenizer("source", config)
         target_tokenizer = self.load_tokenizer("target", config)
+        # A truncated or overwritten file: Keras says "File not found".
+        if not zipfile.is_zipfile(self.model_path):
+            raise UsageError(
+                f"{self.model_path}: not a .keras model file (not a zip "
+                "archive; truncated or overwritten?). Train the run again."
+            )
         model = keras.saving.load_model(self.model_path)
         return model, source_tokenizer, target_tokenizer, config
 

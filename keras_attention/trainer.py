@@ -24,6 +24,7 @@ from keras_attention.models.encoder_decoder import EncoderDecoder
 from keras_attention.run_directory import RunDirectory
 from keras_attention.text.sentencepiece_tokenizer import SentencePieceTokenizer
 from keras_attention.text.word_tokenizer import WordTokenizer
+from keras_attention.usage_error import UsageError
 
 # SentencePiece vocabulary size when the config leaves it open.
 DEFAULT_SENTENCEPIECE_VOCABULARY = 8000
@@ -122,7 +123,7 @@ class Trainer:
         except ValueError as error:
             if "is too small" not in str(error):
                 raise
-            raise ValueError(f"{side}_vocabulary_size: {error}") from None
+            raise UsageError(f"{side}_vocabulary_size: {error}") from None
 
     def prepare(self):
         """Learns the tokenizers from the train split and builds datasets.

@@ -4,6 +4,8 @@ import pytest
 import yaml
 
 from keras_attention.config import Config
+from keras_attention.config_error import ConfigError
+from keras_attention.usage_error import UsageError
 
 
 def test_data_and_text_defaults():
@@ -55,7 +57,9 @@ def test_types_are_checked():
 def test_columns_must_differ_and_aligned_needs_languages():
     with pytest.raises(ValueError, match="must differ"):
         Config(source_column=1, target_column=1)
-    with pytest.raises(ValueError, match="needs source_language"):
+    with pytest.raises(
+        ConfigError, match="'target_language' is needed by corpus_format"
+    ):
         Config(corpus_format="aligned", source_language="ko")
     config = Config(
         corpus_format="aligned", source_language="ko", target_language="en"
@@ -86,3 +90,103 @@ def test_yaml_round_trip_and_old_files(tmp_path):
     old = {k: v for k, v in Config().to_dict().items() if k not in new_fields}
     (tmp_path / "old.yaml").write_text(yaml.safe_dump(old), encoding="utf-8")
     assert Config.from_yaml(tmp_path / "old.yaml") == Config()
+
+
+@pytest.mark.parametrize(
+    "field, value, expected",
+    [
+        ("epochs", 0, "must be >= 1"),
+        ("embedding_dim", 0, "must be >= 1"),
+        ("units", -8, "must be >= 1"),
+        ("num_layers", 0, "must be >= 1"),
+        ("batch_size", 0, "must be >= 1"),
+        ("patience", -1, "must be >= 0"),
+        ("max_decode_length", 0, "must be >= 1"),
+        ("num_pairs", 19, "must be >= 20"),
+        ("seed", -1, "must be >= 0"),
+        ("corpus_seed", -1, "must be >= 0"),
+        ("dropout", 1.0, r"must be in \[0, 1\)"),
+        ("dropout", -0.1, r"must be in \[0, 1\)"),
+        ("learning_rate", 0.0, "must be > 0"),
+        ("learning_rate", -1e-3, "must be > 0"),
+        ("clipnorm", 0, "must be > 0"),
+        ("max_train_seconds", 0, "must be > 0"),
+        ("learning_rate", float("nan"), "must be a finite number"),
+        ("dropout", float("inf"), "must be a finite number"),
+    ],
+)
+def test_impossible_values_name_their_field(field, value, expected):
+    with pytest.raises(
+        ConfigError, match=f"^Config field '{field}' {expected}"
+    ):
+        Config(**{field: value})
+
+
+def test_the_smallest_possible_values_are_accepted():
+    config = Config(
+        epochs=1,
+        embedding_dim=1,
+        units=1,
+        num_layers=1,
+        batch_size=1,
+        patience=0,
+        dropout=0.0,
+        learning_rate=1e-9,
+        num_pairs=20,
+        max_train_seconds=0.5,
+        max_decode_length=1,
+    )
+    assert (config.epochs, config.patience, config.dropout) == (1, 0, 0.0)
+    assert Config(dropout=0.999).dropout == 0.999
+
+
+def test_config_errors_are_usage_errors_with_the_field():
+    with pytest.raises(UsageError) as caught:
+        Config(epochs=0)
+    error = caught.value
+    assert isinstance(error, ValueError)
+    assert (error.field, error.path, error.line) == ("epochs", None, None)
+    assert error.problem == "must be >= 1. Received: epochs=0"
+
+
+def test_splits_need_each_other():
+    with pytest.raises(ConfigError, match="'valid' is needed with 'train'"):
+        Config(train="train.tsv")
+    with pytest.raises(ConfigError, match="'test' needs 'train' too"):
+        Config(test="test.tsv")
+    assert Config(train="t.tsv", valid="v.tsv").test is None
+
+
+def test_yaml_errors_name_the_file_and_line(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text("# a comment\nunits: 8\n\nepochs: 0\n", "utf-8")
+    with pytest.raises(ConfigError) as caught:
+        Config.from_yaml(path)
+    assert str(caught.value) == (
+        f"{path}:4: Config field 'epochs' must be >= 1. Received: epochs=0"
+    )
+    assert (caught.value.line, caught.value.field) == (4, "epochs")
+    path.write_text("units: 8\nbatchsize: 3\n", "utf-8")
+    with pytest.raises(ConfigError) as caught:
+        Config.from_yaml(path)
+    assert str(caught.value) == (
+        f"{path}:2: unknown config field 'batchsize' (did you mean "
+        "'batch_size'?)"
+    )
+    path.write_text("zzz: 1\n", "utf-8")
+    with pytest.raises(
+        ConfigError,
+        match=r":1: unknown config field 'zzz' "
+        r"\(known fields: embedding_dim, units, ",
+    ):
+        Config.from_yaml(path)
+    path.write_text("units: 8\ncell: [gru\n", "utf-8")
+    with pytest.raises(ConfigError, match=r"config\.yaml:3: not valid YAML"):
+        Config.from_yaml(path)
+    path.write_bytes(b"units: 8\n\ncell: gr\xfc\n")
+    with pytest.raises(ConfigError, match=r"config\.yaml:3: invalid UTF-8"):
+        Config.from_yaml(path)
+    path.write_text("", "utf-8")
+    assert Config.from_yaml(path) == Config()
+    with pytest.raises(FileNotFoundError):
+        Config.from_yaml(tmp_path / "absent.yaml")

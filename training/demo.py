@@ -6,27 +6,45 @@ accuracy and exact match on the valid and test splits, and translates the
 design note's sentence (which the training split does not contain).
 """
 
-import argparse
 import json
 import pathlib
-import sys
 import time
+
+from training import cli
 
 CONFIG = pathlib.Path(__file__).parent / "configs" / "demo.yaml"
 
 
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        prog="python -m training.demo",
-        description="Train, evaluate and translate the design note's sentence.",
+PROG = "python -m training.demo"
+
+
+def parse_args(argv=None, prog=PROG):
+    parser = cli.ArgumentParser(
+        prog=prog,
+        description=(
+            "Train the seed decoder on the bundled Korean→English corpus, "
+            "evaluate it, translate the example sentence, export a "
+            "SavedModel and serve it in a fresh process (`make demo`). "
+            "Exit status 1 if the sentence is not translated exactly."
+        ),
     )
-    parser.add_argument("--config", default=str(CONFIG), help="Config YAML.")
-    parser.add_argument("--run-dir", default="runs/demo", help="Run directory.")
+    parser.add_argument(
+        "--config",
+        default=str(CONFIG),
+        help="Config YAML (default: training/configs/demo.yaml).",
+    )
+    parser.add_argument(
+        "--run-dir",
+        default="runs/demo",
+        help="Run directory (default: %(default)s). The SavedModel goes to "
+        "saved_models/demo/VERSION.",
+    )
     return parser.parse_args(argv)
 
 
-def main(argv=None):
-    args = parse_args(argv)
+@cli.entry_point
+def main(argv=None, prog=PROG):
+    args = parse_args(argv, prog)
     start = time.monotonic()
     from keras_attention.config import Config
     from keras_attention.data.bundled_corpus import NOTE_SENTENCE
@@ -73,4 +91,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    cli.run(main)

@@ -11,14 +11,17 @@ Example:
         --output runs/demo/evaluation.json
 """
 
-import argparse
 import json
 import pathlib
 
+from training import cli
 
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        prog="python -m training.evaluate",
+PROG = "python -m training.evaluate"
+
+
+def parse_args(argv=None, prog=PROG):
+    parser = cli.ArgumentParser(
+        prog=prog,
         description=(
             "Score a run directory or a SavedModel on a test file: BLEU, "
             "chrF, exact match, length ratio (greedy and beam), and the "
@@ -43,27 +46,34 @@ def parse_args(argv=None):
     )
     parser.add_argument(
         "--beam-width",
-        type=int,
+        type=cli.positive_int,
         help="Beam width of a run directory's beam search (default: its own).",
     )
     parser.add_argument(
         "--aer-threshold",
-        type=float,
+        type=cli.unit_float,
         default=0.3,
         help="Weight threshold of the thresholded AER (default: 0.3).",
     )
     parser.add_argument(
-        "--batch-size", type=int, default=128, help="Default: 128."
+        "--batch-size",
+        type=cli.positive_int,
+        default=128,
+        help="Sentences translated per batch (default: %(default)s).",
     )
-    parser.add_argument("--output", help="Write the JSON report here.")
+    parser.add_argument(
+        "--output",
+        help="Also write the JSON report here (default: print only).",
+    )
     parser.add_argument(
         "--quiet", action="store_true", help="No progress bars."
     )
     return parser.parse_args(argv)
 
 
-def main(argv=None):
-    args = parse_args(argv)
+@cli.entry_point
+def main(argv=None, prog=PROG):
+    args = parse_args(argv, prog)
     # Imported here so that --help answers without loading TensorFlow.
     from keras_attention.evaluation.evaluator import Evaluator
     from keras_attention.evaluation.loaded_model import LoadedModel
@@ -92,4 +102,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    cli.run(main)

@@ -6,7 +6,8 @@ Example:
 """
 
 import argparse
-import sys
+
+from training import cli
 
 EPILOG = """\
 layout:
@@ -31,9 +32,12 @@ README.md, "Serving").
 """
 
 
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        prog="python -m training.export",
+PROG = "python -m training.export"
+
+
+def parse_args(argv=None, prog=PROG):
+    parser = cli.ArgumentParser(
+        prog=prog,
         description=(
             "Export a trained run directory as a versioned SavedModel "
             "(raw strings in, translations out) for TensorFlow Serving."
@@ -57,35 +61,36 @@ def parse_args(argv=None):
     )
     parser.add_argument(
         "--beam-width",
-        type=int,
+        type=cli.positive_int,
         default=4,
         help="Beam width of serving_default. Default: %(default)s.",
     )
     parser.add_argument(
         "--length-penalty",
-        type=float,
+        type=cli.non_negative_float,
         default=0.6,
         help="GNMT length penalty alpha of serving_default (0 = none). "
         "Default: %(default)s.",
     )
     parser.add_argument(
         "--max-source-length",
-        type=int,
+        type=cli.positive_int,
         default=256,
         help="Source tokens beyond this are dropped (bounds the cost of "
         "very long requests). Default: %(default)s.",
     )
     parser.add_argument(
         "--max-decode-length",
-        type=int,
+        type=cli.positive_int,
         default=None,
         help="Hard cap on generated tokens. Default: the run's config.",
     )
     return parser.parse_args(argv)
 
 
-def main(argv=None):
-    args = parse_args(argv)
+@cli.entry_point
+def main(argv=None, prog=PROG):
+    args = parse_args(argv, prog)
     from keras_attention.export.saved_model_exporter import SavedModelExporter
 
     kwargs = {
@@ -95,11 +100,7 @@ def main(argv=None):
     }
     if args.max_decode_length is not None:
         kwargs["max_decode_length"] = args.max_decode_length
-    try:
-        exporter = SavedModelExporter.from_run_directory(args.run_dir, **kwargs)
-    except (FileNotFoundError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    exporter = SavedModelExporter.from_run_directory(args.run_dir, **kwargs)
     path = exporter.export(args.output_dir, args.name)
     print(f"Exported {args.run_dir} to {path}")
     print(
@@ -110,4 +111,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    cli.run(main)

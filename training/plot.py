@@ -7,12 +7,14 @@ Examples:
     python -m training.plot history runs/demo --output history.png
 """
 
-import argparse
+from training import cli
+
+PROG = "python -m training.plot"
 
 
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        prog="python -m training.plot",
+def parse_args(argv=None, prog=PROG):
+    parser = cli.ArgumentParser(
+        prog=prog,
         description="Plot attention heatmaps and training curves of a run.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
@@ -41,8 +43,9 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def main(argv=None):
-    args = parse_args(argv)
+@cli.entry_point
+def main(argv=None, prog=PROG):
+    args = parse_args(argv, prog)
     import pathlib
 
     if args.command == "history":
@@ -76,4 +79,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    cli.run(main)

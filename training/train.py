@@ -11,12 +11,14 @@ Example:
 import argparse
 import json
 
-from keras_attention.config import Config
+from training import cli
+
+PROG = "python -m training.train"
 
 
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        prog="python -m training.train",
+def parse_args(argv=None, prog=PROG):
+    parser = cli.ArgumentParser(
+        prog=prog,
         description=(
             "Train an encoder-decoder with DotAttention on the bundled "
             "Korean→English corpus (default) or on your own TSV files, "
@@ -28,12 +30,16 @@ def parse_args(argv=None):
         help="YAML file of Config fields (default: all defaults).",
     )
     parser.add_argument(
-        "--run-dir", required=True, help="Where the run is written."
+        "--run-dir",
+        required=True,
+        help="Where the run is written (model, tokenizers, config, history, "
+        "metrics; see RunDirectory).",
     )
     parser.add_argument(
         "--train",
         help="Training pairs, source<TAB>target per line (see "
-        "--corpus-format for others).",
+        "--corpus-format for others). Config default: the bundled "
+        "Korean→English corpus.",
     )
     parser.add_argument("--valid", help="Validation pairs (with --train).")
     parser.add_argument("--test", help="Optional test pairs (with --train).")
@@ -53,17 +59,18 @@ def parse_args(argv=None):
     parser.add_argument(
         "--tokenizer",
         choices=("word", "sentencepiece"),
-        help="Override the config's tokenizer.",
+        help="Override the config's tokenizer (config default: word).",
     )
     parser.add_argument(
         "--decoder",
         choices=("seed", "luong"),
-        help="Override the config's decoder variant.",
+        help="Override the config's decoder variant (config default: seed).",
     )
     parser.add_argument(
         "--max-train-seconds",
-        type=float,
-        help="Stop after the epoch in which this many seconds ran out.",
+        type=cli.positive_float,
+        help="Stop after the epoch in which this many seconds ran out "
+        "(config default: no limit).",
     )
     parser.add_argument(
         "--jit-compile",
@@ -74,8 +81,12 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def main(argv=None):
-    args = parse_args(argv)
+@cli.entry_point
+def main(argv=None, prog=PROG):
+    args = parse_args(argv, prog)
+    # Imported here so that --help answers without loading TensorFlow.
+    from keras_attention.config import Config
+
     config = Config.from_yaml(args.config) if args.config else Config()
     overrides = {
         "train": args.train,
@@ -106,4 +117,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    cli.run(main)

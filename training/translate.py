@@ -6,14 +6,20 @@ Example:
         "나는 인공지능을 공부하는 학생 입니다."
 """
 
-import argparse
 import sys
 
+from training import cli
 
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        prog="python -m training.translate",
-        description="Translate sentences with a trained run directory.",
+PROG = "python -m training.translate"
+
+
+def parse_args(argv=None, prog=PROG):
+    parser = cli.ArgumentParser(
+        prog=prog,
+        description=(
+            "Translate sentences with a trained run directory (greedy "
+            "decoding); prints source<TAB>translation per line."
+        ),
     )
     parser.add_argument(
         "run_dir", help="A directory written by training.train."
@@ -26,11 +32,17 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def main(argv=None):
-    args = parse_args(argv)
+@cli.entry_point
+def main(argv=None, prog=PROG):
+    args = parse_args(argv, prog)
     sentences = args.sentences or [
         line.rstrip("\n") for line in sys.stdin if line.strip()
     ]
+    if not sentences:
+        cli.fail(
+            "no sentences to translate: give them as arguments or one per "
+            "line on stdin"
+        )
     from keras_attention.run_directory import RunDirectory
     from keras_attention.trainer import translate_all
 
@@ -42,4 +54,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    cli.run(main)

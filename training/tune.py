@@ -11,17 +11,18 @@ Example:
         --export-best tuned
 """
 
-import argparse
 import json
 import pathlib
 import time
 
-from keras_attention.config import Config
+from training import cli
+
+PROG = "python -m training.tune"
 
 
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        prog="python -m training.tune",
+def parse_args(argv=None, prog=PROG):
+    parser = cli.ArgumentParser(
+        prog=prog,
         description=(
             "Keras Tuner search over the Config fields embedding_dim, units, "
             "num_layers, cell, bidirectional, dropout, learning_rate, "
@@ -45,7 +46,7 @@ def parse_args(argv=None):
     )
     parser.add_argument(
         "--max-trials",
-        type=int,
+        type=cli.positive_int,
         default=10,
         help="Trials to run at most, Hyperband included (default: 10).",
     )
@@ -57,7 +58,7 @@ def parse_args(argv=None):
     )
     parser.add_argument(
         "--epochs",
-        type=int,
+        type=cli.positive_int,
         help="Epochs per trial (Hyperband: the most any trial gets); "
         "overrides the config's epochs.",
     )
@@ -70,7 +71,7 @@ def parse_args(argv=None):
     )
     parser.add_argument(
         "--bleu-sentences",
-        type=int,
+        type=cli.positive_int,
         default=200,
         help="Validation sentences of val_bleu (default: 200).",
     )
@@ -100,8 +101,12 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def main(argv=None):
-    args = parse_args(argv)
+@cli.entry_point
+def main(argv=None, prog=PROG):
+    args = parse_args(argv, prog)
+    # Imported here so that --help answers without loading TensorFlow.
+    from keras_attention.config import Config
+
     config = Config.from_yaml(args.config) if args.config else Config()
     if args.epochs is not None:
         config = config.replace(epochs=args.epochs)
@@ -147,4 +152,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    cli.run(main)

@@ -1,12 +1,15 @@
 """The error every corpus reader raises for bad data."""
 
+from keras_attention.usage_error import UsageError
 
-class CorpusError(ValueError):
+
+class CorpusError(UsageError):
     """Bad data in a corpus file, with the file and 1-based line it is on.
 
-    A `ValueError`, so code that catches `ValueError` keeps working. The
-    message reads `"PATH:LINE: PROBLEM"` (or `"PATH: PROBLEM"` for a problem
-    of the whole file), the form compilers use, so editors can jump to it.
+    A `UsageError` (so a `ValueError`): the command-line tools print it as
+    one `error:` line. The message reads `"PATH:LINE: PROBLEM"` (or
+    `"PATH: PROBLEM"` for a problem of the whole file), the form compilers
+    use, so editors can jump to it.
 
     Args:
         path: str or `pathlib.Path`, the file.

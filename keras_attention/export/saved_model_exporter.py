@@ -11,6 +11,7 @@ import keras
 import tensorflow as tf
 
 from keras_attention.decoding.translator import Translator
+from keras_attention.usage_error import UsageError
 
 OUTPUT_KEYS = (
     "translation",
@@ -176,7 +177,7 @@ class SavedModelExporter:
             The `pathlib.Path` of the new version directory.
         """
         if not name or os.sep in name or name in (".", ".."):
-            raise ValueError(
+            raise UsageError(
                 f"The model name must be one directory name. Received: {name!r}"
             )
         base = pathlib.Path(output_dir) / name

@@ -15,6 +15,7 @@ from keras_attention.trainer import Trainer
 from keras_attention.tuning.config_hyper_model import OBJECTIVES
 from keras_attention.tuning.config_hyper_model import ConfigHyperModel
 from keras_attention.tuning.search_space import SearchSpace
+from keras_attention.usage_error import UsageError
 
 TUNERS = ("hyperband", "bayesian", "random")
 SEARCH_FILE = "search.json"
@@ -89,13 +90,13 @@ class ConfigSearch:
         hyperband_factor=3,
     ):
         if tuner not in TUNERS:
-            raise ValueError(
+            raise UsageError(
                 f"tuner must be one of {TUNERS}. Received: tuner={tuner!r}"
             )
         if max_trials < 1:
-            raise ValueError(f"max_trials must be >= 1. Received: {max_trials}")
+            raise UsageError(f"max_trials must be >= 1. Received: {max_trials}")
         if objective not in OBJECTIVES:
-            raise ValueError(
+            raise UsageError(
                 f"objective must be one of {sorted(OBJECTIVES)}. "
                 f"Received: objective={objective!r}"
             )
@@ -142,7 +143,7 @@ class ConfigSearch:
             previous = json.loads(path.read_text(encoding="utf-8"))
             if previous != self.identity:
                 changed = _changed_keys(previous, self.identity)
-                raise ValueError(
+                raise UsageError(
                     f"{self.project_dir} holds a different search (changed: "
                     f"{', '.join(changed)}). Resume it with the same config "
                     "and options, or start a new one with another "

@@ -3,6 +3,7 @@
 import numbers
 
 from keras_attention.config import Config
+from keras_attention.usage_error import UsageError
 
 RANGE_KEYS = ("min", "max", "step", "sampling")
 SAMPLINGS = ("linear", "log", "reverse_log")
@@ -58,7 +59,7 @@ class SearchSpace:
         overrides = dict(overrides or {})
         unknown = sorted(set(overrides) - set(self.DEFAULTS))
         if unknown:
-            raise ValueError(
+            raise UsageError(
                 f"search_space: unknown key(s) {unknown}. Searchable Config "
                 f"fields: {sorted(self.DEFAULTS)}"
             )
@@ -124,7 +125,7 @@ def _validate(name, spec):
     """Returns `spec` checked against `Config` (a list or a range dict)."""
     if isinstance(spec, (list, tuple)):
         if not spec:
-            raise ValueError(
+            raise UsageError(
                 f"search_space['{name}']: an empty list has no value to try."
             )
         for value in spec:
@@ -134,14 +135,14 @@ def _validate(name, spec):
             # YAML's [0, 0.5] mixes int and float; a Choice takes one type.
             values = [float(value) for value in values]
         if len(set(values)) != len(values):
-            raise ValueError(
+            raise UsageError(
                 f"search_space['{name}']: duplicate values in {list(spec)}."
             )
         return values
     if isinstance(spec, dict):
         kind = _field_type(name)
         if kind not in (int, float):
-            raise ValueError(
+            raise UsageError(
                 f"search_space['{name}']: a min/max range needs a numeric "
                 f"field; '{name}' takes {kind.__name__} values. Give a list "
                 "of values instead."
@@ -149,7 +150,7 @@ def _validate(name, spec):
         unknown = sorted(set(spec) - set(RANGE_KEYS))
         missing = [key for key in ("min", "max") if key not in spec]
         if unknown or missing:
-            raise ValueError(
+            raise UsageError(
                 f"search_space['{name}']: a range has the keys "
                 f"{list(RANGE_KEYS)} (min and max required). "
                 f"Received: {spec}"
@@ -160,17 +161,17 @@ def _validate(name, spec):
         for key in ("min", "max"):
             _check_value(name, spec[key])
         if spec["min"] > spec["max"]:
-            raise ValueError(
+            raise UsageError(
                 f"search_space['{name}']: min > max. Received: {spec}"
             )
         sampling = spec.get("sampling", "linear")
         if sampling not in SAMPLINGS:
-            raise ValueError(
+            raise UsageError(
                 f"search_space['{name}']: sampling must be one of "
                 f"{SAMPLINGS}. Received: sampling={sampling!r}"
             )
         if sampling != "linear" and spec["min"] <= 0:
-            raise ValueError(
+            raise UsageError(
                 f"search_space['{name}']: {sampling} sampling needs min > 0. "
                 f"Received: {spec}"
             )
@@ -180,7 +181,7 @@ def _validate(name, spec):
                 for key, value in spec.items()
             }
         return dict(spec)
-    raise ValueError(
+    raise UsageError(
         f"search_space['{name}']: expected a list of values (a single-element "
         "list fixes the value), a {min, max, step, sampling} range or null. "
         f"Received: {spec!r}"
@@ -189,13 +190,13 @@ def _validate(name, spec):
 
 def _check_number(name, key, value, kind):
     if isinstance(value, str):
-        raise ValueError(
+        raise UsageError(
             f"search_space['{name}']['{key}'] must be a number. Received the "
             f"string {value!r} (YAML reads 1e-4 as a string; write 1.0e-4)."
         )
     ok = isinstance(value, numbers.Integral if kind is int else numbers.Real)
     if not ok or isinstance(value, bool):
-        raise ValueError(
+        raise UsageError(
             f"search_space['{name}']['{key}'] must be a {kind.__name__}. "
             f"Received: {value!r}"
         )
@@ -206,4 +207,4 @@ def _check_value(name, value):
     try:
         Config(**{name: value})
     except ValueError as error:
-        raise ValueError(f"search_space['{name}']: {error}") from None
+        raise UsageError(f"search_space['{name}']: {error}") from None

@@ -180,10 +180,9 @@ def test_refuses_a_run_directory_without_a_model(tmp_path, capsys):
     with pytest.raises(FileNotFoundError, match="model.keras is missing"):
         SavedModelExporter.from_run_directory(tmp_path)
     output = tmp_path / "out"
-    code = export.main(
-        [str(tmp_path), "--name", "x", "--output-dir", str(output)]
-    )
-    assert code == 2
+    with pytest.raises(SystemExit) as caught:
+        export.main([str(tmp_path), "--name", "x", "--output-dir", str(output)])
+    assert caught.value.code == 2
     assert "Refusing to export" in capsys.readouterr().err
     assert not output.exists()
 

@@ -1,23 +1,158 @@
+import os
+import pathlib
 import subprocess
 import sys
 
 import pytest
 
+from keras_attention.data.corpus_error import CorpusError
+from training import cli
 from training import translate
 
+ROOT = pathlib.Path(__file__).parents[2]
+MODULES = [f"training.{name}" for name in cli.COMMANDS]
 
-@pytest.mark.parametrize(
-    "module", ["training.train", "training.translate", "training.demo"]
-)
-def test_help_answers_without_error(module):
-    result = subprocess.run(
-        [sys.executable, "-m", module, "--help"],
+
+def python(*args, stdin=None):
+    """Runs `python ARGS` from the repository root; returns the result."""
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    return subprocess.run(
+        [sys.executable, *args],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
+        cwd=ROOT,
+        env=env,
+        input=stdin,
     )
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_help_answers_without_importing_tensorflow(module):
+    # In a fresh interpreter: run the entry point's --help, then check what
+    # it imported.
+    code = (
+        "import sys, runpy\n"
+        f"sys.argv = ['{module}', '--help']\n"
+        "try:\n"
+        f"    runpy.run_module('{module}', run_name='__main__')\n"
+        "except SystemExit as e:\n"
+        "    assert e.code == 0, e.code\n"
+        "print('tensorflow' in sys.modules, 'keras' in sys.modules)\n"
+    )
+    result = python("-c", code)
     assert result.returncode == 0, result.stderr
-    assert "usage: python -m " + module in result.stdout
+    assert f"usage: python -m {module}" in result.stdout
+    assert result.stdout.rstrip().endswith("False False"), result.stdout
+
+
+def test_help_texts_give_defaults():
+    # Words only: argparse wraps lines where the terminal width says.
+    help_texts = {
+        module: " ".join(python("-m", module, "--help").stdout.split())
+        for module in MODULES
+    }
+    assert "Default: saved_models." in help_texts["training.export"]
+    assert "Default: 4." in help_texts["training.export"]
+    assert "(default: 10)" in help_texts["training.tune"]
+    assert "(default: runs/demo)" in help_texts["training.demo"]
+    assert "(config default: off)" in help_texts["training.train"]
+    assert "(default: 0.3)" in help_texts["training.evaluate"]
+
+
+def test_console_command_dispatches_to_the_entry_points():
+    result = python("-m", "training.cli", "--help")
+    assert result.returncode == 0, result.stderr
+    assert "usage: keras-attention [-h] COMMAND" in result.stdout
+    for name, module in cli.COMMANDS.items():
+        assert f"  {name:<10} {cli.summary(module)}" in result.stdout
+    result = python("-m", "training.cli", "export", "--help")
+    assert result.returncode == 0, result.stderr
+    assert "usage: keras-attention export [-h] --name NAME" in result.stdout
+    result = python("-m", "training.cli", "fly")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1].startswith(
+        "error: argument COMMAND: invalid choice: 'fly'"
+    )
+
+
+def test_console_command_is_installed_by_setup_cfg():
+    import configparser
+
+    setup = configparser.ConfigParser()
+    setup.read(ROOT / "setup.cfg")
+    scripts = setup["options.entry_points"]["console_scripts"].strip()
+    assert scripts == "keras-attention = training.cli:main"
+
+
+def test_an_expected_failure_is_one_line_and_status_2_in_a_process(tmp_path):
+    result = python(
+        "-m", "training.train", "--config", str(tmp_path / "absent.yaml"),
+        "--run-dir", str(tmp_path / "run"),
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    errors = [
+        line for line in result.stderr.splitlines() if line.startswith("error")
+    ]
+    assert errors == [
+        f"error: {tmp_path / 'absent.yaml'}: No such file or directory"
+    ]
+    result = python("-m", "training.cli", "translate", str(tmp_path), stdin="")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        "error: no sentences to translate: give them as arguments or one "
+        "per line on stdin"
+    )
+
+
+def test_an_unexpected_error_keeps_its_traceback():
+    code = (
+        "from training import cli\n"
+        "@cli.entry_point\n"
+        "def main(argv=None):\n"
+        "    return {}['missing']\n"
+        "cli.run(main)\n"
+    )
+    result = python("-c", code)
+    assert result.returncode == 1
+    assert "Traceback (most recent call last)" in result.stderr
+    assert result.stderr.rstrip().endswith("KeyError: 'missing'")
+    assert "error:" not in result.stderr
+
+
+def test_entry_point_maps_only_expected_errors(capsys):
+    def raising(error):
+        @cli.entry_point
+        def main(argv=None):
+            raise error
+
+        return main
+
+    with pytest.raises(SystemExit) as caught:
+        raising(CorpusError("train.tsv", 7, "empty line\n(twice)"))()
+    assert caught.value.code == 2
+    assert capsys.readouterr().err == "error: train.tsv:7: empty line (twice)\n"
+    with pytest.raises(SystemExit):
+        raising(PermissionError(13, "Permission denied", "c.yaml"))()
+    assert capsys.readouterr().err == "error: c.yaml: Permission denied\n"
+    # A ValueError that is not a UsageError is a bug: it propagates.
+    with pytest.raises(ValueError, match="a bug"):
+        raising(ValueError("a bug"))()
+    with pytest.raises(OSError, match="No space"):
+        raising(OSError(28, "No space left on device"))()
+    assert capsys.readouterr().err == ""
+
+
+def test_main_returns_what_the_entry_point_returns():
+    @cli.entry_point
+    def main(argv=None, prog="x"):
+        return {"argv": argv, "prog": prog}
+
+    assert main(["a"], prog="y") == {"argv": ["a"], "prog": "y"}
+    assert [cli.exit_status(r) for r in ({}, None, 0, 1, 2, True)] == [
+        0, 0, 0, 1, 2, 0,
+    ]  # fmt: skip
 
 
 def test_translate_cli_prints_source_and_translation(tiny_run, capsys):
@@ -28,6 +163,8 @@ def test_translate_cli_prints_source_and_translation(tiny_run, capsys):
     assert all(t for t in translations)
 
 
-def test_translate_cli_refuses_an_untrained_directory(tmp_path):
-    with pytest.raises(FileNotFoundError, match="not a trained run directory"):
+def test_translate_cli_refuses_an_untrained_directory(tmp_path, capsys):
+    with pytest.raises(SystemExit) as caught:
         translate.main([str(tmp_path), "나는 학생 입니다."])
+    assert caught.value.code == 2
+    assert "is not a trained run directory" in capsys.readouterr().err

@@ -26,15 +26,15 @@ def test_help_answers_without_error():
     assert "{hyperband,bayesian,random}" in result.stdout
 
 
-def test_unknown_search_space_key_fails_before_any_work(tmp_path):
+def test_unknown_search_space_key_fails_before_any_work(tmp_path, capsys):
     config = tmp_path / "bad.yaml"
     config.write_text("search_space:\n  hidden_units: [64]\n")
-    with pytest.raises(
-        ValueError, match=r"unknown key\(s\) \['hidden_units'\]"
-    ):
+    with pytest.raises(SystemExit) as caught:
         tune.main(
             ["--config", str(config), "--project-dir", str(tmp_path / "p")]
         )
+    assert caught.value.code == 2
+    assert "unknown key(s) ['hidden_units']" in capsys.readouterr().err
     assert not (tmp_path / "p").exists()
 
 
