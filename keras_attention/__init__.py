@@ -1,25 +1,36 @@
 """keras-attention: attention-based neural machine translation for Keras 3.
 
-The top level exports `DotAttention`, `EncoderDecoder`, `Config` and
-`Trainer`; every subpackage exports its own public names
+The top level exports `DotAttention`, `EncoderDecoder`, `Config`,
+`Trainer`, and `UsageError` / `ConfigError` (the errors of a user's bad
+input); every subpackage exports its own public names
 (`keras_attention.layers`, `.models`, `.text`, `.data`, `.decoding`,
 `.export`, `.evaluation`, `.tuning`, `.callbacks`, `.metrics`).
 
-The four top-level names are imported on first use (PEP 562), so that
+The top-level names are imported on first use (PEP 562), so that
 `import keras_attention.config` (what the command-line scripts need to
 answer `--help`) does not load TensorFlow.
 """
 
 import importlib
 
-__all__ = ["Config", "DotAttention", "EncoderDecoder", "Trainer"]
+__all__ = [
+    "Config",
+    "ConfigError",
+    "DotAttention",
+    "EncoderDecoder",
+    "Trainer",
+    "UsageError",
+]
 __version__ = "0.1.0"
 
 _MODULES = {
     "Config": "keras_attention.config",
+    "ConfigError": "keras_attention.config_error",
     "DotAttention": "keras_attention.layers.dot_attention",
     "EncoderDecoder": "keras_attention.models.encoder_decoder",
     "Trainer": "keras_attention.trainer",
+    # The base of the errors a user's input causes (see training/cli.py).
+    "UsageError": "keras_attention.usage_error",
 }
 
 

@@ -248,7 +248,7 @@ CASES = {
             "bad vocabulary file",
             lambda t: [run_with(t, "target_vocabulary.txt", "a\nb\n"), "나"],
             r"run/target_vocabulary\.txt: not a vocabulary file: The "
-            r"vocabulary must start with",
+            r"vocabulary must hold",
         ),
         (
             "impossible value in the run's config.yaml",
