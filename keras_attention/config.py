@@ -79,7 +79,9 @@ class Config:
         lowercase_source, lowercase_target: lowercase before tokenizing.
         max_source_tokens, max_target_tokens: token caps for training
             pairs (`None`: no cap); held-out splits are never cut.
-        length_policy: `"drop"` pairs over a cap, or `"truncate"` them.
+        length_policy: `"drop"` pairs over a cap, or `"truncate"` them
+            consistently (a cut source cuts its target by the same share;
+            a cut target gets no `[END]`; see `LengthPolicy`).
         shuffle_buffer_size: pairs in the training shuffle buffer (a
             corpus no larger is shuffled completely).
         bucket_by_length: batch training pairs of similar lengths together

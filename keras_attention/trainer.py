@@ -418,7 +418,11 @@ def describe_corpus_report(report):
     if lengths["policy"] == "drop":
         change = f"dropped {lengths['dropped']} pairs"
     else:
-        change = f"truncated {lengths['truncated']} pairs"
+        change = (
+            f"truncated {lengths['truncated']} pairs "
+            f"({lengths['cut_targets']} targets cut, trained without [END]), "
+            f"dropped {lengths['dropped']} that could not be cut consistently"
+        )
     lines.append(
         f"  length policy {lengths['policy']} at {caps} source/target "
         f"tokens: {change} ({lengths['long_sources']} long sources, "

@@ -17,11 +17,28 @@ class LengthPolicy:
     `tf.data`; `measure` makes one pass over a corpus and counts what the
     policy does, so that nothing is dropped or cut without being reported.
 
+    `"truncate"` cuts a pair consistently, so that no side holds what the
+    other lost:
+
+    - a source over its cap keeps its first `max_source_tokens` tokens, and
+      its target keeps the same share of its tokens (rounded down): the
+      target tokens that translate the cut words must go too, or the model
+      learns to produce words the source does not have;
+    - a target over its cap (or cut with its source) keeps its first
+      tokens and gets no `[END]` (`apply` says which targets were cut):
+      the model learns the prefix, not to stop where the cut fell;
+    - a pair whose target would keep no token (a source far longer than
+      its target) cannot be cut consistently and is dropped, and counted.
+
+    The share is a heuristic for word order (a prefix of the target
+    translates a prefix of the source); where that is wrong, `"drop"` is
+    the safe choice.
+
     Args:
         max_source_tokens: int or `None` (no cap). Defaults to `64`.
         max_target_tokens: int or `None` (no cap). Defaults to `64`.
         policy: `"drop"` a pair with a side over its cap, or `"truncate"`
-            the side to its cap. Defaults to `"drop"`.
+            the pair (see above). Defaults to `"drop"`.
 
     Example:
 
@@ -51,16 +68,49 @@ class LengthPolicy:
         self.max_target_tokens = max_target_tokens
         self.policy = policy
 
-    def _too_long(self, source_ids, target_ids):
-        source_lengths = source_ids.row_lengths()
-        target_lengths = target_ids.row_lengths()
+    def plan(self, source_lengths, target_lengths):
+        """What the policy does to pairs of these lengths (graph ops).
+
+        Args:
+            source_lengths: int `(batch,)` source token counts.
+            target_lengths: int `(batch,)` target token counts.
+
+        Returns:
+            A dict of `(batch,)` tensors: `source_keep` and `target_keep`
+            (int64 tokens each side keeps), `kept` (bool, the pair is
+            trained on), `long_sources` and `long_targets` (bool, over
+            their cap).
+        """
+        source_lengths = tf.cast(source_lengths, tf.int64)
+        target_lengths = tf.cast(target_lengths, tf.int64)
         long_sources = tf.zeros_like(source_lengths, tf.bool)
         long_targets = tf.zeros_like(target_lengths, tf.bool)
+        source_keep = source_lengths
+        target_keep = target_lengths
         if self.max_source_tokens is not None:
             long_sources = source_lengths > self.max_source_tokens
+            source_keep = tf.minimum(source_lengths, self.max_source_tokens)
         if self.max_target_tokens is not None:
             long_targets = target_lengths > self.max_target_tokens
-        return long_sources, long_targets
+        if self.policy == "drop":
+            kept = ~(long_sources | long_targets)
+            source_keep, target_keep = source_lengths, target_lengths
+        else:
+            # A cut source keeps the same share of its target.
+            share = (
+                target_lengths * source_keep // tf.maximum(source_lengths, 1)
+            )
+            target_keep = tf.where(long_sources, share, target_lengths)
+            if self.max_target_tokens is not None:
+                target_keep = tf.minimum(target_keep, self.max_target_tokens)
+            kept = (target_keep > 0) | (target_lengths == 0)
+        return {
+            "source_keep": source_keep,
+            "target_keep": target_keep,
+            "kept": kept,
+            "long_sources": long_sources,
+            "long_targets": long_targets,
+        }
 
     def apply(self, source_ids, target_ids):
         """Applies the policy to a batch of pairs (graph ops).
@@ -70,20 +120,21 @@ class LengthPolicy:
             target_ids: ragged int `(batch, None)`.
 
         Returns:
-            `(source_ids, target_ids)`, ragged; with `"drop"` the rows of
-            pairs over a cap are removed, with `"truncate"` sides are cut.
+            `(source_ids, target_ids, target_cut)`: the pairs kept, cut
+            (ragged), and a bool `(kept,)` that is true for the targets
+            that were cut, which must not get `[END]`. With `"drop"` the
+            rows of pairs over a cap are removed and nothing is cut.
         """
+        plan = self.plan(source_ids.row_lengths(), target_ids.row_lengths())
+        kept = plan["kept"]
+        target_cut = plan["target_keep"] < target_ids.row_lengths()
         if self.policy == "truncate":
-            if self.max_source_tokens is not None:
-                source_ids = source_ids[:, : self.max_source_tokens]
-            if self.max_target_tokens is not None:
-                target_ids = target_ids[:, : self.max_target_tokens]
-            return source_ids, target_ids
-        long_sources, long_targets = self._too_long(source_ids, target_ids)
-        keep = ~(long_sources | long_targets)
+            source_ids = _keep_first(source_ids, plan["source_keep"])
+            target_ids = _keep_first(target_ids, plan["target_keep"])
         return (
-            tf.ragged.boolean_mask(source_ids, keep),
-            tf.ragged.boolean_mask(target_ids, keep),
+            tf.ragged.boolean_mask(source_ids, kept),
+            tf.ragged.boolean_mask(target_ids, kept),
+            tf.boolean_mask(target_cut, kept),
         )
 
     def measure(
@@ -110,14 +161,28 @@ class LengthPolicy:
         Returns:
             A JSON-ready dict: `policy`, `max_source_tokens`,
             `max_target_tokens`, `pairs` (read), `long_sources` and
-            `long_targets` (over their cap), `dropped`, `truncated` (pairs
-            with at least one side cut), `kept` (pairs training sees),
+            `long_targets` (over their cap), `dropped` (over a cap with
+            `"drop"`; not consistently cuttable with `"truncate"`),
+            `truncated` (pairs kept with at least one side cut),
+            `cut_targets` (kept pairs whose target was cut, trained
+            without `[END]`), `kept` (pairs training sees),
             `source_tokens` and `target_tokens` (`mean`, `p99`, `max`,
             before the policy). With `return_lengths`, a tuple
             `(report, lengths)`.
         """
         kept_lengths = collections.Counter()
-        counts = {"pairs": 0, "long_sources": 0, "long_targets": 0, "over": 0}
+        counts = dict.fromkeys(
+            (
+                "pairs",
+                "long_sources",
+                "long_targets",
+                "dropped",
+                "truncated",
+                "cut_targets",
+                "kept",
+            ),
+            0,
+        )
         histograms = {
             "source": np.zeros(1, np.int64),
             "target": np.zeros(1, np.int64),
@@ -125,49 +190,66 @@ class LengthPolicy:
         iterator = iter(pairs)
         while chunk := list(itertools.islice(iterator, chunk_size)):
             sources, targets = zip(*chunk)
-            source_ids = source_tokenizer.tokenize(tf.constant(sources))
-            target_ids = target_tokenizer.tokenize(tf.constant(targets))
-            long_sources, long_targets = self._too_long(source_ids, target_ids)
+            source_lengths = (
+                source_tokenizer.tokenize(tf.constant(sources))
+                .row_lengths()
+                .numpy()
+            )
+            target_lengths = (
+                target_tokenizer.tokenize(tf.constant(targets))
+                .row_lengths()
+                .numpy()
+            )
+            plan = {
+                key: value.numpy()
+                for key, value in self.plan(
+                    source_lengths, target_lengths
+                ).items()
+            }
+            kept = plan["kept"]
+            cut_sources = plan["source_keep"] < source_lengths
+            cut_targets = kept & (plan["target_keep"] < target_lengths)
             counts["pairs"] += len(chunk)
-            counts["long_sources"] += int(
-                tf.reduce_sum(tf.cast(long_sources, tf.int64))
+            counts["long_sources"] += int(plan["long_sources"].sum())
+            counts["long_targets"] += int(plan["long_targets"].sum())
+            counts["dropped"] += int((~kept).sum())
+            counts["truncated"] += int(
+                ((kept & cut_sources) | cut_targets).sum()
             )
-            counts["long_targets"] += int(
-                tf.reduce_sum(tf.cast(long_targets, tf.int64))
-            )
-            counts["over"] += int(
-                tf.reduce_sum(tf.cast(long_sources | long_targets, tf.int64))
-            )
+            counts["cut_targets"] += int(cut_targets.sum())
+            counts["kept"] += int(kept.sum())
             if return_lengths:
-                kept = self.apply(source_ids, target_ids)
                 kept_lengths.update(
                     zip(
-                        kept[0].row_lengths().numpy().tolist(),
-                        kept[1].row_lengths().numpy().tolist(),
+                        plan["source_keep"][kept].tolist(),
+                        plan["target_keep"][kept].tolist(),
                     )
                 )
-            for side, ids in (("source", source_ids), ("target", target_ids)):
-                lengths = ids.row_lengths().numpy()
+            for side, lengths in (
+                ("source", source_lengths),
+                ("target", target_lengths),
+            ):
                 histogram = np.bincount(lengths)
                 old = histograms[side]
                 size = max(len(old), len(histogram))
                 histograms[side] = np.pad(old, (0, size - len(old))) + np.pad(
                     histogram, (0, size - len(histogram))
                 )
-        over = counts.pop("over")
-        dropped = over if self.policy == "drop" else 0
         report = {
             "policy": self.policy,
             "max_source_tokens": self.max_source_tokens,
             "max_target_tokens": self.max_target_tokens,
             **counts,
-            "dropped": dropped,
-            "truncated": over if self.policy == "truncate" else 0,
-            "kept": counts["pairs"] - dropped,
             "source_tokens": _summary(histograms["source"]),
             "target_tokens": _summary(histograms["target"]),
         }
         return (report, kept_lengths) if return_lengths else report
+
+
+def _keep_first(ids, counts):
+    """The first `counts[i]` tokens of every row of ragged `ids`."""
+    positions = tf.ragged.range(ids.row_lengths(), dtype=tf.int64)
+    return tf.ragged.boolean_mask(ids, positions < counts[:, None])
 
 
 def _summary(histogram):

@@ -83,8 +83,9 @@ def make_dataset(
         raise ValueError(
             f"Got {len(sources)} sources but {len(targets)} targets."
         )
-    if bucket_by_length or (length_policy and length_policy.policy == "drop"):
-        # The number of batches depends on the lengths: count them.
+    if bucket_by_length or length_policy is not None:
+        # The number of batches depends on the lengths (and on the pairs a
+        # policy drops): count them.
         _, lengths = (length_policy or LengthPolicy(None, None)).measure(
             zip(sources, targets),
             source_tokenizer,
@@ -242,14 +243,24 @@ def batch_pairs(
     def tokenize(sources, targets):
         source_ids = source_tokenizer.tokenize(sources)
         target_ids = target_tokenizer.tokenize(targets)
-        if length_policy is not None:
-            source_ids, target_ids = length_policy.apply(source_ids, target_ids)
         rows = target_ids.nrows()
+        cut = tf.zeros([rows], tf.bool)
+        if length_policy is not None:
+            source_ids, target_ids, cut = length_policy.apply(
+                source_ids, target_ids
+            )
+            rows = target_ids.nrows()
+        # A cut target ends in padding (label weight 0) instead of [END]:
+        # the model must not learn to stop where the cut fell. Its row
+        # keeps the length (and length bucket) of an uncut one.
+        end_ids = tf.where(
+            cut, target_tokenizer.pad_token_id, target_tokenizer.end_token_id
+        )
         target_ids = tf.concat(
             [
                 tf.fill([rows, 1], target_tokenizer.start_token_id),
                 tf.cast(target_ids, tf.int32),
-                tf.fill([rows, 1], target_tokenizer.end_token_id),
+                tf.cast(end_ids, tf.int32)[:, None],
             ],
             axis=1,
         )

@@ -143,12 +143,73 @@ def test_length_policy_in_the_pipeline(tokenizer):
     rows = pairs_of(truncated)
     assert sum(rows.values()) == 200
     assert max(len(source) for source, _ in rows) == 5
-    # [START] + 3 tokens; labels still end with [END].
+    # [START] + at most 3 tokens.
     assert max(len(decoder) for _, decoder in rows) == 4
+    end = tokenizer.end_token_id
+    ended = collections.Counter()
     for _, labels, weights in batches(truncated):
         last = weights.sum(axis=1).astype(int) - 1
-        end = tokenizer.end_token_id
-        assert (labels[np.arange(len(labels)), last] == end).all()
+        ended.update(labels[np.arange(len(labels)), last] == end)
+    # Targets of 1-3 tokens end with [END]; longer ones were cut to 3
+    # tokens and end without it.
+    assert ended == {
+        True: sum(n <= 3 for n in lengths),
+        False: sum(n > 3 for n in lengths),
+    }
+
+
+def test_truncate_never_ends_a_cut_target(tokenizer):
+    # w1..w10 -> w11 w12 w13 w14: the source is cut to 5 of 10 tokens, so
+    # the target keeps 2 of 4 (the same share), padded where [END] was.
+    # w1 -> w11..w14: the target alone is cut to 3, the source is whole.
+    # w1..w10 -> w11: the target would keep 0 of 1 token: dropped.
+    sources = [" ".join(WORDS[1:11]), "w1", " ".join(WORDS[1:11]), "w2"]
+    targets = ["w11 w12 w13 w14", "w11 w12 w13 w14", "w11", "w12"]
+    policy = LengthPolicy(5, 3, "truncate")
+    data = make_dataset(
+        sources,
+        targets,
+        tokenizer,
+        tokenizer,
+        pad_to_multiple=1,
+        length_policy=policy,
+    )
+    [(inputs, labels, weights)] = batches(data)
+    ids = {w: tokenizer.tokenize(tf.constant([w])).numpy()[0, 0] for w in WORDS}
+    start, end = tokenizer.start_token_id, tokenizer.end_token_id
+    pad = tokenizer.pad_token_id
+    np.testing.assert_array_equal(
+        inputs["encoder_token_ids"],
+        [
+            [ids[f"w{i}"] for i in range(1, 6)],
+            [ids["w1"], pad, pad, pad, pad],
+            [ids["w2"], pad, pad, pad, pad],
+        ],
+    )
+    np.testing.assert_array_equal(
+        inputs["decoder_token_ids"],
+        [
+            [start, ids["w11"], ids["w12"], pad],
+            [start, ids["w11"], ids["w12"], ids["w13"]],
+            [start, ids["w12"], end, pad],
+        ],
+    )
+    np.testing.assert_array_equal(
+        labels,
+        [
+            [ids["w11"], ids["w12"], pad, pad],
+            [ids["w11"], ids["w12"], ids["w13"], pad],
+            [ids["w12"], end, pad, pad],
+        ],
+    )
+    np.testing.assert_array_equal(
+        weights, [[1, 1, 0, 0], [1, 1, 1, 0], [1, 1, 0, 0]]
+    )
+    report = policy.measure(zip(sources, targets), tokenizer, tokenizer)
+    assert {
+        key: report[key]
+        for key in ("dropped", "truncated", "cut_targets", "kept")
+    } == {"dropped": 1, "truncated": 2, "cut_targets": 2, "kept": 3}
 
 
 def test_streaming_from_a_reader_equals_the_lists(tokenizer, tmp_path):
