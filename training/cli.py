@@ -159,11 +159,17 @@ def parse_args(argv=None):
             for name, module in COMMANDS.items()
         ),
     )
-    parser.add_argument("command", choices=COMMANDS, metavar="COMMAND")
+    parser.add_argument(
+        "command",
+        choices=COMMANDS,
+        metavar="COMMAND",
+        help="One of " + ", ".join(COMMANDS) + " (see below).",
+    )
     parser.add_argument(
         "args",
         nargs=argparse.REMAINDER,
-        help="The command's options (see `%(prog)s COMMAND --help`).",
+        metavar="ARGS",
+        help="The command's arguments and options.",
     )
     return parser.parse_args(argv)
 

@@ -1,4 +1,4 @@
-"""The main job: bundled corpus → model.fit → evaluation → translation.
+"""Train, evaluate, translate and serve on the bundled corpus (make demo).
 
 Run it with `make demo`. It trains the design note's "seed" decoder on the
 bundled Korean→English corpus for a few minutes on the CPU, prints token

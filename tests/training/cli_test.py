@@ -1,5 +1,6 @@
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 
@@ -168,3 +169,44 @@ def test_translate_cli_refuses_an_untrained_directory(tmp_path, capsys):
         translate.main([str(tmp_path), "나는 학생 입니다."])
     assert caught.value.code == 2
     assert "is not a trained run directory" in capsys.readouterr().err
+
+
+def test_pip_install_puts_keras_attention_on_the_path(tmp_path):
+    # What `pip install .` installs, without dependencies (they are in this
+    # environment) and without the network: built from a copy, so the
+    # build leaves nothing in the repository.
+    source = tmp_path / "source"
+    for name in ("keras_attention", "training"):
+        shutil.copytree(
+            ROOT / name, source / name, ignore=shutil.ignore_patterns("__py*")
+        )
+    for name in ("setup.cfg", "pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    target = tmp_path / "target"
+    python(
+        "-m", "pip", "install", "--quiet", "--no-deps",
+        "--no-build-isolation", "--target", str(target), str(source),
+    ).check_returncode()  # fmt: skip
+    assert (target / "training" / "configs" / "demo.yaml").is_file()
+    command = str(target / "bin" / "keras-attention")
+    env = {**os.environ, "PYTHONPATH": str(target)}
+
+    def run(*args):
+        # Outside the repository: only the installed copy can answer.
+        return subprocess.run(
+            [command, *args], capture_output=True, text=True, cwd=tmp_path,
+            env=env, timeout=300,
+        )  # fmt: skip
+
+    result = run("--help")
+    assert result.returncode == 0, result.stderr
+    assert "train      Train an attention encoder-decoder" in result.stdout
+    for name in ("train", "translate", "export", "evaluate", "tune"):
+        result = run(name, "--help")
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith(f"usage: keras-attention {name} ")
+    result = run("train", "--run-dir", "r", "--config", "absent.yaml")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        "error: absent.yaml: No such file or directory"
+    )
