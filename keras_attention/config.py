@@ -19,6 +19,8 @@ CHOICES = {
     "tokenizer": ("word", "sentencepiece"),
     "sentencepiece_model_type": ("unigram", "bpe"),
     "normalization": ("NFC", "NFKC"),
+    "learning_rate_schedule": ("constant", "inverse_sqrt", "cosine", "plateau"),
+    "early_stopping_metric": ("val_loss", "val_bleu"),
 }
 # The smallest value of each integer field (`None` stays allowed where the
 # field's type has it).
@@ -42,6 +44,8 @@ MINIMUMS = {
     "patience": 0,
     "seed": 0,
     "max_decode_length": 1,
+    "warmup_steps": 0,
+    "average_checkpoints": 1,
 }
 # Fields that must be > 0 (when set).
 POSITIVE = ("learning_rate", "clipnorm", "max_train_seconds")
@@ -57,7 +61,8 @@ class Config:
     Model:
         embedding_dim, units, num_layers, cell (`"gru"`/`"lstm"`),
         bidirectional, dropout, decoder (`"seed"`/`"luong"`), score_mode
-        (`"dot"`/`"general"`), use_scale: see `EncoderDecoder`.
+        (`"dot"`/`"general"`), use_scale, input_feeding (luong only),
+        tie_embeddings, word_dropout (whole tokens): see `EncoderDecoder`.
     Data:
         train, valid, test: corpus files (`source<TAB>target[<TAB>...]`
             by default); `None` means the bundled Korean→English corpus.
@@ -95,7 +100,18 @@ class Config:
         normalization: Unicode normalisation, `"NFC"` or `"NFKC"`.
     Training:
         batch_size, epochs, learning_rate, clipnorm (Adam's gradient
-        clipping), patience (EarlyStopping on validation loss), seed,
+        clipping), patience (epochs without improvement before early
+        stopping), seed,
+        label_smoothing (`LabelSmoothedCrossentropy`; 0 = plain sparse
+        cross-entropy),
+        learning_rate_schedule (`"constant"`, `"inverse_sqrt"`,
+        `"cosine"` or `"plateau"`) and warmup_steps (optimizer steps of
+        linear warmup, for inverse_sqrt and cosine),
+        early_stopping_metric (`"val_loss"` or `"val_bleu"`, greedy
+        sacreBLEU of the validation split every epoch; it also picks the
+        best checkpoint), average_checkpoints (the best checkpoint is the
+        mean of the last N epochs' weights ending at the best epoch; 1 =
+        off): see `TrainingOptions`,
         jit_compile (XLA; Keras leaves it off on CPU unless asked),
         max_train_seconds (stop after the batch that crosses this budget,
         counted from the start of `Trainer.fit` with the tokenizers'
@@ -119,6 +135,9 @@ class Config:
     decoder: str = "seed"
     score_mode: str = "dot"
     use_scale: bool = False
+    input_feeding: bool = False
+    tie_embeddings: bool = False
+    word_dropout: float = 0.0
     # Data.
     train: str | None = None
     valid: str | None = None
@@ -151,6 +170,11 @@ class Config:
     learning_rate: float = 0.001
     clipnorm: float = 1.0
     patience: int = 3
+    label_smoothing: float = 0.0
+    learning_rate_schedule: str = "constant"
+    warmup_steps: int = 0
+    early_stopping_metric: str = "val_loss"
+    average_checkpoints: int = 1
     seed: int = 1234
     jit_compile: bool = False
     max_train_seconds: float | None = None
@@ -203,10 +227,25 @@ class Config:
                 raise ConfigError(
                     name, f"must be > 0. Received: {name}={value!r}"
                 )
-        if not 0 <= self.dropout < 1:
+        for name in ("dropout", "word_dropout", "label_smoothing"):
+            value = getattr(self, name)
+            if not 0 <= value < 1:
+                raise ConfigError(
+                    name, f"must be in [0, 1). Received: {name}={value!r}"
+                )
+        if self.learning_rate_schedule == "inverse_sqrt" and (
+            self.warmup_steps < 1
+        ):
             raise ConfigError(
-                "dropout",
-                f"must be in [0, 1). Received: dropout={self.dropout!r}",
+                "warmup_steps",
+                "must be >= 1 with learning_rate_schedule 'inverse_sqrt'. "
+                f"Received: warmup_steps={self.warmup_steps}",
+            )
+        if self.input_feeding and self.decoder != "luong":
+            raise ConfigError(
+                "input_feeding",
+                "needs decoder: luong (the seed decoder attends before its "
+                f"cell). Received: decoder={self.decoder!r}",
             )
         if (
             self.source_column is not None
@@ -257,6 +296,9 @@ class Config:
             "decoder",
             "score_mode",
             "use_scale",
+            "input_feeding",
+            "tie_embeddings",
+            "word_dropout",
         )
         return {name: getattr(self, name) for name in names}
 

@@ -16,6 +16,7 @@ from keras_attention.decoding.translator import Translator
 
 # Registers the classes a saved model.keras names, so that loading a run
 # does not depend on what the caller happened to import first.
+from keras_attention.losses import label_smoothed_crossentropy  # noqa: F401
 from keras_attention.metrics import token_accuracy  # noqa: F401
 from keras_attention.models import encoder_decoder  # noqa: F401
 from keras_attention.text.sentencepiece_tokenizer import SentencePieceTokenizer

@@ -9,7 +9,6 @@ import numpy as np
 import sacrebleu
 import tensorflow as tf
 
-from keras_attention.callbacks.time_budget import TimeBudget
 from keras_attention.data.bundled_corpus import BundledCorpus
 from keras_attention.data.corpus_reader import CorpusReader
 from keras_attention.data.length_policy import LengthPolicy
@@ -24,6 +23,7 @@ from keras_attention.models.encoder_decoder import EncoderDecoder
 from keras_attention.run_directory import RunDirectory
 from keras_attention.text.sentencepiece_tokenizer import SentencePieceTokenizer
 from keras_attention.text.word_tokenizer import WordTokenizer
+from keras_attention.training_options import TrainingOptions
 from keras_attention.usage_error import UsageError
 
 # SentencePiece vocabulary size when the config leaves it open.
@@ -231,44 +231,30 @@ class Trainer:
             self.target_tokenizer.vocabulary_size,
             **config.model_kwargs(),
         )
+        options = TrainingOptions(config)
+        steps_per_epoch = int(self.data["train"].cardinality())
         model.compile(
-            optimizer=keras.optimizers.Adam(
-                config.learning_rate, clipnorm=config.clipnorm
-            ),
-            loss=keras.losses.SparseCategoricalCrossentropy(
-                from_logits=True, reduction="mean_with_sample_weight"
-            ),
+            optimizer=options.optimizer(max(steps_per_epoch, 0) or None),
+            loss=options.loss(),
             weighted_metrics=[TokenAccuracy()],
             jit_compile=config.jit_compile,
         )
         return model
 
     def callbacks(self, checkpoint, start_time=None):
-        """EarlyStopping, best-epoch checkpoint, time budget, TensorBoard.
+        """Early stopping, best checkpoint, time budget, TensorBoard.
 
         `start_time` (`time.monotonic()`) is when the time budget started;
-        `None`: when `model.fit` starts.
+        `None`: when `model.fit` starts. See `TrainingOptions.callbacks`.
         """
-        config = self.config
-        callbacks = [
-            keras.callbacks.EarlyStopping(
-                monitor="val_loss",
-                patience=config.patience,
-                restore_best_weights=True,
-            ),
-            keras.callbacks.ModelCheckpoint(
-                checkpoint,
-                monitor="val_loss",
-                save_best_only=True,
-                save_weights_only=True,
-            ),
-            TimeBudget(config.max_train_seconds, start_time=start_time),
-        ]
-        if config.tensorboard:
-            callbacks.append(
-                keras.callbacks.TensorBoard(log_dir=self.run.path / "logs")
-            )
-        return callbacks
+        return TrainingOptions(self.config).callbacks(
+            checkpoint,
+            valid=self.splits["valid"],
+            source_tokenizer=self.source_tokenizer,
+            target_tokenizer=self.target_tokenizer,
+            log_dir=self.run.path / "logs",
+            start_time=start_time,
+        )
 
     def fit(self, verbose="auto"):
         """Trains, restores the best epoch, saves the run. Returns history."""

@@ -70,6 +70,9 @@ EXPORTS = {
     "keras_attention.export": ["SavedModelExporter"],
     "keras_attention.evaluation": ["Evaluator", "TranslationScorer"],
     "keras_attention.tuning": ["ConfigSearch", "ConfigHyperModel"],
+    "keras_attention.losses": ["LabelSmoothedCrossentropy"],
+    "keras_attention.optimizers": ["InverseSquareRootDecay"],
+    "keras_attention.callbacks": ["CheckpointAveraging", "TimeBudget"],
 }
 
 

@@ -1,5 +1,6 @@
-"""Keras callbacks: `TimeBudget`."""
+"""Keras callbacks: `TimeBudget`, `CheckpointAveraging`."""
 
+from keras_attention.callbacks.checkpoint_averaging import CheckpointAveraging
 from keras_attention.callbacks.time_budget import TimeBudget
 
-__all__ = ["TimeBudget"]
+__all__ = ["CheckpointAveraging", "TimeBudget"]

@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from keras_attention.layers.dot_attention import DotAttention
+from keras_attention.models.input_feeding_decoder import InputFeedingDecoder
 from keras_attention.models.seed_decoder import SeedDecoder
 
 DECODERS = ("seed", "luong")
@@ -27,7 +28,9 @@ class EncoderDecoder(keras.Model):
     - `"luong"` (Luong et al., 2015, global attention): the decoder RNN runs
       over the whole target first, then its outputs query the encoder states
       in one batched `DotAttention` call, and `h~ = tanh(W_c [c; h])` feeds
-      the output layer.
+      the output layer. With `input_feeding=True` (Luong §3.3), `h~_{t-1}`
+      is concatenated to the next input, so this decoder too runs step by
+      step (see `InputFeedingDecoderCell`).
 
     Bridge: with `bidirectional=True` the encoder's states are `2 * units`
     wide. The forward and backward final states of each layer are then
@@ -55,6 +58,17 @@ class EncoderDecoder(keras.Model):
         score_mode: str. `DotAttention` score, `"dot"` or `"general"`.
             Defaults to `"dot"`.
         use_scale: bool. Learned scale on the scores. Defaults to `False`.
+        input_feeding: bool. Luong input feeding (`decoder="luong"` only).
+            Defaults to `False`.
+        tie_embeddings: bool. The output layer is the transposed target
+            embedding (`keras.layers.ReversibleEmbedding`, no bias; Press &
+            Wolf, 2017). When `embedding_dim != units` a linear
+            `output_projection` maps the decoder output to `embedding_dim`
+            first. Defaults to `False`.
+        word_dropout: float. Share of whole source and target tokens whose
+            embeddings are zeroed in training (the survivors are scaled by
+            `1 / (1 - word_dropout)`; Sennrich & Zhang, 2019). Defaults to
+            `0.0`.
         **kwargs: `keras.Model` keyword arguments, such as `name`.
 
     Inputs: a dict with `encoder_token_ids` `(batch_size, Ts)` and
@@ -78,6 +92,8 @@ class EncoderDecoder(keras.Model):
 
     References:
         - [Luong et al., 2015](https://arxiv.org/abs/1508.04025)
+        - [Press & Wolf, 2017](https://arxiv.org/abs/1608.05859)
+        - [Sennrich & Zhang, 2019](https://arxiv.org/abs/1905.11901)
     """
 
     def __init__(
@@ -93,6 +109,9 @@ class EncoderDecoder(keras.Model):
         decoder="seed",
         score_mode="dot",
         use_scale=False,
+        input_feeding=False,
+        tie_embeddings=False,
+        word_dropout=0.0,
         **kwargs,
     ):
         if decoder not in DECODERS:
@@ -108,6 +127,15 @@ class EncoderDecoder(keras.Model):
             raise ValueError(
                 f"num_layers must be at least 1. Received: {num_layers}"
             )
+        if input_feeding and decoder != "luong":
+            raise ValueError(
+                "input_feeding needs decoder='luong' (the seed decoder "
+                f"attends before its cell). Received: decoder={decoder}"
+            )
+        if not 0.0 <= word_dropout < 1.0:
+            raise ValueError(
+                f"word_dropout must be in [0, 1). Received: {word_dropout}"
+            )
         rnn_class = keras.layers.GRU if cell == "gru" else keras.layers.LSTM
         states_per_layer = 2 if cell == "lstm" else 1
 
@@ -115,10 +143,22 @@ class EncoderDecoder(keras.Model):
         self.source_embedding = keras.layers.Embedding(
             source_vocabulary_size, embedding_dim, name="source_embedding"
         )
-        self.target_embedding = keras.layers.Embedding(
-            target_vocabulary_size, embedding_dim, name="target_embedding"
-        )
+        if tie_embeddings:
+            self.target_embedding = keras.layers.ReversibleEmbedding(
+                target_vocabulary_size,
+                embedding_dim,
+                tie_weights=True,
+                name="target_embedding",
+            )
+        else:
+            self.target_embedding = keras.layers.Embedding(
+                target_vocabulary_size, embedding_dim, name="target_embedding"
+            )
         self.dropout_layer = keras.layers.Dropout(dropout, name="dropout")
+        # One draw per token, shared by all its embedding dimensions.
+        self.word_dropout_layer = keras.layers.Dropout(
+            word_dropout, noise_shape=(None, None, 1), name="word_dropout"
+        )
         self.encoder_layers = []
         for i in range(num_layers):
             layer = rnn_class(
@@ -154,6 +194,15 @@ class EncoderDecoder(keras.Model):
                 use_scale=use_scale,
                 name="seed_decoder",
             )
+        elif input_feeding:
+            self.feeding_decoder = InputFeedingDecoder(
+                units,
+                cell=cell,
+                num_layers=num_layers,
+                score_mode=score_mode,
+                use_scale=use_scale,
+                name="feeding_decoder",
+            )
         else:
             self.decoder_layers = [
                 rnn_class(
@@ -170,9 +219,15 @@ class EncoderDecoder(keras.Model):
             self.attention_combine = keras.layers.Dense(
                 units, activation="tanh", name="attention_combine"
             )
-        self.output_dense = keras.layers.Dense(
-            target_vocabulary_size, name="logits"
-        )
+        self.output_projection = None
+        if not tie_embeddings:
+            self.output_dense = keras.layers.Dense(
+                target_vocabulary_size, name="logits"
+            )
+        elif embedding_dim != units:
+            self.output_projection = keras.layers.Dense(
+                embedding_dim, name="output_projection"
+            )
 
         # === Functional Model ===
         encoder_token_ids = keras.Input(
@@ -185,6 +240,8 @@ class EncoderDecoder(keras.Model):
         self.num_layers = num_layers
         self.states_per_layer = states_per_layer
         self.bidirectional = bidirectional
+        self.input_feeding = input_feeding
+        self.tie_embeddings = tie_embeddings
         memory, memory_mask, states = self.encode(encoder_token_ids)
         logits, _ = self._decode(decoder_token_ids, memory, memory_mask, states)
         super().__init__(
@@ -208,6 +265,9 @@ class EncoderDecoder(keras.Model):
         self.decoder = decoder
         self.score_mode = score_mode
         self.use_scale = use_scale
+        self.input_feeding = input_feeding
+        self.tie_embeddings = tie_embeddings
+        self.word_dropout = word_dropout
         self.states_per_layer = states_per_layer
 
     def encode(self, encoder_token_ids, training=False):
@@ -221,10 +281,12 @@ class EncoderDecoder(keras.Model):
             `(memory, memory_mask, states)`: encoder outputs
             `(batch_size, Ts, units)`, the boolean source mask
             `(batch_size, Ts)`, and the list of the decoder's initial states
-            (`num_layers` × `[h]` or `[h, c]`, each `(batch_size, units)`).
+            (`num_layers` × `[h]` or `[h, c]`, each `(batch_size, units)`;
+            with input feeding, followed by `h~_0`, zeros).
         """
         memory_mask = ops.not_equal(encoder_token_ids, 0)
         x = self.source_embedding(encoder_token_ids)
+        x = self.word_dropout_layer(x, training=training)
         x = self.dropout_layer(x, training=training)
         states = []
         for i, layer in enumerate(self.encoder_layers):
@@ -244,6 +306,8 @@ class EncoderDecoder(keras.Model):
             states.extend(layer_states)
         if self.memory_projection is not None:
             x = self.memory_projection(x)
+        if self.input_feeding:
+            states.append(ops.zeros_like(states[0]))
         return x, memory_mask, states
 
     def _layer_states(self, states):
@@ -256,9 +320,14 @@ class EncoderDecoder(keras.Model):
         self, decoder_token_ids, memory, memory_mask, states, training=False
     ):
         x = self.target_embedding(decoder_token_ids)
+        x = self.word_dropout_layer(x, training=training)
         x = self.dropout_layer(x, training=training)
         if self.decoder == "seed":
             x, attention = self.seed_decoder(
+                x, states, memory, memory_mask, training=training
+            )
+        elif self.input_feeding:
+            x, attention = self.feeding_decoder(
                 x, states, memory, memory_mask, training=training
             )
         else:
@@ -275,7 +344,14 @@ class EncoderDecoder(keras.Model):
             )
             x = self.attention_combine(ops.concatenate([context, x], axis=-1))
         x = self.dropout_layer(x, training=training)
-        return self.output_dense(x), attention
+        return self._logits(x), attention
+
+    def _logits(self, x):
+        if not self.tie_embeddings:
+            return self.output_dense(x)
+        if self.output_projection is not None:
+            x = self.output_projection(x)
+        return self.target_embedding(x, reverse=True)
 
     def call_with_attention(self, inputs, training=False):
         """Like `__call__`, but returns `(logits, attention)`.
@@ -310,8 +386,11 @@ class EncoderDecoder(keras.Model):
             attention weights `(batch_size, Ts)` of this step.
         """
         x = self.target_embedding(token_ids)
-        if self.decoder == "seed":
-            step = self.seed_decoder.step
+        if self.decoder == "seed" or self.input_feeding:
+            if self.decoder == "seed":
+                step = self.seed_decoder.step
+            else:
+                step = self.feeding_decoder.step
             output, new_states = step(
                 x,
                 list(states) + [memory, ops.cast(memory_mask, memory.dtype)],
@@ -332,7 +411,7 @@ class EncoderDecoder(keras.Model):
             )
             context, attention = context[:, 0], attention[:, 0]
             x = self.attention_combine(ops.concatenate([context, x], axis=-1))
-        return self.output_dense(x), new_states, attention
+        return self._logits(x), new_states, attention
 
     def get_config(self):
         return {
@@ -349,6 +428,9 @@ class EncoderDecoder(keras.Model):
             "decoder": self.decoder,
             "score_mode": self.score_mode,
             "use_scale": self.use_scale,
+            "input_feeding": self.input_feeding,
+            "tie_embeddings": self.tie_embeddings,
+            "word_dropout": self.word_dropout,
         }
 
     @classmethod

@@ -23,6 +23,10 @@ class SeedDecoder(keras.layers.Layer):
         use_scale: bool. Passed to `DotAttention`. Defaults to `False`.
         **kwargs: base layer keyword arguments.
 
+    Subclasses run another step cell with the same contract (output
+    `[top state; attention]`, memory and mask as the last two states) by
+    setting `cell_class` (see `InputFeedingDecoder`).
+
     Call arguments:
         inputs: `(batch_size, Tq, embedding_dim)` target embeddings.
         initial_state: list of recurrent states, `(batch_size, units)` each
@@ -36,6 +40,8 @@ class SeedDecoder(keras.layers.Layer):
         `(batch_size, Tq, Tv)`. Padded target positions are not masked:
         the loss masks them through `sample_weight`.
     """
+
+    cell_class = SeedDecoderCell
 
     def __init__(
         self,
@@ -52,7 +58,7 @@ class SeedDecoder(keras.layers.Layer):
         self.num_layers = num_layers
         self.score_mode = score_mode
         self.use_scale = use_scale
-        self.step = SeedDecoderCell(
+        self.step = self.cell_class(
             units,
             cell=cell,
             num_layers=num_layers,

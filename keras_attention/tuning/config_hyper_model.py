@@ -3,6 +3,7 @@
 import keras
 import keras_tuner
 
+from keras_attention.callbacks.checkpoint_averaging import CheckpointAveraging
 from keras_attention.tuning.search_space import SearchSpace
 from keras_attention.tuning.validation_bleu import ValidationBleu
 
@@ -84,7 +85,11 @@ class ConfigHyperModel(keras_tuner.HyperModel):
             for callback in own
             if not isinstance(
                 callback,
-                (keras.callbacks.ModelCheckpoint, keras.callbacks.TensorBoard),
+                (
+                    keras.callbacks.ModelCheckpoint,
+                    CheckpointAveraging,
+                    keras.callbacks.TensorBoard,
+                ),
             )
         ]
         if self.objective == "val_bleu":

@@ -8,11 +8,21 @@ ENCODER_IDS = np.array([[5, 6, 7, 8, 0], [3, 4, 0, 0, 0]], dtype="int32")
 DECODER_IDS = np.array([[2, 9, 10, 11], [2, 12, 13, 14]], dtype="int32")
 INPUTS = {"encoder_token_ids": ENCODER_IDS, "decoder_token_ids": DECODER_IDS}
 
-VARIANTS = [
-    dict(decoder=decoder, cell=cell, bidirectional=bi, num_layers=layers)
-    for decoder in ("seed", "luong")
-    for cell, bi, layers in (("gru", False, 1), ("lstm", True, 2))
-]
+VARIANTS = (
+    [
+        dict(decoder=decoder, cell=cell, bidirectional=bi, num_layers=layers)
+        for decoder in ("seed", "luong")
+        for cell, bi, layers in (("gru", False, 1), ("lstm", True, 2))
+    ]
+    + [
+        dict(decoder="luong", input_feeding=True, cell=cell, num_layers=layers)
+        for cell, layers in (("gru", 1), ("lstm", 2))
+    ]
+    + [
+        dict(decoder=decoder, tie_embeddings=True, word_dropout=0.2)
+        for decoder in ("seed", "luong")
+    ]
+)
 
 
 def small_model(**kwargs):
@@ -44,9 +54,16 @@ def test_step_by_step_equals_teacher_forced(kwargs):
     )
 
 
-@pytest.mark.parametrize("decoder", ["seed", "luong"])
-def test_shapes_and_source_padding_gets_no_attention(decoder):
-    model = small_model(decoder=decoder)
+DECODERS = [
+    dict(decoder="seed"),
+    dict(decoder="luong"),
+    dict(decoder="luong", input_feeding=True),
+]
+
+
+@pytest.mark.parametrize("kwargs", DECODERS, ids=str)
+def test_shapes_and_source_padding_gets_no_attention(kwargs):
+    model = small_model(**kwargs)
     logits, attention = model.call_with_attention(INPUTS)
     assert logits.shape == (2, 4, 24)
     assert attention.shape == (2, 4, 5)
@@ -57,9 +74,9 @@ def test_shapes_and_source_padding_gets_no_attention(decoder):
     np.testing.assert_allclose(model(INPUTS), logits, atol=1e-6)
 
 
-@pytest.mark.parametrize("decoder", ["seed", "luong"])
-def test_source_padding_does_not_change_the_output(decoder):
-    model = small_model(decoder=decoder)
+@pytest.mark.parametrize("kwargs", DECODERS, ids=str)
+def test_source_padding_does_not_change_the_output(kwargs):
+    model = small_model(**kwargs)
     short = {
         "encoder_token_ids": ENCODER_IDS[1:, :2],
         "decoder_token_ids": DECODER_IDS[1:],
@@ -115,8 +132,85 @@ def test_fit_reduces_the_loss_with_jit_compile():
         (dict(decoder="bahdanau"), "decoder=bahdanau"),
         (dict(cell="rnn"), "cell=rnn"),
         (dict(num_layers=0), "at least 1"),
+        (dict(input_feeding=True), "input_feeding needs decoder='luong'"),
+        (dict(word_dropout=1.0), "word_dropout must be in"),
     ],
 )
 def test_bad_arguments_raise(kwargs, message):
     with pytest.raises(ValueError, match=message):
         small_model(**kwargs)
+
+
+def test_input_feeding_feeds_the_previous_attentional_vector():
+    model = small_model(decoder="luong", input_feeding=True)
+    memory, memory_mask, states = model.encode(ENCODER_IDS)
+    # The fed vector starts at zero, after the encoder's final state.
+    assert len(states) == 2
+    np.testing.assert_array_equal(states[-1], np.zeros((2, 16)))
+    _, states, _ = model.decode_step(
+        DECODER_IDS[:, 0], states, memory, memory_mask
+    )
+    # Luong §3.3: the first cell reads [e(y); h~], embedding_dim + units.
+    cell = model.feeding_decoder.step.cells[0]
+    assert cell.kernel.shape == (8 + 16, 3 * 16)
+    assert np.abs(np.asarray(states[-1])).max() > 0
+    # The same token after another h~ gives other logits: h~ is an input.
+    changed = [states[0], states[1] + 0.5]
+    a, _, _ = model.decode_step(DECODER_IDS[:, 1], states, memory, memory_mask)
+    b, _, _ = model.decode_step(DECODER_IDS[:, 1], changed, memory, memory_mask)
+    assert np.abs(np.asarray(a) - np.asarray(b)).max() > 1e-4
+
+
+@pytest.mark.parametrize("embedding_dim", [16, 8])
+def test_tied_embeddings_share_one_matrix(embedding_dim):
+    keras.utils.set_random_seed(0)
+    model = EncoderDecoder(
+        20, 24, embedding_dim=embedding_dim, units=16, tie_embeddings=True
+    )
+    names = [w.path for w in model.weights]
+    assert "logits/kernel" not in " ".join(names)
+    assert ("output_projection" in " ".join(names)) == (embedding_dim != 16)
+    embeddings = model.target_embedding.embeddings
+    untied = EncoderDecoder(20, 24, embedding_dim=embedding_dim, units=16)
+    # The output layer's 24 * units + 24 parameters are gone (plus a
+    # projection units -> embedding_dim when the sizes differ).
+    projection = 0 if embedding_dim == 16 else 16 * embedding_dim + 8
+    assert untied.count_params() - model.count_params() == (
+        16 * 24 + 24 - projection
+    )
+    # Logits are h @ E^T: changing E changes embeddings and logits alike.
+    memory, memory_mask, states = model.encode(ENCODER_IDS)
+    token = np.array([2, 2], "int32")
+    before, _, _ = model.decode_step(token, states, memory, memory_mask)
+    value = np.asarray(embeddings).copy()
+    value[7] += 1.0
+    embeddings.assign(value)
+    after, _, _ = model.decode_step(token, states, memory, memory_mask)
+    delta = np.asarray(after) - np.asarray(before)
+    assert np.abs(np.delete(delta, 7, axis=1)).max() < 1e-6
+    assert np.abs(delta[:, 7]).min() > 1e-3
+
+
+def test_word_dropout_zeroes_whole_tokens_in_training_only():
+    model = small_model(word_dropout=0.5)
+    ids = np.tile(np.arange(1, 20, dtype="int32"), (64, 1))
+    embedded = model.target_embedding(ids)
+    dropped = np.asarray(model.word_dropout_layer(embedded, training=True))
+    zero_rows = np.all(dropped == 0.0, axis=-1)
+    kept = ~zero_rows
+    # Whole tokens: a row is all zeros or all scaled by 1 / (1 - 0.5).
+    np.testing.assert_allclose(
+        dropped[kept], 2.0 * np.asarray(embedded)[kept], rtol=1e-6
+    )
+    assert 0.45 < zero_rows.mean() < 0.55  # 1,216 draws of p = 0.5
+    np.testing.assert_array_equal(
+        model.word_dropout_layer(embedded, training=False), embedded
+    )
+    # Inference is deterministic; training is not.
+    np.testing.assert_array_equal(model(INPUTS), model(INPUTS))
+    assert (
+        np.abs(
+            np.asarray(model(INPUTS, training=True)) - np.asarray(model(INPUTS))
+        ).max()
+        > 1e-4
+    )

@@ -1,0 +1,7 @@
+"""Keras losses: `LabelSmoothedCrossentropy`."""
+
+from keras_attention.losses.label_smoothed_crossentropy import (
+    LabelSmoothedCrossentropy,
+)
+
+__all__ = ["LabelSmoothedCrossentropy"]
