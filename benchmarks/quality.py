@@ -1,0 +1,346 @@
+"""Quality benchmark: train a config in its budget, export, score the export.
+
+For one training config (optionally changed with `--set key=value`, one
+per ablation) it:
+
+1. trains with `Trainer.fit` (the config's `max_train_seconds` is the
+   budget, tokenizer learning included) in this process;
+2. exports the run with `SavedModelExporter` (to `RUN_DIR/export/`);
+3. loads the export in a fresh `python -I benchmarks/export_client.py`
+   process that imports only `tensorflow` and `tensorflow_text`, and
+   translates the valid split with the `serving_default` (beam) and
+   `greedy` signatures in batches of `--batch-size`;
+4. scores both with sacreBLEU against the valid references as read (BLEU
+   cased and lowercased, chrF; signatures recorded) and appends one row,
+   with the command, to `benchmarks/RESULTS-quality.md` (details in
+   `RUN_DIR/quality.json`).
+
+Recorded: steps/s and target tokens/s of `fit` (wall clock of `fit`,
+validation included; target tokens = real label tokens, counted from one
+pass over the training dataset and scaled by the steps taken), the
+training wall time, the benchmark's wall time, and the peak RSS of the
+training process and of the scoring process.
+
+Data: a config naming `data/<corpus>/...` (the repository's convention)
+reads `../shared/data/<corpus>/...` next to the repository when
+`data/<corpus>/` is absent; `--train`/`--valid` name other files. A
+missing corpus is an error that says which file and how to fix it.
+
+    .venv/bin/python -m benchmarks.quality \\
+        --config training/configs/tatoeba-ko-en.yaml
+    .venv/bin/python -m benchmarks.quality \\
+        --config training/configs/tatoeba-ko-en.yaml \\
+        --set label_smoothing=0.1 --label "label smoothing 0.1"
+"""
+
+import argparse
+import datetime
+import json
+import os
+import pathlib
+import resource
+import shlex
+import subprocess
+import sys
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared"
+CLIENT = pathlib.Path(__file__).with_name("export_client.py")
+RESULTS = ROOT / "benchmarks" / "RESULTS-quality.md"
+SIGNATURES = ("serving_default", "greedy")
+COLUMNS = (
+    "date",
+    "config",
+    "changes",
+    "beam BLEU lc",
+    "beam BLEU",
+    "beam chrF",
+    "greedy BLEU lc",
+    "greedy BLEU",
+    "greedy chrF",
+    "beam sent/s",
+    "greedy sent/s",
+    "epochs",
+    "steps",
+    "steps/s",
+    "target tok/s",
+    "train s",
+    "wall s",
+    "peak RSS MB (train / score)",
+    "command",
+)
+HEADER = """# Quality: the exported model on the valid split
+
+Rows are appended by `benchmarks/quality.py` (one per run; its docstring
+says what each column measures). BLEU is sacreBLEU's corpus BLEU of the
+export's `serving_default` (beam) and `greedy` signatures, translated in a
+fresh process that imports only `tensorflow` and `tensorflow_text`,
+against the valid references as read: cased
+(`nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0`) and
+lowercased (`case:lc`); chrF is sacreBLEU's default (`nc:6|nw:0|space:no`).
+`changes` are the `--set` overrides of the config. The machine is shared:
+compare speeds within a session.
+
+"""
+
+
+def parse_set(items):
+    """`["key=value", ...]` to a dict; values are YAML (`true`, `0.1`)."""
+    import yaml
+
+    changes = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise SystemExit(
+                f"benchmarks.quality: --set expects key=value. Received: "
+                f"{item!r}"
+            )
+        changes[key.strip()] = yaml.safe_load(value)
+    return changes
+
+
+def corpus_path(path):
+    """The file a config's data path means here (see the module doc)."""
+    if path is None:
+        return None
+    candidate = pathlib.Path(path)
+    if candidate.is_absolute() or candidate.exists():
+        return str(candidate)
+    if (ROOT / candidate).exists():
+        return str(ROOT / candidate)
+    if candidate.parts[:1] == ("data",) and (SHARED_DATA / candidate).exists():
+        return str(SHARED_DATA / candidate)
+    raise SystemExit(
+        f"benchmarks.quality: corpus file {path} not found (looked in "
+        f"{ROOT} and {SHARED_DATA}). Put the corpus in data/ at the "
+        "repository root or pass --train/--valid."
+    )
+
+
+def load_config(args):
+    from keras_attention.config import Config
+
+    config = Config.from_yaml(args.config)
+    changes = parse_set(args.set)
+    config = Config.from_dict({**config.to_dict(), **changes}, source="--set")
+    paths = {
+        "train": args.train or corpus_path(config.train),
+        "valid": args.valid or corpus_path(config.valid),
+        # The test split is never read here.
+        "test": None,
+    }
+    return config.replace(**paths), changes
+
+
+def count_target_tokens(dataset):
+    """`(label tokens, batches)` of one pass over a training dataset."""
+    import numpy as np
+
+    tokens = batches = 0
+    for _, _, weights in dataset.as_numpy_iterator():
+        tokens += int(np.count_nonzero(weights))
+        batches += 1
+    return tokens, batches
+
+
+def score_export(path, sources, batch_size, timeout):
+    """Runs `export_client.py` on `sources`; returns its JSON report."""
+    request = {
+        "sentences": sources,
+        "batch_size": batch_size,
+        "signatures": list(SIGNATURES),
+    }
+    completed = subprocess.run(
+        [sys.executable, "-I", str(CLIENT), str(path)],
+        input=json.dumps(request),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
+        cwd=pathlib.Path(path).parent,
+        timeout=timeout,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(
+            f"Scoring {path} in a fresh process failed (exit "
+            f"{completed.returncode}):\n{completed.stderr[-3000:]}"
+        )
+    report = json.loads(completed.stdout)
+    if report["project_modules"]:
+        raise RuntimeError(
+            "The scoring process imported project modules: "
+            f"{report['project_modules']}"
+        )
+    return report
+
+
+def sacrebleu_scores(hypotheses, references):
+    from sacrebleu.metrics import BLEU
+    from sacrebleu.metrics import CHRF
+
+    cased, lowercased, chrf = BLEU(), BLEU(lowercase=True), CHRF()
+    return {
+        "bleu": round(cased.corpus_score(hypotheses, [references]).score, 2),
+        "bleu_lc": round(
+            lowercased.corpus_score(hypotheses, [references]).score, 2
+        ),
+        "chrf": round(chrf.corpus_score(hypotheses, [references]).score, 2),
+        "signatures": {
+            "bleu": str(cased.get_signature()),
+            "bleu_lc": str(lowercased.get_signature()),
+            "chrf": str(chrf.get_signature()),
+        },
+    }
+
+
+def append_row(results_path, result, command):
+    path = pathlib.Path(results_path)
+    if not path.exists() or not path.read_text("utf-8").strip():
+        path.write_text(
+            HEADER
+            + "| "
+            + " | ".join(COLUMNS)
+            + " |\n|"
+            + " --- |" * len(COLUMNS)
+            + "\n",
+            encoding="utf-8",
+        )
+    beam = result["signatures"]["serving_default"]
+    greedy = result["signatures"]["greedy"]
+    changes = ", ".join(f"{k}={v}" for k, v in result["changes"].items())
+    train = result["train"]
+    cells = [
+        result["date"],
+        result["config"],
+        (result["label"] + ": " if result["label"] else "") + (changes or "-"),
+        beam["bleu_lc"],
+        beam["bleu"],
+        beam["chrf"],
+        greedy["bleu_lc"],
+        greedy["bleu"],
+        greedy["chrf"],
+        beam["sentences_per_second"],
+        greedy["sentences_per_second"],
+        train["epochs"],
+        train["steps"],
+        train["steps_per_second"],
+        train["target_tokens_per_second"],
+        train["seconds"],
+        result["wall_seconds"],
+        f"{train['peak_rss_mb']} / {result['score_peak_rss_mb']}",
+        f"`{command}`",
+    ]
+    with path.open("a", encoding="utf-8") as f:
+        f.write("| " + " | ".join(str(c) for c in cells) + " |\n")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.quality",
+        description=__doc__.splitlines()[0],
+    )
+    parser.add_argument("--config", required=True, help="A training YAML.")
+    parser.add_argument("--train", help="Training file (default: see doc).")
+    parser.add_argument("--valid", help="Validation file (default: see doc).")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="Override a Config field (repeatable), e.g. label_smoothing=0.1.",
+    )
+    parser.add_argument("--label", default="", help="Names the row.")
+    parser.add_argument(
+        "--run-dir",
+        help="Where the run is written (default: runs/quality/CONFIG-TIME).",
+    )
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--results", default=str(RESULTS))
+    parser.add_argument(
+        "--score-timeout",
+        type=float,
+        default=3600,
+        help="Seconds before the scoring process is killed.",
+    )
+    args = parser.parse_args(argv)
+    command = "python -m benchmarks.quality " + shlex.join(
+        sys.argv[1:] if argv is None else argv
+    )
+    wall_start = time.monotonic()
+    config, changes = load_config(args)
+    name = pathlib.Path(args.config).stem
+    stamp = datetime.datetime.now(datetime.timezone.utc)
+    run_dir = pathlib.Path(
+        args.run_dir
+        or ROOT / "runs" / "quality" / f"{name}-{stamp:%Y%m%dT%H%M%S}"
+    )
+
+    from keras_attention.export.saved_model_exporter import SavedModelExporter
+    from keras_attention.trainer import Trainer
+
+    trainer = Trainer(config, run_dir)
+    history = trainer.fit(verbose=2)
+    train_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    steps = int(trainer.model.optimizer.iterations.numpy())
+    tokens, batches = count_target_tokens(trainer.data["train"])
+    seconds = trainer.train_seconds
+    export = SavedModelExporter.from_run_directory(run_dir).export(
+        run_dir / "export", "quality"
+    )
+    sources, references = trainer.splits["valid"]
+    report = score_export(
+        export, list(sources), args.batch_size, args.score_timeout
+    )
+    signatures = {}
+    for signature, output in report["signatures"].items():
+        signatures[signature] = {
+            **sacrebleu_scores(output["translations"], list(references)),
+            "sentences_per_second": output["sentences_per_second"],
+            "seconds": output["seconds"],
+        }
+    result = {
+        "date": f"{stamp:%Y-%m-%d %H:%M}",
+        "config": args.config,
+        "changes": changes,
+        "label": args.label,
+        "run_dir": str(run_dir),
+        "export": str(export),
+        "valid": config.valid or str(run_dir / "data" / "valid.tsv"),
+        "sentences": len(sources),
+        "signatures": signatures,
+        "train": {
+            "epochs": len(history["loss"]),
+            "steps": steps,
+            "seconds": round(seconds, 1),
+            "steps_per_second": round(steps / seconds, 2),
+            "target_tokens_per_epoch": tokens,
+            "batches_per_epoch": batches,
+            "target_tokens_per_second": round(
+                steps * tokens / max(batches, 1) / seconds
+            ),
+            "peak_rss_mb": train_peak,
+        },
+        "score_peak_rss_mb": report["peak_rss_mb"],
+        "cpu_count": os.cpu_count(),
+        "load_average": round(os.getloadavg()[0], 2),
+        "command": command,
+    }
+    result["wall_seconds"] = round(time.monotonic() - wall_start, 1)
+    (run_dir / "quality.json").write_text(
+        json.dumps(result, indent=2, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    append_row(args.results, result, command)
+    summary = {
+        s: {k: v[k] for k in ("bleu_lc", "bleu", "chrf")}
+        for s, v in signatures.items()
+    }
+    print(json.dumps({"run_dir": str(run_dir), **summary}, indent=2))
+    return result
+
+
+if __name__ == "__main__":
+    main()

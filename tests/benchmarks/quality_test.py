@@ -1,0 +1,75 @@
+import json
+
+import pytest
+
+from benchmarks import quality
+from keras_attention.config import Config
+
+
+def test_set_values_are_yaml_and_bad_ones_are_named():
+    assert quality.parse_set(
+        ["label_smoothing=0.1", "tie_embeddings=true", "max_train_seconds=null"]
+    ) == {
+        "label_smoothing": 0.1,
+        "tie_embeddings": True,
+        "max_train_seconds": None,
+    }
+    with pytest.raises(SystemExit, match="--set expects key=value"):
+        quality.parse_set(["label_smoothing"])
+
+
+def test_a_missing_corpus_says_where_it_looked():
+    with pytest.raises(SystemExit, match="data/nowhere/train.tsv not found"):
+        quality.corpus_path("data/nowhere/train.tsv")
+
+
+@pytest.mark.slow
+def test_trains_exports_scores_and_appends_a_row(tmp_path):
+    config = tmp_path / "tiny.yaml"
+    Config(
+        embedding_dim=16,
+        units=16,
+        num_pairs=400,
+        batch_size=32,
+        epochs=2,
+        learning_rate=0.01,
+        max_decode_length=16,
+    ).to_yaml(config)
+    results = tmp_path / "RESULTS-quality.md"
+    argv = [
+        "--config",
+        str(config),
+        "--set",
+        "label_smoothing=0.1",
+        "--run-dir",
+        str(tmp_path / "run"),
+        "--results",
+        str(results),
+    ]
+    result = quality.main(argv)
+    # The bundled corpus keeps 5 % of 400 pairs for valid.
+    assert result["sentences"] == 20
+    for name in ("serving_default", "greedy"):
+        scores = result["signatures"][name]
+        assert 0.0 <= scores["bleu"] <= scores["bleu_lc"] <= 100.0
+        assert 0.0 <= scores["chrf"] <= 100.0
+        assert scores["sentences_per_second"] > 0
+        assert "case:lc" in scores["signatures"]["bleu_lc"]
+    train = result["train"]
+    assert train["epochs"] == 2
+    assert train["steps"] == 2 * train["batches_per_epoch"] > 0
+    assert train["target_tokens_per_second"] > train["steps_per_second"] > 0
+    assert train["peak_rss_mb"] > 100
+    assert result["score_peak_rss_mb"] > 100
+    assert result["changes"] == {"label_smoothing": 0.1}
+    saved = json.loads((tmp_path / "run" / "quality.json").read_text())
+    assert saved["signatures"] == result["signatures"]
+    text = results.read_text("utf-8")
+    rows = [line for line in text.splitlines() if line.startswith("| 20")]
+    assert len(rows) == 1
+    assert "label_smoothing=0.1" in rows[0]
+    assert "`python -m benchmarks.quality --config" in rows[0]
+    # A second run appends a row under the same header.
+    quality.append_row(results, result, "again")
+    assert results.read_text("utf-8").count("| date |") == 1
+    assert results.read_text("utf-8").count("`again`") == 1
