@@ -70,7 +70,7 @@ class Config:
             `PREFIX.SOURCE_LANGUAGE` and `PREFIX.TARGET_LANGUAGE`.
         corpus_format: `"tsv"`, `"csv"`, `"anki"` (English<TAB>Other
             [<TAB>attribution]) or `"aligned"` (two line-aligned files);
-            see `CorpusReader.create`.
+            see `create_reader`.
         source_column, target_column: 0-based columns of the sides for
             tsv/csv/anki; `None` is the format's default (tsv/csv 0 and 1,
             anki 1 and 0, i.e. the other language → English).

@@ -110,12 +110,15 @@ class TrainingOptions:
         """The `model.fit` callbacks, in the order they must run.
 
         Args:
-            checkpoint: path of the best-weights `.weights.h5` file.
+            checkpoint: path of the best-weights `.weights.h5` file, or
+                `None`: no best checkpoint or checkpoint averaging (Keras
+                Tuner trials, whose tuner keeps the best epoch itself).
             valid: `(sources, targets)` lists of the validation split;
                 needed with `early_stopping_metric: val_bleu`.
             source_tokenizer, target_tokenizer: the run's tokenizers
                 (for `val_bleu`).
-            log_dir: TensorBoard directory (with `config.tensorboard`).
+            log_dir: TensorBoard directory (with `config.tensorboard`), or
+                `None`: no TensorBoard callback.
             start_time: `time.monotonic()` reading at which the time budget
                 started (`None`: when `model.fit` starts; see `TimeBudget`).
         """
@@ -152,7 +155,9 @@ class TrainingOptions:
                 restore_best_weights=True,
             )
         )
-        if config.average_checkpoints > 1:
+        if checkpoint is None:
+            pass
+        elif config.average_checkpoints > 1:
             callbacks.append(
                 CheckpointAveraging(
                     checkpoint,
@@ -184,6 +189,6 @@ class TrainingOptions:
         callbacks.append(
             TimeBudget(config.max_train_seconds, start_time=start_time)
         )
-        if config.tensorboard:
+        if config.tensorboard and log_dir is not None:
             callbacks.append(keras.callbacks.TensorBoard(log_dir=log_dir))
         return callbacks

@@ -6,11 +6,10 @@ import tensorflow as tf
 
 from keras_attention.config import Config
 from keras_attention.data.corpus_error import CorpusError
+from keras_attention.data.corpus_report import describe_corpus_report
 from keras_attention.run_directory import RunDirectory
 from keras_attention.text.sentencepiece_tokenizer import SentencePieceTokenizer
 from keras_attention.trainer import Trainer
-from keras_attention.trainer import describe_corpus_report
-from keras_attention.trainer import translate_all
 
 
 def test_run_directory_holds_everything(tiny_run):
@@ -32,9 +31,9 @@ def test_run_directory_holds_everything(tiny_run):
 
 def test_reloaded_run_translates_like_the_trained_one(tiny_run):
     sources = tiny_run.splits["test"][0][:16]
-    expected = translate_all(tiny_run.translator(), sources)
+    expected = tiny_run.translator().translate_texts(sources)
     restored = RunDirectory(tiny_run.run.path).translator()
-    assert translate_all(restored, sources) == expected
+    assert restored.translate_texts(sources) == expected
 
 
 def test_accuracy_ignores_padding(tiny_run):
@@ -155,8 +154,8 @@ def test_sentencepiece_run_skips_bad_lines_and_reloads(
     assert loaded == config
     assert isinstance(target_tokenizer, SentencePieceTokenizer)
     assert target_tokenizer.vocabulary == trainer.target_tokenizer.vocabulary
-    expected = translate_all(trainer.translator(), sources[:4])
-    assert translate_all(run.translator(), sources[:4]) == expected
+    expected = trainer.translator().translate_texts(sources[:4])
+    assert run.translator().translate_texts(sources[:4]) == expected
 
 
 def test_train_cli_flags():

@@ -53,7 +53,6 @@ def main(argv=None, prog=PROG):
     from keras_attention.export.fresh_process_loader import FreshProcessLoader
     from keras_attention.export.saved_model_exporter import SavedModelExporter
     from keras_attention.trainer import Trainer
-    from keras_attention.trainer import translate_all
 
     config = Config.from_yaml(args.config)
     trainer = Trainer(config, args.run_dir)
@@ -67,7 +66,7 @@ def main(argv=None, prog=PROG):
     )
     print(json.dumps(metrics, indent=2))
 
-    [translation] = translate_all(trainer.translator(), [NOTE_SENTENCE])
+    [translation] = trainer.translator().translate_texts([NOTE_SENTENCE])
     correct = translation == NOTE_TRANSLATION
     print("\nThe design note's sentence (not in the training split):")
     print(f"  source:      {NOTE_SENTENCE}")

@@ -44,10 +44,9 @@ def main(argv=None, prog=PROG):
             "line on stdin"
         )
     from keras_attention.run_directory import RunDirectory
-    from keras_attention.trainer import translate_all
 
     translator = RunDirectory(args.run_dir).translator()
-    translations = translate_all(translator, sentences)
+    translations = translator.translate_texts(sentences)
     for source, translation in zip(sentences, translations):
         print(f"{source}\t{translation}")
     return translations

@@ -6,7 +6,6 @@ from keras_attention.data.corpus_error import CorpusError
 
 # How many skipped-line messages a report keeps (the count is always exact).
 MAX_REPORTED_PROBLEMS = 10
-FORMATS = ("tsv", "csv", "anki", "aligned")
 
 
 class CorpusReader:
@@ -14,9 +13,11 @@ class CorpusReader:
 
     Subclasses (`TsvReader`, `CsvReader`, `AnkiReader`, `AlignedReader`)
     implement `_pairs()`; this class gives them line decoding and the error
-    and skip policy. Iterating a reader reads its files line by line and
-    never holds a file in memory, so the same reader can feed a vocabulary
-    learner and `tf.data` (see `make_streaming_dataset`) over and over.
+    and skip policy. `create_reader` and `reader_from_config`
+    (`keras_attention.data.reader_factory`) pick the subclass of a format.
+    Iterating a reader reads its files line by line and never holds a file
+    in memory, so the same reader can feed a vocabulary learner and
+    `tf.data` (see `make_streaming_dataset`) over and over.
 
     Every line is decoded as UTF-8; a UTF-8 byte order mark on the first
     line, CRLF line ends and white space around each sentence are removed.
@@ -40,7 +41,7 @@ class CorpusReader:
     Example:
 
     ```python
-    reader = CorpusReader.create("tsv", "train.tsv", skip_bad_lines=True)
+    reader = create_reader("tsv", "train.tsv", skip_bad_lines=True)
     for source, target in reader:
         ...
     print(reader.report())  # {"pairs": ..., "skipped_lines": ..., ...}
@@ -155,86 +156,3 @@ class CorpusReader:
         ):
             if not text:
                 raise CorpusError(path, number, f"empty {side} sentence{place}")
-
-    @classmethod
-    def create(
-        cls,
-        corpus_format,
-        path,
-        source_column=None,
-        target_column=None,
-        source_language=None,
-        target_language=None,
-        header=False,
-        skip_bad_lines=False,
-    ):
-        """A reader of `corpus_format` for `path`.
-
-        Args:
-            corpus_format: `"tsv"`, `"csv"`, `"anki"` or `"aligned"`.
-            path: str or path. For `"aligned"` a prefix: the files are
-                `PATH.SOURCE_LANGUAGE` and `PATH.TARGET_LANGUAGE`.
-            source_column, target_column: int or `None` for the format's
-                default (tsv/csv: 0 and 1; anki: 1 and 0, i.e. the other
-                language → English).
-            source_language, target_language: str, the file suffixes of
-                `"aligned"` (e.g. `"ko"`, `"en"`).
-            header: bool. tsv/csv: the first line names the columns and is
-                not a pair. Defaults to `False`.
-            skip_bad_lines: bool. Defaults to `False`.
-
-        Returns:
-            A `CorpusReader`.
-        """
-        # Imported here: the subclasses import this module.
-        from keras_attention.data.aligned_reader import AlignedReader
-        from keras_attention.data.anki_reader import AnkiReader
-        from keras_attention.data.csv_reader import CsvReader
-        from keras_attention.data.tsv_reader import TsvReader
-
-        columns = {}
-        if source_column is not None:
-            columns["source_column"] = source_column
-        if target_column is not None:
-            columns["target_column"] = target_column
-        if corpus_format == "tsv":
-            return TsvReader(
-                path, header=header, skip_bad_lines=skip_bad_lines, **columns
-            )
-        if corpus_format == "csv":
-            return CsvReader(
-                path, header=header, skip_bad_lines=skip_bad_lines, **columns
-            )
-        if corpus_format == "anki":
-            return AnkiReader(path, skip_bad_lines=skip_bad_lines, **columns)
-        if corpus_format == "aligned":
-            if not (source_language and target_language):
-                raise ValueError(
-                    "The aligned format needs source_language and "
-                    "target_language (the file suffixes, e.g. 'ko' and "
-                    f"'en'). Received: source_language={source_language!r}, "
-                    f"target_language={target_language!r}"
-                )
-            return AlignedReader(
-                f"{path}.{source_language}",
-                f"{path}.{target_language}",
-                skip_bad_lines=skip_bad_lines,
-            )
-        raise ValueError(
-            f"corpus_format must be one of {FORMATS}. "
-            f"Received: corpus_format={corpus_format!r}"
-        )
-
-    @classmethod
-    def from_config(cls, config, split):
-        """The reader of a `Config`'s `split` ("train", "valid", "test")."""
-        return cls.create(
-            config.corpus_format,
-            getattr(config, split),
-            source_column=config.source_column,
-            target_column=config.target_column,
-            source_language=config.source_language,
-            target_language=config.target_language,
-            header=config.corpus_header,
-            skip_bad_lines=config.skip_bad_lines,
-        )

@@ -2,6 +2,7 @@
 
 import tensorflow as tf
 
+from keras_attention.decoding.batch_translation import translate_batches
 from keras_attention.decoding.beam_search import BeamSearch
 from keras_attention.decoding.greedy_search import GreedySearch
 
@@ -158,3 +159,18 @@ class Translator(tf.Module):
         plain sum of log-probabilities.
         """
         return self.run(texts, self.beam_search)
+
+    def translate_texts(self, sources, batch_size=256, beam=False, verbose=0):
+        """Translates a list of str in batches (see `translate_batches`).
+
+        Args:
+            sources: list of str.
+            batch_size: int. Sentences per call. Defaults to `256`.
+            beam: bool. Beam search instead of greedy. Defaults to `False`.
+            verbose: int. `1` shows a progress bar. Defaults to `0`.
+
+        Returns:
+            list of str.
+        """
+        translate = self.translate_beam if beam else self.translate
+        return translate_batches(translate, sources, batch_size, verbose)

@@ -3,7 +3,7 @@
 import keras
 import keras_tuner
 
-from keras_attention.callbacks.checkpoint_averaging import CheckpointAveraging
+from keras_attention import stages
 from keras_attention.tuning.search_space import SearchSpace
 from keras_attention.tuning.validation_bleu import ValidationBleu
 
@@ -14,18 +14,21 @@ class ConfigHyperModel(keras_tuner.HyperModel):
     """Builds and fits trial models exactly as `training.train` does.
 
     `build(hp)` turns the trial's hyperparameters into
-    `trainer.config.replace(**values)` and calls the trainer's own
-    `Trainer.build_model(config)`: a trial and a training run with the
-    same config build the same compiled model. `fit` is `model.fit` on the
-    trainer's datasets (prepared once, shared by all trials) with the
-    trainer's callbacks, minus its `ModelCheckpoint` (Keras Tuner's
-    `SaveBestEpoch` keeps each trial's best epoch instead) and minus its
-    TensorBoard callback (pass one to `tuner.search(callbacks=...)`: Keras
-    Tuner gives every trial its own log directory and HParams).
+    `trainer.config.replace(**values)` and calls `Trainer.build_model`
+    (the stages `build_model` + `compile_model` of
+    `keras_attention.stages`): a trial and a training run with the same
+    config build the same compiled model.
+    `fit` is `model.fit` on the trainer's datasets (prepared once, shared
+    by all trials) with `stages.make_callbacks(config)`: no
+    `ModelCheckpoint` (Keras Tuner's `SaveBestEpoch` keeps each trial's
+    best epoch instead) and no TensorBoard callback (pass one to
+    `tuner.search(callbacks=...)`: Keras Tuner gives every trial its own
+    log directory and HParams).
 
     Args:
         trainer: a `Trainer`; its `config` is the base of every trial and
-            its data and tokenizers are used as they are.
+            its data and tokenizers (`Trainer.prepare`) are used as they
+            are.
         objective: str. `"val_loss"` or `"val_bleu"` (greedy corpus BLEU on
             a validation sample, see `ValidationBleu`). Defaults to
             `"val_loss"`.
@@ -78,20 +81,12 @@ class ConfigHyperModel(keras_tuner.HyperModel):
     def callbacks(self, config):
         """The per-trial callbacks that come before Keras Tuner's."""
         trainer = self.trainer
-        # The path is never written: the checkpoint callback is dropped.
-        own = trainer.callbacks(trainer.run.path / "unused.weights.h5")
-        own = [
-            callback
-            for callback in own
-            if not isinstance(
-                callback,
-                (
-                    keras.callbacks.ModelCheckpoint,
-                    CheckpointAveraging,
-                    keras.callbacks.TensorBoard,
-                ),
-            )
-        ]
+        own = stages.make_callbacks(
+            config,
+            valid=trainer.splits["valid"],
+            source_tokenizer=trainer.source_tokenizer,
+            target_tokenizer=trainer.target_tokenizer,
+        )
         if self.objective == "val_bleu":
             sources, targets = trainer.splits["valid"]
             own.insert(

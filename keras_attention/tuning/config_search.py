@@ -11,6 +11,9 @@ import warnings
 import keras
 import keras_tuner
 
+from keras_attention import stages
+from keras_attention.data.corpus_report import summarize_corpus_report
+from keras_attention.run_directory import RunDirectory
 from keras_attention.trainer import Trainer
 from keras_attention.tuning.config_hyper_model import OBJECTIVES
 from keras_attention.tuning.config_hyper_model import ConfigHyperModel
@@ -312,9 +315,9 @@ class ConfigSearch:
         """Saves the best trial's model as a run directory and evaluates it.
 
         The best trial's own best-epoch weights (its Keras Tuner checkpoint)
-        are loaded into `Trainer.build_model(best_config)`: the exported
-        model is the one whose objective the summary reports, and nothing is
-        retrained. The run directory has the `RunDirectory` layout of
+        are loaded into the model the stages build for `best_config`: the
+        exported model is the one whose objective the summary reports, and
+        nothing is retrained. The run directory has the `RunDirectory` layout of
         `training.train` (config.yaml, model.keras, vocabularies,
         history.json, metrics.json and data/ for the bundled corpus), so
         `training.translate` and the exporter read it as they read a
@@ -325,7 +328,8 @@ class ConfigSearch:
             run_dir: str or path of the new run directory.
 
         Returns:
-            The `Trainer` that wrote it (its `model` is the exported model).
+            The `RunDirectory`. Its `metrics.json` holds `stages.evaluate`'s
+            metrics, plus `train_seconds`, `corpus` and `tuning`.
         """
         trial = self.best_trial()
         config = self.best_config()
@@ -340,31 +344,37 @@ class ConfigSearch:
             )
             model = self.tuner.load_model(trial)
         record = self.trial_record(trial.trial_id)
-        exporter = Trainer(config, run_dir, verbose=False)
+        trainer = self.trainer
         # Same corpus and data fields, hence the same tokenizers and
-        # datasets: reuse them rather than learn them again.
-        exporter.source_tokenizer = self.trainer.source_tokenizer
-        exporter.target_tokenizer = self.trainer.target_tokenizer
-        exporter.data = self.trainer.data
-        exporter.corpus_report = self.trainer.corpus_report
-        exporter.model = model
-        exporter.train_seconds = record.get("seconds", 0.0)
-        exporter.history = record.get("history", {})
-        exporter.run.save(
-            model, exporter.source_tokenizer, exporter.target_tokenizer, config
+        # datasets: the stages reuse them rather than learn them again.
+        run = RunDirectory(run_dir)
+        # Writes data/ when the corpus is the bundled one.
+        splits = stages.read_corpus(config, run.path / "data")
+        run.save(
+            model, trainer.source_tokenizer, trainer.target_tokenizer, config
         )
-        exporter.run.save_json("history.json", exporter.history)
-        if exporter.corpus_report is not None:
-            exporter.run.save_json("corpus.json", exporter.corpus_report)
-        metrics = exporter.evaluate()
+        run.save_json("history.json", record.get("history", {}))
+        run.save_json("corpus.json", trainer.corpus_report)
+        metrics = {"train_seconds": round(record.get("seconds", 0.0), 1)}
+        metrics.update(
+            stages.evaluate(
+                model,
+                trainer.source_tokenizer,
+                trainer.target_tokenizer,
+                splits,
+                trainer.data,
+                config,
+            )
+        )
+        metrics["corpus"] = summarize_corpus_report(trainer.corpus_report)
         metrics["tuning"] = {
             "project_dir": str(self.project_dir),
             "trial": trial.trial_id,
             "objective": self.objective,
             "score": trial.score,
         }
-        exporter.run.save_json("metrics.json", metrics)
-        return exporter
+        run.save_json("metrics.json", metrics)
+        return run
 
 
 def role():

@@ -84,9 +84,6 @@ class ValidationBleu(keras.callbacks.Callback):
 
     def score(self):
         """BLEU of the current model on the sample (a float in [0, 100])."""
-        # Imported here: the trainer module imports the whole library.
-        from keras_attention.trainer import translate_all
-
         if self._translator is None:
             self._translator = Translator(
                 self.model,
@@ -94,8 +91,8 @@ class ValidationBleu(keras.callbacks.Callback):
                 self.target_tokenizer,
                 max_decode_length=self.max_decode_length,
             )
-        hypotheses = translate_all(
-            self._translator, self.sources, self.batch_size
+        hypotheses = self._translator.translate_texts(
+            self.sources, self.batch_size
         )
         bleu = sacrebleu.corpus_bleu(
             hypotheses, [self.references], lowercase=self.lowercase

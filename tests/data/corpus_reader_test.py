@@ -5,7 +5,8 @@ import re
 import pytest
 
 from keras_attention.data.corpus_error import CorpusError
-from keras_attention.data.corpus_reader import CorpusReader
+from keras_attention.data.reader_factory import create_reader
+from keras_attention.data.reader_factory import reader_from_config
 from keras_attention.data.tsv_reader import TsvReader
 
 # (id, format, {file name: bytes}, reader options, file, line, problem).
@@ -77,7 +78,7 @@ def make_reader(tmp_path, corpus_format, files, options, **extra):
     else:
         [name] = files
         path = tmp_path / name
-    return CorpusReader.create(corpus_format, path, **options, **extra)
+    return create_reader(corpus_format, path, **options, **extra)
 
 
 def test_the_suite_covers_every_format():
@@ -127,7 +128,7 @@ def test_skip_bad_lines_counts_and_reports(tmp_path):
 def test_skip_bad_lines_never_hides_whole_file_problems(tmp_path):
     (tmp_path / "train.ko").write_bytes(b"a\nb\nc\n")
     (tmp_path / "train.en").write_bytes(b"A\nB\n")
-    aligned = CorpusReader.create(
+    aligned = create_reader(
         "aligned",
         tmp_path / "train",
         source_language="ko",
@@ -164,7 +165,7 @@ def test_create_dispatches_on_format(tmp_path):
     (tmp_path / "p.txt").write_text("Hi.\t안녕.\tCC\n", encoding="utf-8")
     (tmp_path / "p.ko").write_text("안녕.\n", encoding="utf-8")
     (tmp_path / "p.en").write_text("Hi.\n", encoding="utf-8")
-    create = CorpusReader.create
+    create = create_reader
     assert create("tsv", tmp_path / "p.tsv").read() == (["a"], ["b"])
     assert create("csv", tmp_path / "p.csv").read() == (["a"], ["b"])
     assert create("anki", tmp_path / "p.txt").read() == (["안녕."], ["Hi."])
@@ -200,6 +201,6 @@ def test_from_config_uses_the_config_fields(tmp_path):
         target_language="en",
         skip_bad_lines=True,
     )
-    reader = CorpusReader.from_config(config, "train")
+    reader = reader_from_config(config, "train")
     assert reader.read() == (["가", "나"], ["A", "C"])
     assert reader.skipped_lines == 1

@@ -5,7 +5,6 @@ import pytest
 from keras_attention.evaluation.evaluator import Evaluator
 from keras_attention.evaluation.loaded_model import LoadedModel
 from keras_attention.evaluation.reference_corpus import ReferenceCorpus
-from keras_attention.trainer import translate_all
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +24,7 @@ def test_report_scores_both_searches_and_aer(tiny_run, test_file):
     assert report["decoder"] == "seed"
     greedy = report["greedy"]
     # Exact match agrees with the Trainer's greedy translations.
-    hypotheses = translate_all(tiny_run.translator(), corpus.sources)
+    hypotheses = tiny_run.translator().translate_texts(corpus.sources)
     exact = sum(h == r for h, r in zip(hypotheses, corpus.targets)) / 64
     assert greedy["exact_match"] == round(exact, 4)
     assert 0.0 <= greedy["bleu"] <= 100.0 and 0.0 < greedy["chrf"] <= 100.0

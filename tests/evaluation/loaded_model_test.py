@@ -1,7 +1,6 @@
 import pytest
 
 from keras_attention.evaluation.loaded_model import LoadedModel
-from keras_attention.trainer import translate_all
 
 
 def test_run_directory_has_both_searches_and_the_keras_parts(tiny_run):
@@ -12,8 +11,8 @@ def test_run_directory_has_both_searches_and_the_keras_parts(tiny_run):
     assert set(model.searches) == {"greedy", "beam"}
     assert model.beam_width == 2
     sources = tiny_run.splits["test"][0][:8]
-    assert model.translate(sources) == translate_all(
-        tiny_run.translator(), sources
+    assert model.translate(sources) == tiny_run.translator().translate_texts(
+        sources
     )
     assert len(model.translate(sources, "beam")) == 8
 
@@ -47,8 +46,8 @@ def test_the_project_exporter_output_loads(tiny_run, tmp_path):
     assert not model.can_align
     sources = tiny_run.splits["test"][0][:8]
     translator = tiny_run.translator()
-    assert model.translate(sources, "greedy") == translate_all(
-        translator, sources
+    assert model.translate(sources, "greedy") == translator.translate_texts(
+        sources
     )
     run = LoadedModel.load(tiny_run.run.path, beam_width=2)
     assert model.translate(sources, "beam") == run.translate(sources, "beam")

@@ -1,6 +1,5 @@
 import sacrebleu
 
-from keras_attention.trainer import translate_all
 from keras_attention.tuning.validation_bleu import ValidationBleu
 
 
@@ -22,7 +21,7 @@ def test_logs_corpus_bleu_of_greedy_translations(tiny_run):
     logs = {"val_loss": 1.0}
     callback.on_epoch_end(0, logs)
 
-    hypotheses = translate_all(tiny_run.translator(), callback.sources)
+    hypotheses = tiny_run.translator().translate_texts(callback.sources)
     expected = sacrebleu.corpus_bleu(hypotheses, [callback.references]).score
     assert logs["val_loss"] == 1.0
     assert logs["val_bleu"] == expected

@@ -1,0 +1,77 @@
+"""The train/valid/test splits of a `Config`, read through corpus readers."""
+
+import collections.abc
+import pathlib
+
+from keras_attention.data.bundled_corpus import BundledCorpus
+from keras_attention.data.reader_factory import reader_from_config
+from keras_attention.data.tsv_reader import TsvReader
+
+SPLITS = ("train", "valid", "test")
+
+
+class CorpusSplits(collections.abc.Mapping):
+    """`{split: (sources, targets)}`, each split read on first access.
+
+    Every split has a `CorpusReader` (`readers`), so a split can be
+    streamed (`readers["train"]` feeds the vocabulary learner and
+    `tf.data` without holding the file in memory) or read into lists
+    (`splits["valid"]`, kept after the first read). The training split is
+    only read into memory if someone asks for it.
+
+    Build one with `from_config`: a config without `train` means the
+    bundled Korean→English corpus, which is first written to
+    `DATA_DIR/{train,valid,test}.tsv`; otherwise every split the config
+    names is read with `reader_from_config` (any `corpus_format`).
+
+    Args:
+        readers: dict `{split: CorpusReader}`.
+
+    Example:
+
+    ```python
+    splits = CorpusSplits.from_config(Config(num_pairs=3000), "runs/x/data")
+    sources, targets = splits["valid"]
+    for source, target in splits.readers["train"]:
+        ...
+    ```
+    """
+
+    def __init__(self, readers):
+        self.readers = dict(readers)
+        self._loaded = {}
+
+    @classmethod
+    def from_config(cls, config, data_dir):
+        """The splits of `config`; the bundled corpus is written to `data_dir`.
+
+        Args:
+            config: a `Config`.
+            data_dir: str or path, where the bundled corpus is written (not
+                used for a config with its own files).
+
+        Returns:
+            A `CorpusSplits` with `train`, `valid` and, when there is one,
+            `test`.
+        """
+        if config.train is None:
+            corpus = BundledCorpus(
+                num_pairs=config.num_pairs, seed=config.corpus_seed
+            )
+            paths = corpus.write(pathlib.Path(data_dir))
+            return cls({name: TsvReader(path) for name, path in paths.items()})
+        if config.valid is None:
+            raise ValueError("A config with `train` needs `valid` too.")
+        names = [name for name in SPLITS if getattr(config, name)]
+        return cls({name: reader_from_config(config, name) for name in names})
+
+    def __getitem__(self, name):
+        if name not in self._loaded:
+            self._loaded[name] = self.readers[name].read()
+        return self._loaded[name]
+
+    def __iter__(self):
+        return iter(self.readers)
+
+    def __len__(self):
+        return len(self.readers)

@@ -1,0 +1,109 @@
+"""The `CorpusReader` of a corpus format, from arguments or a `Config`.
+
+A module of its own so that the base class and its subclasses never import
+each other in a cycle: the readers import `CorpusReader`, this module
+imports the readers.
+"""
+
+from keras_attention.data.aligned_reader import AlignedReader
+from keras_attention.data.anki_reader import AnkiReader
+from keras_attention.data.csv_reader import CsvReader
+from keras_attention.data.tsv_reader import TsvReader
+
+# Reader class of every `Config.corpus_format`.
+READERS = {
+    "tsv": TsvReader,
+    "csv": CsvReader,
+    "anki": AnkiReader,
+    "aligned": AlignedReader,
+}
+FORMATS = tuple(READERS)
+
+
+def create_reader(
+    corpus_format,
+    path,
+    source_column=None,
+    target_column=None,
+    source_language=None,
+    target_language=None,
+    header=False,
+    skip_bad_lines=False,
+):
+    """A reader of `corpus_format` for `path`.
+
+    Args:
+        corpus_format: `"tsv"`, `"csv"`, `"anki"` or `"aligned"`.
+        path: str or path. For `"aligned"` a prefix: the files are
+            `PATH.SOURCE_LANGUAGE` and `PATH.TARGET_LANGUAGE`.
+        source_column, target_column: int or `None` for the format's
+            default (tsv/csv: 0 and 1; anki: 1 and 0, i.e. the other
+            language → English).
+        source_language, target_language: str, the file suffixes of
+            `"aligned"` (e.g. `"ko"`, `"en"`).
+        header: bool. tsv/csv: the first line names the columns and is
+            not a pair. Defaults to `False`.
+        skip_bad_lines: bool. Defaults to `False`.
+
+    Returns:
+        A `CorpusReader`.
+
+    Example:
+
+    ```python
+    reader = create_reader("anki", "kor.txt")  # Korean → English
+    sources, targets = reader.read()
+    ```
+    """
+    if corpus_format not in READERS:
+        raise ValueError(
+            f"corpus_format must be one of {FORMATS}. "
+            f"Received: corpus_format={corpus_format!r}"
+        )
+    if corpus_format == "aligned":
+        if not (source_language and target_language):
+            raise ValueError(
+                "The aligned format needs source_language and "
+                "target_language (the file suffixes, e.g. 'ko' and "
+                f"'en'). Received: source_language={source_language!r}, "
+                f"target_language={target_language!r}"
+            )
+        return AlignedReader(
+            f"{path}.{source_language}",
+            f"{path}.{target_language}",
+            skip_bad_lines=skip_bad_lines,
+        )
+    options = {"skip_bad_lines": skip_bad_lines}
+    if source_column is not None:
+        options["source_column"] = source_column
+    if target_column is not None:
+        options["target_column"] = target_column
+    if corpus_format != "anki":
+        options["header"] = header
+    return READERS[corpus_format](path, **options)
+
+
+def reader_from_config(config, split, path=None):
+    """The reader of a `Config`'s `split` ("train", "valid", "test").
+
+    Args:
+        config: a `Config`; its corpus fields (`corpus_format`, columns,
+            languages, `corpus_header`, `skip_bad_lines`) say how to read.
+        split: str, the field naming the file.
+        path: str or path to read instead of the config's `split` file
+            (e.g. another test file of the same format). Defaults to
+            `None`.
+
+    Returns:
+        A `CorpusReader`.
+    """
+    return create_reader(
+        config.corpus_format,
+        getattr(config, split) if path is None else path,
+        source_column=config.source_column,
+        target_column=config.target_column,
+        source_language=config.source_language,
+        target_language=config.target_language,
+        header=config.corpus_header,
+        skip_bad_lines=config.skip_bad_lines,
+    )

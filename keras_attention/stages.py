@@ -1,0 +1,445 @@
+"""The training path as stages a user can call one by one from Python.
+
+`Trainer` runs them in order; Keras Tuner trials (`ConfigHyperModel`) and
+`ConfigSearch.export_best` reuse them. Each stage takes what it needs
+(a `Config` and the outputs of earlier stages) and returns plain objects:
+
+    splits = read_corpus(config, "runs/x/data")          # CorpusSplits
+    source_tokenizer, target_tokenizer = learn_tokenizers(
+        config, splits.readers["train"], "runs/x")       # or load_tokenizers
+    datasets, report = build_datasets(
+        config, splits, source_tokenizer, target_tokenizer)
+    model = compile_model(
+        build_model(config, source_tokenizer, target_tokenizer), config)
+    history = fit(model, datasets, config, "runs/x")
+    metrics = evaluate(
+        model, source_tokenizer, target_tokenizer, splits, datasets, config)
+
+Extension points: `compile_model` is the only place a model is compiled
+(optimizer, loss, metrics, XLA), `make_callbacks` the only place the
+training callbacks are listed, `fit` the only `model.fit` of a training
+run. A distribution strategy scope wraps `build_model` + `compile_model`.
+"""
+
+import unicodedata
+
+import numpy as np
+import sacrebleu
+import tensorflow as tf
+
+from keras_attention.data.corpus_splits import CorpusSplits
+from keras_attention.data.length_policy import LengthPolicy
+from keras_attention.data.pipeline import count_batches
+from keras_attention.data.pipeline import make_dataset
+from keras_attention.data.pipeline import make_streaming_dataset
+from keras_attention.data.pipeline import padding_fraction
+from keras_attention.decoding.translator import Translator
+from keras_attention.metrics.token_accuracy import TokenAccuracy
+from keras_attention.models.encoder_decoder import EncoderDecoder
+from keras_attention.run_directory import RunDirectory
+from keras_attention.text.sentencepiece_tokenizer import SentencePieceTokenizer
+from keras_attention.text.word_tokenizer import WordTokenizer
+from keras_attention.training_options import TrainingOptions
+from keras_attention.usage_error import UsageError
+
+# SentencePiece vocabulary size when the config leaves it open.
+DEFAULT_SENTENCEPIECE_VOCABULARY = 8000
+# Training batches sampled to report the padding fraction.
+PADDING_SAMPLE_BATCHES = 1000
+# The best epoch's weights, in the run directory, while fitting.
+CHECKPOINT = "best.weights.h5"
+
+
+def read_corpus(config, data_dir):
+    """Stage 1: the corpus splits, read through the corpus readers.
+
+    Args:
+        config: a `Config` (its data fields; any `corpus_format`).
+        data_dir: str or path where the bundled corpus is written when the
+            config names no files.
+
+    Returns:
+        A `CorpusSplits`: `{split: (sources, targets)}` read on first
+        access, and `readers` `{split: CorpusReader}` for streaming.
+    """
+    return CorpusSplits.from_config(config, data_dir)
+
+
+def learn_tokenizer(config, side, texts, model_path=None):
+    """Learns the `side` ("source"/"target") tokenizer from `texts`.
+
+    Args:
+        config: a `Config` (`tokenizer`, `lowercase_*`, `*_vocabulary_size`,
+            `sentencepiece_model_type`, `normalization`, `seed`).
+        side: `"source"` or `"target"`.
+        texts: iterable of str, read once (a generator is fine).
+        model_path: str or path of the SentencePiece `.model` file to
+            write. Defaults to a temporary file.
+
+    Returns:
+        A `WordTokenizer` or `SentencePieceTokenizer`.
+    """
+    lowercase = getattr(config, f"lowercase_{side}")
+    size = getattr(config, f"{side}_vocabulary_size")
+    if config.tokenizer == "word":
+        return WordTokenizer.from_texts(
+            texts,
+            lowercase=lowercase,
+            max_size=size,
+            normalization=config.normalization,
+        )
+    try:
+        return SentencePieceTokenizer.from_texts(
+            texts,
+            vocabulary_size=size or DEFAULT_SENTENCEPIECE_VOCABULARY,
+            model_path=model_path,
+            model_type=config.sentencepiece_model_type,
+            lowercase=lowercase,
+            normalization=config.normalization,
+            seed=config.seed,
+        )
+    except ValueError as error:
+        if "is too small" not in str(error):
+            raise
+        raise UsageError(f"{side}_vocabulary_size: {error}") from None
+
+
+def learn_tokenizers(config, reader, run_dir=None):
+    """Stage 2: both tokenizers, learned from a stream of training pairs.
+
+    Args:
+        config: a `Config`.
+        reader: a re-iterable of `(source, target)` str pairs, such as
+            `read_corpus(...).readers["train"]`; it is read twice.
+        run_dir: str or path of the run directory that receives the
+            SentencePiece models. Defaults to `None` (temporary files).
+
+    Returns:
+        `(source_tokenizer, target_tokenizer)`.
+    """
+    run = None if run_dir is None else RunDirectory(run_dir)
+    return tuple(
+        learn_tokenizer(
+            config,
+            side,
+            (pair[index] for pair in reader),
+            model_path=run and run.sentencepiece_model_path(side),
+        )
+        for index, side in enumerate(("source", "target"))
+    )
+
+
+def load_tokenizers(run_dir):
+    """Stage 2, instead of learning: the tokenizers a run directory saved.
+
+    Returns:
+        `(source_tokenizer, target_tokenizer)`.
+    """
+    run = RunDirectory(run_dir)
+    config = run.load_config()
+    return run.load_tokenizer("source", config), run.load_tokenizer(
+        "target", config
+    )
+
+
+def build_datasets(config, splits, source_tokenizer, target_tokenizer):
+    """Stage 3: the `tf.data` datasets of every split, and the corpus report.
+
+    The training split is streamed from its reader (re-read every epoch,
+    shuffled, length policy applied, bucketed by length when the config
+    says so); a first pass measures what the `LengthPolicy` drops or
+    truncates and surfaces bad data before training starts. Held-out
+    splits are read into memory and never cut.
+
+    Raises `CorpusError` (file, line, problem) on bad data unless
+    `config.skip_bad_lines`.
+
+    Args:
+        config: a `Config`.
+        splits: a `CorpusSplits` (from `read_corpus`).
+        source_tokenizer, target_tokenizer: from `learn_tokenizers`.
+
+    Returns:
+        `(datasets, report)`: `{split: tf.data.Dataset}` of
+        `(inputs, labels, sample_weight)` batches, and the JSON-ready
+        corpus report (pairs read, bad lines skipped, pairs dropped or
+        truncated, padding without and with bucketing, vocabulary sizes;
+        see `describe_corpus_report`).
+    """
+    train = splits.readers["train"]
+    policy = LengthPolicy(
+        config.max_source_tokens,
+        config.max_target_tokens,
+        config.length_policy,
+    )
+    lengths, train_lengths = policy.measure(
+        train, source_tokenizer, target_tokenizer, return_lengths=True
+    )
+
+    def train_dataset(bucket_by_length, cache=False):
+        return make_streaming_dataset(
+            train,
+            source_tokenizer,
+            target_tokenizer,
+            batch_size=config.batch_size,
+            shuffle=True,
+            seed=config.seed,
+            length_policy=policy,
+            bucket_by_length=bucket_by_length,
+            shuffle_buffer_size=config.shuffle_buffer_size,
+            # XLA compiles once per shape: keep the batch dimension fixed.
+            pad_batches=config.jit_compile,
+            cache=cache,
+            num_batches=count_batches(
+                train_lengths,
+                config.batch_size,
+                bucket_by_length=bucket_by_length,
+            ),
+        )
+
+    report = {"train": {**train.report(), "lengths": lengths}}
+    datasets = {
+        "train": train_dataset(
+            config.bucket_by_length,
+            # A corpus that fits the shuffle buffer is held by it anyway.
+            cache=lengths["pairs"] <= config.shuffle_buffer_size,
+        )
+    }
+    for name in splits:
+        if name == "train":
+            continue
+        sources, targets = splits[name]
+        report[name] = splits.readers[name].report()
+        datasets[name] = make_dataset(
+            sources,
+            targets,
+            source_tokenizer,
+            target_tokenizer,
+            batch_size=config.batch_size,
+        )
+    report["padding"] = {
+        "without_bucketing": padding_fraction(
+            train_dataset(bucket_by_length=False), PADDING_SAMPLE_BATCHES
+        ),
+        "with_bucketing": padding_fraction(
+            train_dataset(bucket_by_length=True), PADDING_SAMPLE_BATCHES
+        ),
+        "bucket_by_length": config.bucket_by_length,
+    }
+    report["tokenizer"] = {
+        "type": config.tokenizer,
+        "source_vocabulary_size": source_tokenizer.vocabulary_size,
+        "target_vocabulary_size": target_tokenizer.vocabulary_size,
+    }
+    return datasets, report
+
+
+def build_model(config, source_tokenizer, target_tokenizer):
+    """Stage 4a: an uncompiled `EncoderDecoder` for `config`'s model fields.
+
+    Call it (and `compile_model`) inside a distribution strategy's scope
+    to place the variables.
+    """
+    return EncoderDecoder(
+        source_tokenizer.vocabulary_size,
+        target_tokenizer.vocabulary_size,
+        **config.model_kwargs(),
+    )
+
+
+def compile_model(model, config, steps_per_epoch=None):
+    """Stage 4b: compiles `model` for `config`; returns it.
+
+    The optimizer and loss of `TrainingOptions` (Adam with `clipnorm` and
+    the learning-rate schedule; cross-entropy, label-smoothed or not,
+    averaged over real target tokens: padding has sample weight 0),
+    `TokenAccuracy`, and `jit_compile`.
+
+    Args:
+        model: a model from `build_model`.
+        config: a `Config`.
+        steps_per_epoch: int, training batches per epoch (the cosine
+            schedule needs it). Defaults to `None`.
+    """
+    options = TrainingOptions(config)
+    model.compile(
+        optimizer=options.optimizer(steps_per_epoch),
+        loss=options.loss(),
+        weighted_metrics=[TokenAccuracy()],
+        jit_compile=config.jit_compile,
+    )
+    return model
+
+
+def make_callbacks(
+    config,
+    checkpoint=None,
+    log_dir=None,
+    start_time=None,
+    valid=None,
+    source_tokenizer=None,
+    target_tokenizer=None,
+):
+    """The training callbacks of `config`, in order (`TrainingOptions`).
+
+    Early stopping, the best checkpoint (or checkpoint averaging) when
+    `checkpoint` is given, the learning-rate plateau, the `TimeBudget`
+    and, with `config.tensorboard` and a `log_dir`, `TensorBoard`; with
+    `early_stopping_metric: val_bleu`, `ValidationBleu` first.
+
+    Args:
+        config: a `Config`.
+        checkpoint: str or path of the best-epoch weights file, or `None`
+            (no checkpoint: Keras Tuner keeps its own). Defaults to `None`.
+        log_dir: str or path of the TensorBoard logs, or `None` (none).
+            Defaults to `None`.
+        start_time: float, the `time.monotonic()` at which the time budget
+            started, or `None`: when `model.fit` starts. Defaults to
+            `None`.
+        valid: `(sources, targets)` of the validation split, and
+        source_tokenizer, target_tokenizer: needed by `val_bleu`.
+
+    Returns:
+        list of `keras.callbacks.Callback`.
+    """
+    return TrainingOptions(config).callbacks(
+        checkpoint,
+        valid=valid,
+        source_tokenizer=source_tokenizer,
+        target_tokenizer=target_tokenizer,
+        log_dir=log_dir,
+        start_time=start_time,
+    )
+
+
+def fit(
+    model,
+    datasets,
+    config,
+    run_dir,
+    callbacks=None,
+    verbose="auto",
+    start_time=None,
+    valid=None,
+    source_tokenizer=None,
+    target_tokenizer=None,
+):
+    """Stage 5: trains on `datasets["train"]`, restores the best epoch.
+
+    Args:
+        model: a compiled model (`compile_model`).
+        datasets: `{split: tf.data.Dataset}` with `train` and `valid`.
+        config: a `Config` (`epochs` and the callbacks' fields).
+        run_dir: str or path. Receives the best-epoch checkpoint
+            (`best.weights.h5`) and TensorBoard logs (`logs/`).
+        callbacks: list of extra callbacks, run after `make_callbacks`'.
+            Defaults to `None`.
+        verbose: Keras verbosity. Defaults to `"auto"`.
+        start_time: float, when the time budget started (see
+            `make_callbacks`). Defaults to `None`.
+        valid, source_tokenizer, target_tokenizer: the validation texts
+            and tokenizers, for `early_stopping_metric: val_bleu` (see
+            `make_callbacks`). Default to `None`.
+
+    Returns:
+        The history: dict of metric name to a list of floats per epoch.
+    """
+    run = RunDirectory(run_dir)
+    run.path.mkdir(parents=True, exist_ok=True)
+    checkpoint = run.path / CHECKPOINT
+    history = model.fit(
+        datasets["train"],
+        validation_data=datasets["valid"],
+        epochs=config.epochs,
+        callbacks=make_callbacks(
+            config,
+            checkpoint,
+            run.path / "logs",
+            start_time=start_time,
+            valid=valid,
+            source_tokenizer=source_tokenizer,
+            target_tokenizer=target_tokenizer,
+        )
+        + list(callbacks or []),
+        # The dataset reshuffles itself every epoch.
+        shuffle=False,
+        verbose=verbose,
+    )
+    # EarlyStopping restores only when it stops; the budget may stop first.
+    model.load_weights(checkpoint)
+    return {k: [float(v) for v in vs] for k, vs in history.history.items()}
+
+
+def evaluate(
+    model,
+    source_tokenizer,
+    target_tokenizer,
+    splits,
+    datasets,
+    config,
+    batch_size=256,
+    verbose=0,
+):
+    """Stage 6: token accuracy, exact match, BLEU and chrF per held-out split.
+
+    Token accuracy is teacher-forced (mean over real target tokens);
+    exact match compares greedy translations with the references after
+    the same tokenization round trip; `bleu` and `chrf` are sacreBLEU's
+    `corpus_bleu`/`corpus_chrf` of the greedy translations against the
+    references as read (NFC; lowercased if the target is).
+
+    Args:
+        model: a trained `EncoderDecoder`.
+        source_tokenizer, target_tokenizer: its tokenizers.
+        splits: a `CorpusSplits` (or any `{split: (sources, targets)}`).
+        datasets: `{split: tf.data.Dataset}` from `build_datasets`.
+        config: a `Config` (`max_decode_length`, `lowercase_target`).
+        batch_size: int. Sentences per translation batch. Defaults to
+            `256`.
+        verbose: Keras verbosity of `model.evaluate`. Defaults to `0`.
+
+    Returns:
+        `{split: {"loss", "token_accuracy", "exact_match", "bleu", "chrf",
+        "sentences"}}` for `valid` and `test` when present.
+    """
+    translator = Translator(
+        model,
+        source_tokenizer,
+        target_tokenizer,
+        max_decode_length=config.max_decode_length,
+    )
+    metrics = {}
+    for name in ("valid", "test"):
+        if name not in splits:
+            continue
+        results = model.evaluate(
+            datasets[name], verbose=verbose, return_dict=True
+        )
+        sources, targets = splits[name]
+        hypotheses = translator.translate_texts(sources, batch_size)
+        references = [
+            t.decode("utf-8")
+            for t in target_tokenizer.detokenize(
+                target_tokenizer.tokenize(tf.constant(targets))
+            ).numpy()
+        ]
+        exact = np.mean([h == r for h, r in zip(hypotheses, references)])
+        metrics[name] = {
+            "loss": round(results["loss"], 4),
+            "token_accuracy": round(results["accuracy"], 4),
+            "exact_match": round(float(exact), 4),
+            **_sacrebleu(hypotheses, targets, config.lowercase_target),
+            "sentences": len(sources),
+        }
+    return metrics
+
+
+def _sacrebleu(hypotheses, targets, lowercase):
+    references = [unicodedata.normalize("NFC", t) for t in targets]
+    if lowercase:
+        references = [r.lower() for r in references]
+        hypotheses = [h.lower() for h in hypotheses]
+    return {
+        "bleu": round(sacrebleu.corpus_bleu(hypotheses, [references]).score, 2),
+        "chrf": round(sacrebleu.corpus_chrf(hypotheses, [references]).score, 2),
+    }

@@ -1,0 +1,81 @@
+"""The training stages, called one by one, give what `Trainer` gives."""
+
+import keras
+import numpy as np
+
+from keras_attention import stages
+from keras_attention.config import Config
+from keras_attention.trainer import Trainer
+
+CONFIG = Config(
+    num_pairs=400,
+    embedding_dim=8,
+    units=8,
+    epochs=1,
+    batch_size=32,
+    max_decode_length=8,
+)
+
+
+def without_files(report):
+    return {
+        name: {k: v for k, v in part.items() if k != "files"}
+        for name, part in report.items()
+    }
+
+
+def test_the_stages_alone_reproduce_the_trainer(tmp_path):
+    config = CONFIG
+    keras.utils.set_random_seed(config.seed)
+    splits = stages.read_corpus(config, tmp_path / "stages" / "data")
+    assert sorted(splits) == ["test", "train", "valid"]
+    source_tokenizer, target_tokenizer = stages.learn_tokenizers(
+        config, splits.readers["train"]
+    )
+    datasets, report = stages.build_datasets(
+        config, splits, source_tokenizer, target_tokenizer
+    )
+    assert report["train"]["pairs"] == 360
+    model = stages.build_model(config, source_tokenizer, target_tokenizer)
+    model = stages.compile_model(model, config)
+    history = stages.fit(
+        model, datasets, config, tmp_path / "stages", verbose=0
+    )
+    assert len(history["loss"]) == 1
+    metrics = stages.evaluate(
+        model, source_tokenizer, target_tokenizer, splits, datasets, config
+    )
+
+    trainer = Trainer(config, tmp_path / "trainer", verbose=False)
+    trainer.fit(verbose=0)
+    for name, values in trainer.history.items():
+        np.testing.assert_allclose(history[name], values, rtol=1e-5)
+    assert trainer.evaluate()["test"] == metrics["test"]
+    # The same report, but for the files (each run has its own data/).
+    assert without_files(report) == without_files(trainer.corpus_report)
+
+    loaded = stages.load_tokenizers(trainer.run.path)
+    assert [t.vocabulary for t in loaded] == [
+        source_tokenizer.vocabulary,
+        target_tokenizer.vocabulary,
+    ]
+
+
+def test_make_callbacks_lists_every_training_callback(tmp_path):
+    names = [
+        type(c).__name__
+        for c in stages.make_callbacks(
+            CONFIG.replace(tensorboard=True),
+            tmp_path / "best.weights.h5",
+            tmp_path,
+        )
+    ]
+    assert names == [
+        "EarlyStopping",
+        "ModelCheckpoint",
+        "TimeBudget",
+        "TensorBoard",
+    ]
+    # Keras Tuner trials: no checkpoint of ours, no TensorBoard.
+    names = [type(c).__name__ for c in stages.make_callbacks(CONFIG)]
+    assert names == ["EarlyStopping", "TimeBudget"]
