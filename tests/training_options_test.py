@@ -2,6 +2,7 @@ import keras
 import numpy as np
 import pytest
 
+from keras_attention import stages
 from keras_attention.callbacks.checkpoint_averaging import CheckpointAveraging
 from keras_attention.callbacks.time_budget import TimeBudget
 from keras_attention.config import Config
@@ -117,7 +118,8 @@ def test_the_trainer_compiles_with_the_options(tiny_run):
     schedule = model.optimizer._learning_rate
     steps = int(tiny_run.data["train"].cardinality())
     assert schedule.decay_steps == 4 * steps > 0
-    assert kinds(tiny_run.callbacks("best.weights.h5"))[:2] == [
+    callbacks = stages.make_callbacks(config, "best.weights.h5")
+    assert kinds(callbacks)[:2] == [
         "EarlyStopping",
         "ModelCheckpoint",
     ]
