@@ -44,11 +44,13 @@ MINIMUMS = {
     "patience": 0,
     "seed": 0,
     "max_decode_length": 1,
+    # 0 stops after the first batch.
+    "max_train_seconds": 0,
     "warmup_steps": 0,
     "average_checkpoints": 1,
 }
 # Fields that must be > 0 (when set).
-POSITIVE = ("learning_rate", "clipnorm", "max_train_seconds")
+POSITIVE = ("learning_rate", "clipnorm")
 
 
 @dataclasses.dataclass

@@ -110,7 +110,7 @@ def test_yaml_round_trip_and_old_files(tmp_path):
         ("learning_rate", 0.0, "must be > 0"),
         ("learning_rate", -1e-3, "must be > 0"),
         ("clipnorm", 0, "must be > 0"),
-        ("max_train_seconds", 0, "must be > 0"),
+        ("max_train_seconds", -1.0, "must be >= 0"),
         ("learning_rate", float("nan"), "must be a finite number"),
         ("dropout", float("inf"), "must be a finite number"),
     ],

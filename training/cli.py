@@ -64,11 +64,6 @@ def non_negative_float(text):
     return _number(text, float, lambda value: value >= 0, "a number >= 0")
 
 
-def positive_float(text):
-    """argparse type: a finite float > 0."""
-    return _number(text, float, lambda value: value > 0, "a number > 0")
-
-
 def unit_float(text):
     """argparse type: a float in [0, 1]."""
     return _number(

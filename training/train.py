@@ -68,7 +68,7 @@ def parse_args(argv=None, prog=PROG):
     )
     parser.add_argument(
         "--max-train-seconds",
-        type=cli.positive_float,
+        type=cli.non_negative_float,
         help="Stop after the epoch in which this many seconds ran out "
         "(config default: no limit).",
     )

@@ -222,7 +222,7 @@ CASES = {
         (
             "bad option value",
             lambda t: [*run_dir(t), "--max-train-seconds", "-5"],
-            r"argument --max-train-seconds: expected a number > 0, got '-5' "
+            r"argument --max-train-seconds: expected a number >= 0, got '-5' "
             r"\(see `python -m training.train --help`\)",
         ),
         RUN_DIR_IS_A_FILE,
