@@ -100,6 +100,11 @@ class Config:
             `None` is no cap for `"word"` and 8000 for `"sentencepiece"`.
         sentencepiece_model_type: `"unigram"` or `"bpe"`.
         normalization: Unicode normalisation, `"NFC"` or `"NFKC"`.
+        subword_sampling_alpha: subword regularisation (`"sentencepiece"`
+            only): the training pipeline samples a segmentation of every
+            sentence at every epoch with this smoothing (Kudo, 2018;
+            `SentencePieceTokenizer(sampling_alpha=...)`); evaluation and
+            exports stay deterministic. `0` = off.
     Training:
         batch_size, epochs, learning_rate, clipnorm (Adam's gradient
         clipping), patience (epochs without improvement before early
@@ -166,6 +171,7 @@ class Config:
     target_vocabulary_size: int | None = None
     sentencepiece_model_type: str = "unigram"
     normalization: str = "NFC"
+    subword_sampling_alpha: float = 0.0
     # Training.
     batch_size: int = 64
     epochs: int = 30
@@ -242,6 +248,18 @@ class Config:
                 "warmup_steps",
                 "must be >= 1 with learning_rate_schedule 'inverse_sqrt'. "
                 f"Received: warmup_steps={self.warmup_steps}",
+            )
+        if not 0 <= self.subword_sampling_alpha <= 1:
+            raise ConfigError(
+                "subword_sampling_alpha",
+                "must be in [0, 1] (0: off). Received: "
+                f"subword_sampling_alpha={self.subword_sampling_alpha!r}",
+            )
+        if self.subword_sampling_alpha and self.tokenizer != "sentencepiece":
+            raise ConfigError(
+                "subword_sampling_alpha",
+                "needs tokenizer: sentencepiece (it samples SentencePiece "
+                f"segmentations). Received: tokenizer={self.tokenizer!r}",
             )
         if self.input_feeding and self.decoder != "luong":
             raise ConfigError(

@@ -151,6 +151,15 @@ def build_datasets(config, splits, source_tokenizer, target_tokenizer):
     truncates and surfaces bad data before training starts. Held-out
     splits are read into memory and never cut.
 
+    With `config.subword_sampling_alpha` the training batches (only) are
+    tokenized by sampling copies of the tokenizers
+    (`SentencePieceTokenizer.sampling`): a new segmentation of every
+    sentence at every epoch (subword regularisation). The lengths, hence
+    the buckets, then change from epoch to epoch, so the training dataset
+    has no fixed cardinality (Keras takes the first epoch's length for the
+    later ones and warns when one runs out a few batches early);
+    `report["train"]["batches"]` is the count without sampling.
+
     Raises `CorpusError` (file, line, problem) on bad data unless
     `config.skip_bad_lines`.
 
@@ -176,11 +185,22 @@ def build_datasets(config, splits, source_tokenizer, target_tokenizer):
         train, source_tokenizer, target_tokenizer, return_lengths=True
     )
 
+    alpha = config.subword_sampling_alpha
+    train_tokenizers = (
+        (source_tokenizer.sampling(alpha), target_tokenizer.sampling(alpha))
+        if alpha
+        else (source_tokenizer, target_tokenizer)
+    )
+
     def train_dataset(bucket_by_length, cache=False):
+        num_batches = count_batches(
+            train_lengths,
+            config.batch_size,
+            bucket_by_length=bucket_by_length,
+        )
         return make_streaming_dataset(
             train,
-            source_tokenizer,
-            target_tokenizer,
+            *train_tokenizers,
             batch_size=config.batch_size,
             shuffle=True,
             seed=config.seed,
@@ -190,14 +210,20 @@ def build_datasets(config, splits, source_tokenizer, target_tokenizer):
             # XLA compiles once per shape: keep the batch dimension fixed.
             pad_batches=config.jit_compile,
             cache=cache,
-            num_batches=count_batches(
-                train_lengths,
-                config.batch_size,
-                bucket_by_length=bucket_by_length,
-            ),
+            num_batches=None if alpha else num_batches,
         )
 
-    report = {"train": {**train.report(), "lengths": lengths}}
+    report = {
+        "train": {
+            **train.report(),
+            "lengths": lengths,
+            "batches": count_batches(
+                train_lengths,
+                config.batch_size,
+                bucket_by_length=config.bucket_by_length,
+            ),
+        }
+    }
     datasets = {
         "train": train_dataset(
             config.bucket_by_length,

@@ -93,9 +93,12 @@ class Trainer:
         model = stages.build_model(
             config, self.source_tokenizer, self.target_tokenizer
         )
+        # Without a fixed cardinality (subword sampling): the estimate.
         steps_per_epoch = int(self.data["train"].cardinality())
+        if steps_per_epoch < 0:
+            steps_per_epoch = self.corpus_report["train"]["batches"]
         return stages.compile_model(
-            model, config, steps_per_epoch=max(steps_per_epoch, 0) or None
+            model, config, steps_per_epoch=steps_per_epoch or None
         )
 
     def fit(self, verbose="auto"):

@@ -180,3 +180,50 @@ def test_a_too_small_vocabulary_names_its_config_field(tiny_run, tmp_path):
         ValueError, match="source_vocabulary_size: vocabulary_size=100 is too"
     ):
         Trainer(config, tmp_path / "run", verbose=False).prepare()
+
+
+def test_subword_sampling_changes_training_batches_only(tiny_run, tmp_path):
+    train, valid = write_corpus_with_bad_lines(tiny_run, tmp_path)
+    config = Config(
+        train=str(train),
+        valid=str(valid),
+        skip_bad_lines=True,
+        tokenizer="sentencepiece",
+        source_vocabulary_size=700,
+        target_vocabulary_size=500,
+        subword_sampling_alpha=0.1,
+    )
+    trainer = Trainer(config, tmp_path / "run", verbose=False)
+    trainer.prepare()
+
+    def rows(split):
+        # The multiset of label rows of one pass (the order is shuffled).
+        labels = [y for _, y, _ in trainer.data[split].as_numpy_iterator()]
+        return sorted(
+            tuple(int(i) for i in row if i) for y in labels for row in y
+        )
+
+    first, second = rows("train"), rows("train")
+    kept = trainer.corpus_report["train"]["lengths"]["kept"]
+    assert len(first) == len(second) == kept == 400
+    changed = sum(a != b for a, b in zip(first, second))
+    assert changed > 100  # sampled segmentations differ between epochs
+    # ... but spell the same sentences.
+    tokenizer = trainer.target_tokenizer
+
+    def texts(rows):
+        return sorted(
+            strings
+            for strings in tokenizer.detokenize(
+                tf.ragged.constant([list(r) for r in rows])
+            ).numpy()
+        )
+
+    assert texts(first) == texts(second)
+    # Validation batches and the run's own tokenizers stay deterministic.
+    assert rows("valid") == rows("valid")
+    assert tokenizer.sampling_alpha is None
+    assert int(trainer.data["train"].cardinality()) < 0  # unknown
+    assert trainer.corpus_report["train"]["batches"] > 0
+    with pytest.raises(ValueError, match="needs tokenizer: sentencepiece"):
+        Config(subword_sampling_alpha=0.1)
