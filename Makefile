@@ -16,7 +16,7 @@ $(STAMP): setup.cfg pyproject.toml
 
 install: $(STAMP)
 
-## The main job: corpus, training, evaluation, translation of the note's sentence.
+## The main job: corpus, training, evaluation, translation of the example sentence, export.
 demo: $(STAMP)
 	$(PY) -m training.demo
 

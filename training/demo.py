@@ -1,9 +1,11 @@
 """Train, evaluate, translate and serve on the bundled corpus (make demo).
 
-Run it with `make demo`. It trains the design note's "seed" decoder on the
+Run it with `make demo`. It trains the "seed" decoder (docs/model.md) on the
 bundled Korean→English corpus for a few minutes on the CPU, prints token
 accuracy and exact match on the valid and test splits, and translates the
-design note's sentence (which the training split does not contain).
+example sentence 나는 인공지능을 공부하는 학생 입니다. ("I am a student who
+studies artificial intelligence.", which the training split does not
+contain).
 """
 
 import json
@@ -68,7 +70,7 @@ def main(argv=None, prog=PROG):
 
     [translation] = trainer.translator().translate_texts([NOTE_SENTENCE])
     correct = translation == NOTE_TRANSLATION
-    print("\nThe design note's sentence (not in the training split):")
+    print("\nThe example sentence (not in the training split):")
     print(f"  source:      {NOTE_SENTENCE}")
     print(f"  translation: {translation}")
     print(f"  expected:    {NOTE_TRANSLATION}  {'✓' if correct else '✗'}")
@@ -83,7 +85,7 @@ def main(argv=None, prog=PROG):
     print(f"  serving_default (beam search): {served}  {mark}")
     print("\nBLEU, chrF, exact match and alignment error on the test split:")
     heatmap = demo_report(trainer, NOTE_SENTENCE)
-    print(f"\nAttention heatmap of the note's sentence: {heatmap}")
+    print(f"\nAttention heatmap of the example sentence: {heatmap}")
     print(f"Run directory: {trainer.run.path}")
     print(f"Demo wall time: {time.monotonic() - start:.0f} s")
     return 0 if correct else 1

@@ -19,7 +19,7 @@ class EncoderDecoder(keras.Model):
     forcing). The encoder is a stack of GRU or LSTM layers (optionally
     bidirectional); the decoder's initial states are the encoder's final
     states, layer by layer. Two decoders share the encoder, `DotAttention`
-    and the output head (DESIGN.md §1):
+    and the output head (docs/model.md):
 
     - `"seed"` (default, the design note's flow): at every step the previous
       decoder state queries the encoder states, `s~ = tanh(W_c [c; s])`

@@ -18,7 +18,7 @@ def _recurrent_cell(cell, units, name, dtype):
 
 @keras.saving.register_keras_serializable(package="keras_attention")
 class SeedDecoderCell(keras.layers.Layer):
-    """One step of the "seed" decoder (DESIGN.md §1), for `keras.layers.RNN`.
+    """One step of the "seed" decoder (docs/model.md), for `keras.layers.RNN`.
 
     At step t, with the top layer's previous hidden state `s_{t-1}` as the
     query:
