@@ -253,3 +253,41 @@ def test_sentencepiece_tokenizers_export(tmp_path):
     expected = exporter.translator.translate_beam(tf.constant(texts))
     assert_same_outputs(report["outputs"]["serving_default"], expected)
     assert_same_outputs(report["session"], expected)
+
+
+@pytest.mark.slow
+def test_input_feeding_and_tied_models_export(tiny_run, tmp_path):
+    # The 12.1 model options keep encode/decode_step: greedy and beam
+    # search and the SavedModel work with the extra fed state.
+    keras.utils.set_random_seed(3)
+    model = EncoderDecoder(
+        tiny_run.source_tokenizer.vocabulary_size,
+        tiny_run.target_tokenizer.vocabulary_size,
+        embedding_dim=16,
+        units=32,
+        decoder="luong",
+        input_feeding=True,
+        tie_embeddings=True,
+        word_dropout=0.1,
+    )
+    exporter = SavedModelExporter(
+        model,
+        tiny_run.source_tokenizer,
+        tiny_run.target_tokenizer,
+        max_decode_length=12,
+        restored=True,
+    )
+    path = exporter.write(tmp_path / "1")
+    loaded = tf.saved_model.load(str(path))
+    texts = sentences(tiny_run)[:6]
+    expected = in_process(exporter, texts)
+    for name in ("serving_default", "greedy"):
+        outputs = loaded.signatures[name](text=tf.constant(texts))
+        actual = {
+            key: [t.decode("utf-8") for t in value.numpy()]
+            if value.dtype == tf.string
+            else value.numpy()
+            for key, value in outputs.items()
+        }
+        assert_same_outputs(actual, expected[name])
+        assert max(actual["lengths"]) > 0
