@@ -21,7 +21,7 @@ class EncoderDecoder(keras.Model):
     states, layer by layer. Two decoders share the encoder, `DotAttention`
     and the output head (docs/model.md):
 
-    - `"seed"` (default, the design note's flow): at every step the previous
+    - `"seed"` (default): at every step the previous
       decoder state queries the encoder states, `s~ = tanh(W_c [c; s])`
       replaces that state, then the cell reads the previous target token.
       Step by step, in training too (see `SeedDecoderCell`).
