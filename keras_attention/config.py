@@ -46,6 +46,8 @@ MINIMUMS = {
     "max_decode_length": 1,
     # 0 stops after the first batch.
     "max_train_seconds": 0,
+    "beam_width": 1,
+    "max_source_length": 1,
     "warmup_steps": 0,
     "average_checkpoints": 1,
 }
@@ -125,8 +127,18 @@ class Config:
         learning, then validate and restore the best weights; `None` = no
         limit), tensorboard (write TensorBoard logs to
         `RUN_DIR/logs`; view with `tensorboard --logdir RUN_DIR/logs`).
-    Decoding:
-        max_decode_length: hard cap on generated target tokens.
+    Decoding (the one set of defaults of `Translator`, the trainer's and
+    `training.evaluate`'s scoring and `SavedModelExporter`; see
+    `decoding_kwargs`; `training.export` flags override them):
+        max_decode_length: hard cap on generated target tokens (per
+            sentence `min(max_decode_length, 2 * source_length + 10)`).
+        beam_width: hypotheses kept by beam search (`translate_beam`,
+            the exported `serving_default`).
+        length_penalty: GNMT length penalty `alpha` of beam search (`0`:
+            none; the GNMT paper's 0.6 by default).
+        max_source_length: source tokens beyond this are dropped before
+            decoding, which bounds the cost of hostile inputs (`None`:
+            keep every token).
     Tuning:
         search_space: Keras Tuner ranges overriding the defaults of
             `training.tune` (`None`: the defaults).
@@ -189,6 +201,9 @@ class Config:
     tensorboard: bool = False
     # Decoding.
     max_decode_length: int = 64
+    beam_width: int = 4
+    length_penalty: float = 0.6
+    max_source_length: int | None = 256
     # Keras Tuner: ranges that override the default search space.
     search_space: dict | None = None
 
@@ -235,6 +250,11 @@ class Config:
                 raise ConfigError(
                     name, f"must be > 0. Received: {name}={value!r}"
                 )
+        if self.length_penalty < 0:
+            raise ConfigError(
+                "length_penalty",
+                f"must be >= 0. Received: length_penalty={self.length_penalty}",
+            )
         for name in ("dropout", "word_dropout", "label_smoothing"):
             value = getattr(self, name)
             if not 0 <= value < 1:
@@ -319,6 +339,16 @@ class Config:
             "input_feeding",
             "tie_embeddings",
             "word_dropout",
+        )
+        return {name: getattr(self, name) for name in names}
+
+    def decoding_kwargs(self):
+        """The `Translator` / `SavedModelExporter` decoding arguments."""
+        names = (
+            "max_decode_length",
+            "beam_width",
+            "length_penalty",
+            "max_source_length",
         )
         return {name: getattr(self, name) for name in names}
 

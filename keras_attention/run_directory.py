@@ -284,9 +284,6 @@ class RunDirectory:
     def translator(self):
         """A `Translator` for the trained model."""
         model, source_tokenizer, target_tokenizer, config = self.load()
-        return Translator(
-            model,
-            source_tokenizer,
-            target_tokenizer,
-            max_decode_length=config.max_decode_length,
+        return Translator.from_config(
+            model, source_tokenizer, target_tokenizer, config
         )

@@ -21,12 +21,6 @@ training callbacks are listed, `fit` the only `model.fit` of a training
 run. A distribution strategy scope wraps `build_model` + `compile_model`.
 """
 
-import unicodedata
-
-import numpy as np
-import sacrebleu
-import tensorflow as tf
-
 from keras_attention.data.corpus_splits import CorpusSplits
 from keras_attention.data.length_policy import LengthPolicy
 from keras_attention.data.pipeline import count_batches
@@ -34,6 +28,7 @@ from keras_attention.data.pipeline import make_dataset
 from keras_attention.data.pipeline import make_streaming_dataset
 from keras_attention.data.pipeline import padding_fraction
 from keras_attention.decoding.translator import Translator
+from keras_attention.evaluation.translation_scorer import TranslationScorer
 from keras_attention.metrics.token_accuracy import TokenAccuracy
 from keras_attention.models.encoder_decoder import EncoderDecoder
 from keras_attention.run_directory import RunDirectory
@@ -408,18 +403,18 @@ def evaluate(
 ):
     """Stage 6: token accuracy, exact match, BLEU and chrF per held-out split.
 
-    Token accuracy is teacher-forced (mean over real target tokens);
-    exact match compares greedy translations with the references after
-    the same tokenization round trip; `bleu` and `chrf` are sacreBLEU's
-    `corpus_bleu`/`corpus_chrf` of the greedy translations against the
-    references as read (NFC; lowercased if the target is).
+    Token accuracy is teacher-forced (mean over real target tokens); the
+    greedy translations are scored against the references as read by
+    `TranslationScorer` (sacreBLEU BLEU and chrF, exact match; lowercased
+    when the target tokenizer lowercases), the scorer `training.evaluate`
+    uses too.
 
     Args:
         model: a trained `EncoderDecoder`.
         source_tokenizer, target_tokenizer: its tokenizers.
         splits: a `CorpusSplits` (or any `{split: (sources, targets)}`).
         datasets: `{split: tf.data.Dataset}` from `build_datasets`.
-        config: a `Config` (`max_decode_length`, `lowercase_target`).
+        config: a `Config` (its decoding fields, `lowercase_target`).
         batch_size: int. Sentences per translation batch. Defaults to
             `256`.
         verbose: Keras verbosity of `model.evaluate`. Defaults to `0`.
@@ -428,12 +423,10 @@ def evaluate(
         `{split: {"loss", "token_accuracy", "exact_match", "bleu", "chrf",
         "sentences"}}` for `valid` and `test` when present.
     """
-    translator = Translator(
-        model,
-        source_tokenizer,
-        target_tokenizer,
-        max_decode_length=config.max_decode_length,
+    translator = Translator.from_config(
+        model, source_tokenizer, target_tokenizer, config
     )
+    scorer = TranslationScorer(lowercase=config.lowercase_target)
     metrics = {}
     for name in ("valid", "test"):
         if name not in splits:
@@ -442,30 +435,13 @@ def evaluate(
             datasets[name], verbose=verbose, return_dict=True
         )
         sources, targets = splits[name]
-        hypotheses = translator.translate_texts(sources, batch_size)
-        references = [
-            t.decode("utf-8")
-            for t in target_tokenizer.detokenize(
-                target_tokenizer.tokenize(tf.constant(targets))
-            ).numpy()
-        ]
-        exact = np.mean([h == r for h, r in zip(hypotheses, references)])
+        scores = scorer.score(
+            translator.translate_texts(sources, batch_size), targets
+        )
         metrics[name] = {
             "loss": round(results["loss"], 4),
             "token_accuracy": round(results["accuracy"], 4),
-            "exact_match": round(float(exact), 4),
-            **_sacrebleu(hypotheses, targets, config.lowercase_target),
+            **{k: scores[k] for k in ("exact_match", "bleu", "chrf")},
             "sentences": len(sources),
         }
     return metrics
-
-
-def _sacrebleu(hypotheses, targets, lowercase):
-    references = [unicodedata.normalize("NFC", t) for t in targets]
-    if lowercase:
-        references = [r.lower() for r in references]
-        hypotheses = [h.lower() for h in hypotheses]
-    return {
-        "bleu": round(sacrebleu.corpus_bleu(hypotheses, [references]).score, 2),
-        "chrf": round(sacrebleu.corpus_chrf(hypotheses, [references]).score, 2),
-    }

@@ -129,11 +129,12 @@ class Trainer:
         return self.history
 
     def translator(self):
-        return Translator(
+        """A `Translator` of the trained model (the config's decoding)."""
+        return Translator.from_config(
             self.model,
             self.source_tokenizer,
             self.target_tokenizer,
-            max_decode_length=self.config.max_decode_length,
+            self.config,
         )
 
     def evaluate(self, batch_size=256, verbose=0):

@@ -62,28 +62,27 @@ def parse_args(argv=None, prog=PROG):
     parser.add_argument(
         "--beam-width",
         type=cli.positive_int,
-        default=4,
-        help="Beam width of serving_default. Default: %(default)s.",
+        help="Beam width of serving_default. Default: the run's config "
+        "(beam_width).",
     )
     parser.add_argument(
         "--length-penalty",
         type=cli.non_negative_float,
-        default=0.6,
         help="GNMT length penalty alpha of serving_default (0 = none). "
-        "Default: %(default)s.",
+        "Default: the run's config (length_penalty).",
     )
     parser.add_argument(
         "--max-source-length",
         type=cli.positive_int,
-        default=256,
         help="Source tokens beyond this are dropped (bounds the cost of "
-        "very long requests). Default: %(default)s.",
+        "very long requests). Default: the run's config "
+        "(max_source_length).",
     )
     parser.add_argument(
         "--max-decode-length",
         type=cli.positive_int,
-        default=None,
-        help="Hard cap on generated tokens. Default: the run's config.",
+        help="Hard cap on generated tokens. Default: the run's config "
+        "(max_decode_length).",
     )
     return parser.parse_args(argv)
 
@@ -93,19 +92,21 @@ def main(argv=None, prog=PROG):
     args = parse_args(argv, prog)
     from keras_attention.export.saved_model_exporter import SavedModelExporter
 
-    kwargs = {
+    # A flag given overrides the run's config; the others keep it.
+    flags = {
         "beam_width": args.beam_width,
         "length_penalty": args.length_penalty,
         "max_source_length": args.max_source_length,
+        "max_decode_length": args.max_decode_length,
     }
-    if args.max_decode_length is not None:
-        kwargs["max_decode_length"] = args.max_decode_length
+    kwargs = {name: value for name, value in flags.items() if value is not None}
     exporter = SavedModelExporter.from_run_directory(args.run_dir, **kwargs)
     path = exporter.export(args.output_dir, args.name)
     print(f"Exported {args.run_dir} to {path}")
     print(
         "Signatures: serving_default (beam search, width "
-        f"{args.beam_width}), greedy. Input: text (1-D strings)."
+        f"{exporter.metadata['beam_width']}), greedy. Input: text (1-D "
+        "strings)."
     )
     return 0
 

@@ -2,6 +2,7 @@
 
 import tensorflow as tf
 
+from keras_attention.config import Config
 from keras_attention.decoding.batch_translation import translate_batches
 from keras_attention.decoding.beam_search import BeamSearch
 from keras_attention.decoding.greedy_search import GreedySearch
@@ -26,15 +27,18 @@ class Translator(tf.Module):
         target_tokenizer: tokenizer of the target language.
         max_decode_length: int. Hard cap on generated tokens. The cap per
             sentence is `min(max_decode_length, 2 * source_length + 10)`.
-            Defaults to `64`.
-        beam_width: int. Beam width of `translate_beam`. Defaults to `4`.
+        beam_width: int. Beam width of `translate_beam`.
         length_penalty: float. GNMT length penalty `alpha` of
-            `translate_beam` (see `BeamSearch`). Defaults to `0.6`, the
-            GNMT paper's value; on the bundled corpus `0`, `0.6` and `1`
-            give the same exact match (benchmarks/RESULTS-decoding.md).
+            `translate_beam` (see `BeamSearch`); on the bundled corpus `0`,
+            `0.6` and `1` give the same exact match
+            (benchmarks/RESULTS-decoding.md).
         max_source_length: int or `None`. Source tokens beyond this are
             dropped, which bounds the cost of hostile inputs in serving.
-            `None` keeps every token. Defaults to `None`.
+            `None` keeps every token.
+
+    The defaults of the four decoding arguments are `Config`'s (64, 4,
+    0.6 and 256), the ones the trainer, evaluation and the exporter use;
+    `Translator.from_config` takes them from a config.
 
     Example:
 
@@ -50,10 +54,10 @@ class Translator(tf.Module):
         model,
         source_tokenizer,
         target_tokenizer,
-        max_decode_length=64,
-        beam_width=4,
-        length_penalty=0.6,
-        max_source_length=None,
+        max_decode_length=Config.max_decode_length,
+        beam_width=Config.beam_width,
+        length_penalty=Config.length_penalty,
+        max_source_length=Config.max_source_length,
     ):
         super().__init__()
         if max_source_length is not None and max_source_length < 1:
@@ -75,6 +79,16 @@ class Translator(tf.Module):
             end_id=end_id,
             beam_width=beam_width,
             length_penalty=length_penalty,
+        )
+
+    @classmethod
+    def from_config(cls, model, source_tokenizer, target_tokenizer, config):
+        """A `Translator` with `config`'s decoding fields."""
+        return cls(
+            model,
+            source_tokenizer,
+            target_tokenizer,
+            **config.decoding_kwargs(),
         )
 
     def _next(self, ids, step, state):

@@ -1,7 +1,5 @@
 """Evaluate a model on a test file: BLEU, chrF, exact match and AER."""
 
-import keras
-
 from keras_attention.evaluation.attention_aligner import AttentionAligner
 from keras_attention.evaluation.translation_scorer import TranslationScorer
 
@@ -43,17 +41,15 @@ class Evaluator:
         self.batch_size = batch_size
         self.threshold = threshold
         self.verbose = verbose
-        self.scorer = TranslationScorer()
+        # Lowercased when the target tokenizer lowercases, as the trainer's
+        # metrics are: the same run scores the same everywhere.
+        self.scorer = TranslationScorer(lowercase=model.lowercase_target)
 
     def translate(self, sources, search="greedy"):
         """Translates a list of str in batches, with a progress bar."""
-        outputs = []
-        progress = keras.utils.Progbar(len(sources), verbose=self.verbose)
-        for start in range(0, len(sources), self.batch_size):
-            batch = sources[start : start + self.batch_size]
-            outputs.extend(self.model.translate(batch, search))
-            progress.update(start + len(batch))
-        return outputs
+        return self.model.translate(
+            sources, search, batch_size=self.batch_size, verbose=self.verbose
+        )
 
     def evaluate(self, corpus):
         """Scores greedy and beam search, and AER when alignments exist.

@@ -1,11 +1,11 @@
 """One interface to a run directory or an exported SavedModel."""
 
-import inspect
 import json
 import pathlib
 
 import tensorflow as tf
 
+from keras_attention.decoding.batch_translation import translate_batches
 from keras_attention.decoding.translator import Translator
 from keras_attention.run_directory import RunDirectory
 
@@ -38,6 +38,8 @@ class LoadedModel:
         unavailable: dict from search name to the reason it is missing.
         model, source_tokenizer, target_tokenizer, config: the Keras parts
             of a run directory, `None` for a SavedModel.
+        metadata: dict, a SavedModel's `assets.extra/export.json` (empty
+            for a run directory).
     """
 
     def __init__(
@@ -51,6 +53,7 @@ class LoadedModel:
         source_tokenizer=None,
         target_tokenizer=None,
         config=None,
+        metadata=None,
     ):
         self.path = pathlib.Path(path) if path is not None else None
         self.kind = kind
@@ -61,6 +64,7 @@ class LoadedModel:
         self.source_tokenizer = source_tokenizer
         self.target_tokenizer = target_tokenizer
         self.config = config
+        self.metadata = dict(metadata or {})
 
     @property
     def decoder(self):
@@ -72,13 +76,32 @@ class LoadedModel:
         """Whether teacher-forced attention (and so AER) is available."""
         return self.model is not None
 
-    def translate(self, texts, search="greedy"):
-        """Translates a list of str; returns a list of str."""
+    @property
+    def lowercase_target(self):
+        """Whether the target side is lowercased (scores are, then)."""
+        if self.target_tokenizer is not None:
+            return self.target_tokenizer.lowercase
+        return bool(self.metadata.get("lowercase_target", False))
+
+    def translate(self, texts, search="greedy", batch_size=None, verbose=0):
+        """Translates a list of str; returns a list of str.
+
+        Args:
+            texts: list of str.
+            search: `"greedy"` or `"beam"`. Defaults to `"greedy"`.
+            batch_size: int or `None` (one batch). Defaults to `None`.
+            verbose: int. `1` shows a progress bar. Defaults to `0`.
+        """
         if search not in self.searches:
             reason = self.unavailable.get(search, "not provided")
             raise ValueError(f"{search} search is unavailable: {reason}")
-        result = self.searches[search](tf.constant(list(texts), tf.string))
-        return [t.decode("utf-8") for t in result["translation"].numpy()]
+        texts = list(texts)
+        return translate_batches(
+            self.searches[search],
+            texts,
+            batch_size=batch_size or max(len(texts), 1),
+            verbose=verbose,
+        )
 
     @classmethod
     def load(cls, path, beam_width=None):
@@ -140,28 +163,20 @@ class LoadedModel:
         beam_width=None,
     ):
         """From a Keras model, its tokenizers and its `Config` (a Trainer's)."""
-        kwargs = {"max_decode_length": config.max_decode_length}
-        parameters = inspect.signature(Translator.__init__).parameters
-        if beam_width is not None and "beam_width" in parameters:
-            kwargs["beam_width"] = beam_width
-        translator = Translator(
-            model, source_tokenizer, target_tokenizer, **kwargs
+        if beam_width is not None:
+            config = config.replace(beam_width=beam_width)
+        translator = Translator.from_config(
+            model, source_tokenizer, target_tokenizer, config
         )
-        if beam_width is not None and "beam_width" not in kwargs:
-            if hasattr(translator, "beam_width"):
-                translator.beam_width = beam_width
-        searches = {"greedy": translator.translate}
-        unavailable = {}
-        if hasattr(translator, "translate_beam"):
-            searches["beam"] = translator.translate_beam
-        else:
-            unavailable["beam"] = "Translator has no translate_beam"
+        searches = {
+            "greedy": translator.translate,
+            "beam": translator.translate_beam,
+        }
         loaded = cls(
             path,
             "run_directory",
             searches,
-            beam_width=getattr(translator, "beam_width", None),
-            unavailable=unavailable,
+            beam_width=translator.beam_width,
             model=model,
             source_tokenizer=source_tokenizer,
             target_tokenizer=target_tokenizer,
@@ -186,13 +201,18 @@ class LoadedModel:
                 continue
             searches[search] = _keyword_call(signature)
         # The exporter records its settings next to the graph.
-        metadata = path / "assets.extra" / "export.json"
-        beam_width = None
-        if metadata.exists():
-            beam_width = json.loads(metadata.read_text("utf-8")).get(
-                "beam_width"
-            )
-        model = cls(path, "saved_model", searches, beam_width, unavailable)
+        metadata_path = path / "assets.extra" / "export.json"
+        metadata = {}
+        if metadata_path.exists():
+            metadata = json.loads(metadata_path.read_text("utf-8"))
+        model = cls(
+            path,
+            "saved_model",
+            searches,
+            metadata.get("beam_width"),
+            unavailable,
+            metadata=metadata,
+        )
         model.saved_model = loaded  # keep the loaded object alive
         return model
 

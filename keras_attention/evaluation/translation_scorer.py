@@ -6,21 +6,32 @@ from sacrebleu.metrics import BLEU
 from sacrebleu.metrics import CHRF
 
 
-def _canonical(text):
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
 class TranslationScorer:
-    """Scores hypotheses against one reference each.
+    """Scores hypotheses against one reference each: the project's one scorer.
+
+    The trainer's `metrics.json` (`stages.evaluate`), `training.evaluate`
+    (`Evaluator`) and the tuner's `val_bleu` (`ValidationBleu`) all score
+    with this class, so the same model, split and search give the same
+    numbers everywhere.
+
+    Normalisation (`normalize`), applied to hypotheses and references
+    alike before every score: Unicode NFC, white space runs collapsed to
+    one space and stripped at both ends, and, with `lowercase=True` (use
+    it when the target tokenizer lowercases), lowercasing. Nothing else:
+    references are scored as the corpus has them, not after a tokenizer
+    round trip.
 
     BLEU and chrF are sacreBLEU's corpus scores with its default settings
     (BLEU: 13a tokenization, exponential smoothing, mixed case; chrF:
     character 6-grams, beta 2). Their signatures are reported with the
     scores so that numbers stay comparable across papers and versions.
 
-    Exact match compares whole sentences after NFC normalisation and
-    collapsing white space. The length ratio is BLEU's: hypothesis tokens
-    over reference tokens (13a tokenization), below 1 for short output.
+    Exact match compares whole normalised sentences. The length ratio is
+    BLEU's: hypothesis tokens over reference tokens (13a tokenization),
+    below 1 for short output.
+
+    Args:
+        lowercase: bool. Lowercase both sides first. Defaults to `False`.
 
     Example:
 
@@ -37,9 +48,15 @@ class TranslationScorer:
           character n-gram F-score for automatic MT evaluation".
     """
 
-    def __init__(self):
+    def __init__(self, lowercase=False):
+        self.lowercase = lowercase
         self.bleu = BLEU()
         self.chrf = CHRF()
+
+    def normalize(self, text):
+        """The normalised form of `text` (a str) that every score compares."""
+        text = " ".join(unicodedata.normalize("NFC", text).split())
+        return text.lower() if self.lowercase else text
 
     def score(self, hypotheses, references, digits=4):
         """Scores a corpus.
@@ -62,12 +79,13 @@ class TranslationScorer:
             )
         if not hypotheses:
             raise ValueError("Nothing to score: no sentences.")
+        hypotheses = [self.normalize(h) for h in hypotheses]
+        references = [self.normalize(r) for r in references]
         bleu = self.bleu.corpus_score(hypotheses, [references])
         chrf = self.chrf.corpus_score(hypotheses, [references])
-        exact = sum(
-            _canonical(h) == _canonical(r)
-            for h, r in zip(hypotheses, references)
-        ) / len(hypotheses)
+        exact = sum(h == r for h, r in zip(hypotheses, references)) / len(
+            hypotheses
+        )
         return {
             "bleu": round(bleu.score, digits),
             "chrf": round(chrf.score, digits),

@@ -10,6 +10,7 @@ import tempfile
 import keras
 import tensorflow as tf
 
+from keras_attention.config import Config
 from keras_attention.decoding.translator import Translator
 from keras_attention.usage_error import UsageError
 
@@ -55,13 +56,14 @@ class SavedModelExporter:
         source_tokenizer: tokenizer of the source language.
         target_tokenizer: tokenizer of the target language.
         max_decode_length: int. Hard cap on generated tokens (see
-            `Translator`). Defaults to `64`.
-        beam_width: int. Beam width of `serving_default`. Defaults to `4`.
+            `Translator`). Defaults to `Config`'s (64).
+        beam_width: int. Beam width of `serving_default`. Defaults to
+            `Config`'s (4).
         length_penalty: float. GNMT length penalty of `serving_default`.
-            Defaults to `0.6`.
+            Defaults to `Config`'s (0.6).
         max_source_length: int or `None`. Source tokens beyond this are
             dropped, so a hostile 1 MB request costs a tokenization pass,
-            not a 200,000-step encoder run. Defaults to `256`.
+            not a 200,000-step encoder run. Defaults to `Config`'s (256).
         restored: bool. Whether the weights were loaded from a file (the
             optimizer may then be absent or fresh). Defaults to `False`.
 
@@ -80,10 +82,10 @@ class SavedModelExporter:
         model,
         source_tokenizer,
         target_tokenizer,
-        max_decode_length=64,
-        beam_width=4,
-        length_penalty=0.6,
-        max_source_length=256,
+        max_decode_length=Config.max_decode_length,
+        beam_width=Config.beam_width,
+        length_penalty=Config.length_penalty,
+        max_source_length=Config.max_source_length,
         restored=False,
     ):
         if not restored:
@@ -105,6 +107,8 @@ class SavedModelExporter:
             "max_source_length": max_source_length,
             "source_vocabulary_size": source_tokenizer.vocabulary_size,
             "target_vocabulary_size": target_tokenizer.vocabulary_size,
+            # Evaluation lowercases the references when the target is.
+            "lowercase_target": target_tokenizer.lowercase,
             "tensorflow": tf.__version__,
         }
 
@@ -112,8 +116,10 @@ class SavedModelExporter:
     def from_run_directory(cls, run_dir, **kwargs):
         """An exporter for the trained model of a run directory.
 
-        `max_decode_length` defaults to the run's config; other keyword
-        arguments are passed to the constructor.
+        The decoding settings (`max_decode_length`, `beam_width`,
+        `length_penalty`, `max_source_length`) are the run's config's
+        unless given as keyword arguments; all keyword arguments are
+        passed to the constructor.
         """
         from keras_attention.run_directory import RunDirectory
 
@@ -126,7 +132,7 @@ class SavedModelExporter:
                 f"{run.path}`; an export needs trained weights."
             )
         model, source_tokenizer, target_tokenizer, config = run.load()
-        kwargs.setdefault("max_decode_length", config.max_decode_length)
+        kwargs = {**config.decoding_kwargs(), **kwargs}
         exporter = cls(
             model, source_tokenizer, target_tokenizer, restored=True, **kwargs
         )

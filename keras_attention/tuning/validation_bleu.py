@@ -3,9 +3,9 @@
 import random
 
 import keras
-import sacrebleu
 
 from keras_attention.decoding.translator import Translator
+from keras_attention.evaluation.translation_scorer import TranslationScorer
 
 
 class ValidationBleu(keras.callbacks.Callback):
@@ -13,12 +13,12 @@ class ValidationBleu(keras.callbacks.Callback):
 
     At the end of every epoch the model being trained translates a fixed
     sample of validation sentences with `Translator.translate` (tokenizing,
-    greedy search and detokenizing in the graph) and the sacrebleu corpus
-    BLEU (0-100, default `13a` tokenization) against the raw references is
-    written into the logs as `logs[name]`. Callbacks after this one in the
-    list (Keras Tuner's checkpoint and scoring, `EarlyStopping`,
-    TensorBoard) and the `History` see it like any other metric; place it
-    first.
+    greedy search and detokenizing in the graph) and `TranslationScorer`'s
+    corpus BLEU (sacreBLEU, 0-100, `13a` tokenization, the scorer's
+    normalisation) against the references is written into the logs as
+    `logs[name]`. Callbacks after this one in the list (Keras Tuner's
+    checkpoint and scoring, `EarlyStopping`, TensorBoard) and the
+    `History` see it like any other metric; place it first.
 
     Args:
         sources: list of str, validation source sentences.
@@ -94,10 +94,8 @@ class ValidationBleu(keras.callbacks.Callback):
         hypotheses = self._translator.translate_texts(
             self.sources, self.batch_size
         )
-        bleu = sacrebleu.corpus_bleu(
-            hypotheses, [self.references], lowercase=self.lowercase
-        )
-        return float(bleu.score)
+        scorer = TranslationScorer(lowercase=self.lowercase)
+        return scorer.score(hypotheses, self.references)["bleu"]
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None:

@@ -291,3 +291,49 @@ def test_input_feeding_and_tied_models_export(tiny_run, tmp_path):
         }
         assert_same_outputs(actual, expected[name])
         assert max(actual["lengths"]) > 0
+
+
+def test_decoding_defaults_are_the_configs():
+    import inspect
+
+    from keras_attention.config import Config
+    from keras_attention.decoding.translator import Translator
+
+    expected = Config().decoding_kwargs()
+    for function in (Translator.__init__, SavedModelExporter.__init__):
+        parameters = inspect.signature(function).parameters
+        assert {name: parameters[name].default for name in expected} == (
+            expected
+        )
+
+
+def test_export_flags_override_the_runs_decoding_config(tiny_run, tmp_path):
+    import shutil
+
+    from keras_attention.config import Config
+
+    run = tmp_path / "run"
+    shutil.copytree(
+        tiny_run.run.path, run, ignore=shutil.ignore_patterns("data")
+    )
+    config = Config.from_yaml(run / "config.yaml")
+    config.replace(beam_width=3, length_penalty=1.0).to_yaml(
+        run / "config.yaml"
+    )
+    metadata = SavedModelExporter.from_run_directory(run).metadata
+    assert (metadata["beam_width"], metadata["length_penalty"]) == (3, 1.0)
+    assert metadata["max_source_length"] == 256
+    assert metadata["max_decode_length"] == config.max_decode_length
+    status = export.main(
+        [str(run), "--name", "m", "--output-dir", str(tmp_path / "out")]
+        + ["--length-penalty", "0.2", "--max-source-length", "9"]
+    )
+    assert status == 0
+    exported = json.loads(
+        (
+            tmp_path / "out" / "m" / "1" / "assets.extra" / "export.json"
+        ).read_text()
+    )
+    assert exported["beam_width"] == 3  # the config's
+    assert exported["length_penalty"] == 0.2  # the flags'
+    assert exported["max_source_length"] == 9

@@ -46,3 +46,25 @@ def test_evaluating_twice_gives_identical_reports(tiny_run, tmp_path, capsys):
     assert f"{report['greedy']['bleu']:.2f}" in printed
     assert "AER weight >= 0.25" in printed
     assert f"Report written to {tmp_path / 'second.json'}" in printed
+
+
+def test_metrics_json_and_training_evaluate_agree(tiny_run, tmp_path):
+    # The same run, split and (greedy) search score the same in the
+    # trainer's metrics.json and in training.evaluate: one scorer.
+    tiny_run.evaluate()
+    saved = json.loads((tiny_run.run.path / "metrics.json").read_text())
+    output = tmp_path / "evaluation.json"
+    evaluate.main(
+        [
+            str(tiny_run.run.path),
+            "--data",
+            str(tiny_run.run.path / "data" / "test.tsv"),
+            "--output",
+            str(output),
+            "--quiet",
+        ]
+    )
+    report = json.loads(output.read_text("utf-8"))
+    assert report["sentences"] == saved["test"]["sentences"] == 150
+    for key in ("bleu", "chrf", "exact_match"):
+        assert report["greedy"][key] == saved["test"][key], key
