@@ -101,8 +101,11 @@ class Trainer:
             model, config, steps_per_epoch=steps_per_epoch or None
         )
 
-    def fit(self, verbose="auto"):
-        """Trains, restores the best epoch, saves the run. Returns history."""
+    def fit(self, verbose="auto", callbacks=None):
+        """Trains, restores the best epoch, saves the run. Returns history.
+
+        `callbacks` (list) run after the config's own (see `stages.fit`).
+        """
         config = self.config
         # The budget counts learning the tokenizers.
         budget_start = time.monotonic()
@@ -115,6 +118,7 @@ class Trainer:
             self.data,
             config,
             self.run.path,
+            callbacks=callbacks,
             verbose=verbose,
             start_time=budget_start,
             valid=self.splits["valid"],

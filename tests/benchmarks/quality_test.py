@@ -59,6 +59,9 @@ def test_trains_exports_scores_and_appends_a_row(tmp_path):
     assert train["epochs"] == 2
     assert train["steps"] == 2 * train["batches_per_epoch"] > 0
     assert train["target_tokens_per_second"] > train["steps_per_second"] > 0
+    # Batches alone < fit (with validation) < budget (with tokenizers).
+    assert 0 < train["step_seconds"] < train["seconds"]
+    assert train["seconds"] < train["budget_seconds"]
     assert train["peak_rss_mb"] > 100
     assert result["score_peak_rss_mb"] > 100
     assert result["changes"] == {"label_smoothing": 0.1}
