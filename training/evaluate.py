@@ -45,6 +45,15 @@ def parse_args(argv=None, prog=PROG):
         ),
     )
     parser.add_argument(
+        "--config",
+        help=(
+            "Config YAML whose corpus fields (corpus_format, columns, "
+            "languages, corpus_header) say how to read --data. Default: the "
+            "run directory's config.yaml; for a SavedModel, "
+            "source<TAB>target."
+        ),
+    )
+    parser.add_argument(
         "--beam-width",
         type=cli.positive_int,
         help="Beam width of a run directory's beam search (default: its own).",
@@ -75,11 +84,18 @@ def parse_args(argv=None, prog=PROG):
 def main(argv=None, prog=PROG):
     args = parse_args(argv, prog)
     # Imported here so that --help answers without loading TensorFlow.
+    from keras_attention.config import Config
     from keras_attention.evaluation.evaluator import Evaluator
     from keras_attention.evaluation.loaded_model import LoadedModel
     from keras_attention.evaluation.reference_corpus import ReferenceCorpus
 
-    corpus = ReferenceCorpus.read(args.data)
+    # Read as the model's training data was: same format and direction.
+    config = None
+    if args.config:
+        config = Config.from_yaml(args.config)
+    elif (pathlib.Path(args.model) / "config.yaml").is_file():
+        config = Config.from_yaml(pathlib.Path(args.model) / "config.yaml")
+    corpus = ReferenceCorpus.read(args.data, config=config)
     model = LoadedModel.load(args.model, beam_width=args.beam_width)
     evaluator = Evaluator(
         model,

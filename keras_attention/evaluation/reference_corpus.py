@@ -5,6 +5,7 @@ import pathlib
 import re
 
 from keras_attention.data.parallel_tsv import read_parallel_tsv
+from keras_attention.data.reader_factory import reader_from_config
 from keras_attention.data.sentence_pair import read_pairs
 
 _PHARAOH = re.compile(r"\d+-\d+( \d+-\d+)*")
@@ -31,25 +32,35 @@ class ReferenceCorpus:
         return len(self.sources)
 
     @classmethod
-    def read(cls, path):
-        """Reads a corpus file in either supported format.
+    def read(cls, path, config=None):
+        """Reads a test file the way the model's training data was read.
 
         - The bundled corpus's 3-column TSV `source<TAB>target<TAB>
           alignment` (Pharaoh `i-j` links): read with `read_pairs`,
-          alignments included. Chosen when every line has exactly three
-          columns and every third column is a Pharaoh alignment.
-        - Any `source<TAB>target[<TAB>...]` TSV (e.g. Tatoeba's with an
-          attribution column): read with `read_parallel_tsv`, no
-          alignments.
+          alignments included. Chosen (for the tsv format) when every line
+          has exactly three columns and every third column is a Pharaoh
+          alignment.
+        - With a `config`, any other file is read by the corpus reader of
+          the config's `corpus_format`, columns, languages and header
+          (`reader_from_config`), so an Anki file is scored in the
+          direction the model was trained in and csv or aligned files
+          work; no alignments.
+        - Without one, a `source<TAB>target[<TAB>...]` TSV (e.g.
+          Tatoeba's with an attribution column), read with
+          `read_parallel_tsv`.
 
         Args:
-            path: str or `pathlib.Path`.
+            path: str or `pathlib.Path` (for `corpus_format: aligned`, the
+                prefix of `PATH.SOURCE_LANGUAGE` and
+                `PATH.TARGET_LANGUAGE`).
+            config: a `Config` (the run's) or `None`. Defaults to `None`.
 
         Returns:
             A `ReferenceCorpus`.
         """
         path = pathlib.Path(path)
-        if cls._has_alignments(path):
+        tsv = config is None or config.corpus_format == "tsv"
+        if tsv and cls._has_alignments(path):
             pairs = read_pairs(path)
             return cls(
                 [p.source for p in pairs],
@@ -57,11 +68,16 @@ class ReferenceCorpus:
                 [p.alignment for p in pairs],
                 path,
             )
-        sources, targets = read_parallel_tsv(path)
+        if config is None:
+            sources, targets = read_parallel_tsv(path)
+        else:
+            sources, targets = reader_from_config(config, "test", path).read()
         return cls(sources, targets, None, path)
 
     @staticmethod
     def _has_alignments(path):
+        if not path.is_file():
+            return False  # the reader reports it
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:

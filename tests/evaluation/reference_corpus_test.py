@@ -44,3 +44,47 @@ def test_two_columns_and_errors(tmp_path):
     wrong.write_text("안녕.\tHi.\t0-0 1-1 2-0\n", encoding="utf-8")
     with pytest.raises(ValueError, match="wrong.tsv:1: alignment '2-0'"):
         ReferenceCorpus.read(wrong)
+
+
+def config_for(corpus_format, **fields):
+    from keras_attention.config import Config
+
+    return Config(
+        train="train", valid="valid", corpus_format=corpus_format, **fields
+    )
+
+
+def test_a_runs_config_picks_the_reader_and_the_direction(tmp_path):
+    anki = tmp_path / "kor.txt"
+    anki.write_text(
+        "Hi.\t안녕.\tCC-BY 2.0\nThanks.\t고마워.\tCC-BY 2.0\n", "utf-8"
+    )
+    corpus = ReferenceCorpus.read(anki, config=config_for("anki"))
+    # Anki files hold English first; the model translated Korean → English.
+    assert (corpus.sources, corpus.targets) == (
+        ["안녕.", "고마워."],
+        ["Hi.", "Thanks."],
+    )
+    # The same file read as plain TSV goes the wrong way round.
+    assert ReferenceCorpus.read(anki).sources == ["Hi.", "Thanks."]
+
+    csv = tmp_path / "test.csv"
+    csv.write_text('ko,en\n"안녕, 친구.",Hi friend.\n', "utf-8")
+    corpus = ReferenceCorpus.read(
+        csv, config=config_for("csv", corpus_header=True)
+    )
+    assert (corpus.sources, corpus.targets) == (["안녕, 친구."], ["Hi friend."])
+
+    (tmp_path / "test.ko").write_text("안녕.\n", "utf-8")
+    (tmp_path / "test.en").write_text("Hi.\n", "utf-8")
+    aligned = config_for("aligned", source_language="ko", target_language="en")
+    corpus = ReferenceCorpus.read(tmp_path / "test", config=aligned)
+    assert (corpus.sources, corpus.targets, corpus.alignments) == (
+        ["안녕."],
+        ["Hi."],
+        None,
+    )
+
+    tsv = config_for("tsv", source_column=1, target_column=0)
+    corpus = ReferenceCorpus.read(anki, config=tsv)
+    assert corpus.targets == ["Hi.", "Thanks."]

@@ -293,7 +293,7 @@ CASES = {
         (
             "missing test file",
             lambda t: [empty_run(t), "--data", str(t / "absent.tsv")],
-            r"absent\.tsv: No such file or directory",
+            r"absent\.tsv: no such corpus file",
         ),
         (
             "malformed test file",

@@ -68,3 +68,32 @@ def test_metrics_json_and_training_evaluate_agree(tiny_run, tmp_path):
     assert report["sentences"] == saved["test"]["sentences"] == 150
     for key in ("bleu", "chrf", "exact_match"):
         assert report["greedy"][key] == saved["test"][key], key
+
+
+def test_an_anki_test_file_is_scored_in_the_trained_direction(
+    tiny_run, tmp_path
+):
+    # The same 24 pairs as a TSV (source first) and as an Anki file
+    # (English first): read through the config's reader, they score alike.
+    from keras_attention.config import Config
+
+    lines = (tiny_run.run.path / "data" / "test.tsv").read_text("utf-8")
+    rows = [line.split("\t") for line in lines.splitlines()[:24]]
+    tsv, anki = tmp_path / "test.tsv", tmp_path / "kor.txt"
+    tsv.write_text("".join(f"{k}\t{e}\n" for k, e, _ in rows), "utf-8")
+    anki.write_text("".join(f"{e}\t{k}\tCC-BY\n" for k, e, _ in rows), "utf-8")
+    config = tmp_path / "anki.yaml"
+    Config.from_yaml(tiny_run.run.path / "config.yaml").replace(
+        corpus_format="anki"
+    ).to_yaml(config)
+    reports = []
+    for data, extra in ((tsv, []), (anki, ["--config", str(config)])):
+        output = tmp_path / f"{data.stem}.json"
+        evaluate.main(
+            [str(tiny_run.run.path), "--data", str(data), "--quiet"]
+            + ["--output", str(output)]
+            + extra
+        )
+        reports.append(json.loads(output.read_text("utf-8")))
+    assert reports[0]["greedy"] == reports[1]["greedy"]
+    assert reports[0]["greedy"]["chrf"] > 0
