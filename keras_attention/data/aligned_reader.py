@@ -4,6 +4,7 @@ import itertools
 
 from keras_attention.data.corpus_error import CorpusError
 from keras_attention.data.corpus_reader import CorpusReader
+from keras_attention.text.text_cleaning import clean_string
 
 
 class AlignedReader(CorpusReader):
@@ -52,7 +53,7 @@ class AlignedReader(CorpusReader):
             number = source_line[0]
             try:
                 source, target = (
-                    self._decode(path, number, raw).strip()
+                    clean_string(self._decode(path, number, raw))
                     for path, (_, raw) in zip(paths, (source_line, target_line))
                 )
                 for side, path, text in (

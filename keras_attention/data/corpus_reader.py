@@ -19,8 +19,14 @@ class CorpusReader:
     in memory, so the same reader can feed a vocabulary learner and
     `tf.data` (see `make_streaming_dataset`) over and over.
 
-    Every line is decoded as UTF-8; a UTF-8 byte order mark on the first
-    line, CRLF line ends and white space around each sentence are removed.
+    Every line is decoded as UTF-8 and every sentence is cleaned with
+    `clean_string` (`keras_attention.text.text_cleaning`), the Python twin
+    of the cleaning every tokenizer runs in the graph: invisible format
+    characters (a byte order mark, U+200B-U+200F, U+202A-U+202E...)
+    deleted, each run of Unicode white space or control characters made
+    one space, none at either end. So the pairs read are the text the
+    pipeline, decoding and the SavedModel see, and a sentence made only of
+    such characters is an empty side.
     Bad data raises a `CorpusError` naming the file, the 1-based line and
     the problem: invalid UTF-8, a wrong number of columns, an empty line or
     side, an empty file. With `skip_bad_lines=True` a bad *line* is skipped
@@ -149,7 +155,7 @@ class CorpusReader:
 
     @staticmethod
     def _check_sides(path, number, source, target, where=("", "")):
-        """Raises a `CorpusError` if a side is empty after stripping."""
+        """Raises a `CorpusError` if a side is empty after cleaning."""
         for side, text, place in (
             ("source", source, where[0]),
             ("target", target, where[1]),

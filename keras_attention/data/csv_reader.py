@@ -4,6 +4,7 @@ import csv
 
 from keras_attention.data.corpus_error import CorpusError
 from keras_attention.data.corpus_reader import CorpusReader
+from keras_attention.text.text_cleaning import clean_string
 
 
 class CsvReader(CorpusReader):
@@ -96,7 +97,7 @@ class CsvReader(CorpusReader):
                 expected = expected or (len(row), 1)
                 continue
             try:
-                if not any(field.strip() for field in row):
+                if not any(clean_string(field) for field in row):
                     raise CorpusError(self.path, number, "empty line")
                 if expected is None and len(row) >= needed:
                     expected = (len(row), number)
@@ -111,8 +112,8 @@ class CsvReader(CorpusReader):
                         number,
                         f"expected {wanted}, found {len(row)}",
                     )
-                source = row[self.source_column].strip()
-                target = row[self.target_column].strip()
+                source = clean_string(row[self.source_column])
+                target = clean_string(row[self.target_column])
                 self._check_sides(
                     self.path,
                     number,

@@ -2,6 +2,7 @@
 
 from keras_attention.data.corpus_error import CorpusError
 from keras_attention.data.corpus_reader import CorpusReader
+from keras_attention.text.text_cleaning import clean_string
 
 
 class TsvReader(CorpusReader):
@@ -97,7 +98,7 @@ class TsvReader(CorpusReader):
                     allowed, first_line = (len(columns),), 1
                 continue
             try:
-                if not any(column.strip() for column in columns):
+                if not any(clean_string(column) for column in columns):
                     raise CorpusError(self.path, number, "empty line")
                 if allowed is None and len(columns) >= self.needed_columns:
                     allowed, first_line = (len(columns),), number
@@ -112,8 +113,8 @@ class TsvReader(CorpusReader):
                         f"expected {expected} {self.column_name}{like}, "
                         f"found {len(columns)}",
                     )
-                source = columns[self.source_column].strip()
-                target = columns[self.target_column].strip()
+                source = clean_string(columns[self.source_column])
+                target = clean_string(columns[self.target_column])
                 self._check_sides(
                     self.path,
                     number,

@@ -17,9 +17,13 @@ class Translator(tf.Module):
     graph ops, so `translate` and `translate_beam` can be exported as
     serving signatures (see `SavedModelExporter`).
 
-    Any byte string is accepted: invalid UTF-8 is replaced by U+FFFD and
-    control characters (NUL included, which would otherwise cut a sentence
-    short in the tokenizer's regex split) by a space before tokenizing.
+    Any byte string is accepted: the tokenizers clean it first with the
+    project's one cleaning (`keras_attention.text.clean_text`, the same as
+    in training): invalid UTF-8 becomes U+FFFD, invisible format characters
+    (U+200B-U+200F, U+202A-U+202E, the BOM...) are deleted, and every run
+    of Unicode white space or control characters (NUL included, which
+    would otherwise cut a sentence short in the tokenizer's regex split)
+    becomes one space.
 
     Args:
         model: a trained `EncoderDecoder`.
@@ -97,13 +101,6 @@ class Translator(tf.Module):
         )
         return logits, {**state, "states": states, "attention": attention}
 
-    def clean(self, texts):
-        """Makes any byte strings `(batch,)` valid UTF-8 without controls."""
-        texts = tf.strings.unicode_transcode(
-            texts, "UTF-8", "UTF-8", errors="replace"
-        )
-        return tf.strings.regex_replace(texts, r"\p{Cc}", " ")
-
     def run(self, texts, search):
         """The body of `translate` with any search (inside a tf.function).
 
@@ -115,7 +112,8 @@ class Translator(tf.Module):
         Returns:
             The dict `translate` returns.
         """
-        source_ids = self.source_tokenizer.tokenize(self.clean(texts))
+        # The tokenizer cleans first (`Normalizer`, `clean_text`).
+        source_ids = self.source_tokenizer.tokenize(texts)
         if self.max_source_length is not None:
             source_ids = source_ids[:, : self.max_source_length]
         source_lengths = tf.cast(source_ids.row_lengths(), tf.int32)

@@ -5,6 +5,8 @@ import unicodedata
 from sacrebleu.metrics import BLEU
 from sacrebleu.metrics import CHRF
 
+from keras_attention.text.text_cleaning import clean_string
+
 
 class TranslationScorer:
     """Scores hypotheses against one reference each: the project's one scorer.
@@ -15,16 +17,18 @@ class TranslationScorer:
     numbers everywhere.
 
     Normalisation (`normalize`), applied to hypotheses and references
-    alike before every score: Unicode NFC, white space runs collapsed to
-    one space and stripped at both ends, and, with `lowercase=True` (use
-    it when the target tokenizer lowercases), lowercasing. Nothing else:
-    references are scored as the corpus has them, not after a tokenizer
-    round trip.
+    alike before every score: the project's one text cleaning
+    (`clean_string`, as the readers and tokenizers clean: invisible format
+    characters deleted, each run of Unicode white space or control
+    characters made one space, none at either end), Unicode NFC, and, with
+    `lowercase=True` (use it when the target tokenizer lowercases),
+    lowercasing. Nothing else: references are scored as the corpus has
+    them, not after a tokenizer round trip.
 
-    BLEU and chrF are sacreBLEU's corpus scores with its default settings
-    (BLEU: 13a tokenization, exponential smoothing, mixed case; chrF:
-    character 6-grams, beta 2). Their signatures are reported with the
-    scores so that numbers stay comparable across papers and versions.
+    BLEU and chrF are sacreBLEU's corpus scores with its default
+    settings (BLEU: 13a tokenization, exponential smoothing, mixed case;
+    chrF: character 6-grams, beta 2). Their signatures are reported with
+    the scores so that numbers stay comparable across papers and versions.
 
     Exact match compares whole normalised sentences. The length ratio is
     BLEU's: hypothesis tokens over reference tokens (13a tokenization),
@@ -55,7 +59,8 @@ class TranslationScorer:
 
     def normalize(self, text):
         """The normalised form of `text` (a str) that every score compares."""
-        text = " ".join(unicodedata.normalize("NFC", text).split())
+        # NFC adds no space or invisible character: no second cleaning.
+        text = unicodedata.normalize("NFC", clean_string(text))
         return text.lower() if self.lowercase else text
 
     def score(self, hypotheses, references, digits=4):

@@ -3,27 +3,36 @@
 import tensorflow as tf
 import tensorflow_text as tf_text
 
+from keras_attention.text.text_cleaning import clean_text
+
 FORMS = ("NFC", "NFKC")
 # Composing forms only: NFD/NFKD split every Hangul syllable into jamo
 # ("나는", 2 code points, becomes 4), which multiplies sequence lengths and
 # makes detokenized Korean unreadable to anything expecting NFC.
 _DECOMPOSING = ("NFD", "NFKD")
-_SURROUNDING_SPACE = r"^\s+|\s+$"
 
 
 class Normalizer(tf.Module):
-    """Normalises strings inside the graph: NFC or NFKC, lowercase, strip.
+    """Normalises strings inside the graph: clean, lowercase, NFC or NFKC.
 
     The steps, all tensorflow-text or core TensorFlow ops (so they run in
     `tf.data`, a `tf.function` and a SavedModel):
 
-    1. optional Unicode-aware lowercasing (`tf.strings.lower` with
+    1. the project's one text cleaning (`clean_text`): invalid UTF-8
+       replaced, invisible format characters deleted, every run of white
+       space or control characters (Unicode's, not only ASCII's) made one
+       space, none at either end;
+    2. optional Unicode-aware lowercasing (`tf.strings.lower` with
        `encoding="utf-8"`: "Straße" → "straße", "ÉSTA" → "ésta");
-    2. Unicode normalisation (`tensorflow_text.normalize_utf8`), NFC by
+    3. Unicode normalisation (`tensorflow_text.normalize_utf8`), NFC by
        default. NFKC also folds compatibility characters ("ﬁ" → "fi",
-       full-width "Ａ" → "A"). Decomposing forms (NFD, NFKD) are refused:
-       they split Hangul syllables into jamo;
-    3. white space at both ends is removed.
+       full-width "Ａ" → "A"; it can make new spaces, "¨" → " ̈", which are
+       tidied again). Decomposing forms (NFD, NFKD) are refused: they
+       split Hangul syllables into jamo.
+
+    Every tokenizer runs it first, so text learned from, trained on,
+    translated and served is cleaned alike; the readers clean with
+    `clean_string`, its Python twin, so cleaning again changes nothing.
 
     Args:
         form: str, `"NFC"` or `"NFKC"`. Defaults to `"NFC"`.
@@ -39,7 +48,8 @@ class Normalizer(tf.Module):
 
     ```python
     normalizer = Normalizer()
-    normalizer(tf.constant(["\u1102\u1161\u1102\u1173\u11ab "]))  # ["나는"]
+    jamo = "\u1102\u1161\u1102\u1173\u11ab"
+    normalizer(tf.constant([f"\ufeff{jamo}\u00a0"]))  # ["나는"]
     ```
     """
 
@@ -58,9 +68,14 @@ class Normalizer(tf.Module):
         self.lowercase = lowercase
 
     def __call__(self, texts):
-        texts = tf.convert_to_tensor(texts, tf.string)
+        texts = clean_text(texts)
         if self.lowercase:
             # Before normalising: lowercasing can leave a non-NFC sequence.
             texts = tf.strings.lower(texts, encoding="utf-8")
         texts = tf_text.normalize_utf8(texts, self.form)
-        return tf.strings.regex_replace(texts, _SURROUNDING_SPACE, "")
+        if self.form == "NFKC":
+            # NFKC's compatibility mappings can add spaces (NFC's cannot,
+            # and neither adds anything else that `clean_text` removes).
+            texts = tf.strings.regex_replace(texts, " +", " ")
+            texts = tf.strings.regex_replace(texts, "^ | $", "")
+        return texts

@@ -24,6 +24,27 @@ def test_bom_crlf_and_surrounding_space_are_removed(tmp_path):
     }
 
 
+def test_sentences_are_cleaned_as_the_graph_cleans_them(tmp_path):
+    # Unicode white space (str.strip's, and U+200B, which it keeps),
+    # invisible format characters and controls: see text_cleaning_test.py.
+    path = tmp_path / "pairs.tsv"
+    path.write_bytes(
+        "\u00a0나는\u3000학생\u200b입니다.\u202c\tI\x00am \ufeffa student.\n"
+        "\u200b\u200e\u3000\tonly invisible characters\n"
+        "\u00a0\t\u2028\n"
+        "안녕\tHello\n".encode("utf-8")
+    )
+    reader = TsvReader(path, skip_bad_lines=True)
+    assert reader.read() == (
+        ["나는 학생 입니다.", "안녕"],
+        ["I am a student.", "Hello"],
+    )
+    assert reader.problems == [
+        f"{path}:2: empty source sentence (column 1)",
+        f"{path}:3: empty line",
+    ]
+
+
 def test_columns_and_header_are_choices(tmp_path):
     path = tmp_path / "pairs.tsv"
     path.write_text("en\tid\tko\nHello\t1\t안녕\n", encoding="utf-8")

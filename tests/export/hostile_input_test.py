@@ -128,3 +128,101 @@ def test_time_grows_at_most_linearly_with_input_size(serving):
     # Linear (or better): the per-byte cost of 1 MB is not above 10 kB's;
     # the factor 3 absorbs noise. Quadratic would give 100x.
     assert large <= 3 * small
+
+
+# Issue 10's invisible and white-space characters, spliced into real
+# sentences: between words, inside a word and at both ends. (Not tab or
+# line ends: they are the TSV file's own separators.)
+GAPS = ["\u00a0", "\u3000", " \u200b ", "\u2028", "\x00", " \u200e", "\x85"]
+INSIDE = ["\u200d", "\u00ad", "\u202e", "\u2060", "\u200c", "\u200f"]
+
+
+def spoil(sentence, seed):
+    words = sentence.split(" ")
+    first = words[0]
+    words[0] = first[:1] + INSIDE[seed % len(INSIDE)] + first[1:]
+    spoiled = words[0]
+    for i, word in enumerate(words[1:]):
+        spoiled += GAPS[(seed + i) % len(GAPS)] + word
+    return "\ufeff\u202a" + spoiled + "\u202c\u3000\x01"
+
+
+def test_reader_pipeline_and_saved_model_see_the_same_tokens(
+    tiny_run, tiny_export, serving, tmp_path
+):
+    from keras_attention.data.pipeline import make_streaming_dataset
+    from keras_attention.data.tsv_reader import TsvReader
+    from keras_attention.evaluation.translation_scorer import TranslationScorer
+
+    sources, targets = (list(side[:24]) for side in tiny_run.splits["test"])
+    hostile_sources = [spoil(s, i) for i, s in enumerate(sources)]
+    hostile_targets = [spoil(t, i + 3) for i, t in enumerate(targets)]
+    assert all(h != s for h, s in zip(hostile_sources, sources))
+    path = tmp_path / "hostile.tsv"
+    path.write_text(
+        "".join(
+            f"{s}\t{t}\n" for s, t in zip(hostile_sources, hostile_targets)
+        ),
+        encoding="utf-8",
+    )
+    source_tokenizer = tiny_run.source_tokenizer
+    target_tokenizer = tiny_run.target_tokenizer
+
+    # The reader gives back the plain sentences...
+    assert TsvReader(path).read() == (sources, targets)
+    # ...and the training pipeline their tokens, as the tokenizers give
+    # for the plain and for the hostile strings alike.
+    expected_sources = source_tokenizer.tokenize(tf.constant(sources))
+    expected_targets = target_tokenizer.tokenize(tf.constant(targets))
+    for side, tokenizer, hostile, expected in (
+        ("source", source_tokenizer, hostile_sources, expected_sources),
+        ("target", target_tokenizer, hostile_targets, expected_targets),
+    ):
+        tokens = tokenizer.tokenize(tf.constant(hostile))
+        assert tokens.to_list() == expected.to_list(), side
+    # Mostly known words: the test would mean little on unknown tokens.
+    unknown = expected_sources.flat_values == source_tokenizer.unknown_token_id
+    assert np.mean(unknown.numpy()) < 0.1
+    dataset = make_streaming_dataset(
+        TsvReader(path),
+        source_tokenizer,
+        target_tokenizer,
+        batch_size=len(sources),
+        pad_to_multiple=1,
+        bucket_by_length=False,
+    )
+    [(inputs, labels, weights)] = list(dataset.as_numpy_iterator())
+    np.testing.assert_array_equal(
+        inputs["encoder_token_ids"], expected_sources.to_tensor()
+    )
+    real_labels = [row[w > 0].tolist() for row, w in zip(labels, weights)]
+    end = target_tokenizer.end_token_id
+    assert real_labels == [row + [end] for row in expected_targets.to_list()]
+
+    # The SavedModel (and the in-process translator) translate the hostile
+    # bytes exactly as the plain sentences.
+    translator = tiny_export.exporter.translator
+    lengths = expected_sources.row_lengths().numpy()
+    for name in SIGNATURES:
+        plain, _ = translate(serving, name, sources)
+        hostile, _ = translate(
+            serving, name, [s.encode() for s in hostile_sources]
+        )
+        np.testing.assert_array_equal(plain["source_lengths"], lengths)
+        for key in ("source_lengths", "translation", "token_ids", "scores"):
+            np.testing.assert_array_equal(
+                hostile[key], plain[key], err_msg=f"{name} {key}"
+            )
+        np.testing.assert_array_equal(hostile["attention"], plain["attention"])
+    in_process = translator.translate(tf.constant(hostile_sources))
+    np.testing.assert_array_equal(
+        in_process["translation"], plain["translation"]
+    )
+
+    # Evaluation scores a hostile reference like the plain one.
+    hypotheses = [t.decode("utf-8") for t in plain["translation"].numpy()]
+    scorer = TranslationScorer()
+    assert scorer.score(hypotheses, hostile_targets) == scorer.score(
+        hypotheses, targets
+    )
+    assert scorer.score(targets, hostile_targets)["exact_match"] == 1.0

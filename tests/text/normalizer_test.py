@@ -40,8 +40,20 @@ def test_lowercase_is_unicode_aware_and_keeps_hangul():
     ]
 
 
-def test_surrounding_white_space_is_removed():
-    assert normalize(["  a  b \t\n"]) == ["a  b"]
+def test_text_is_cleaned_first():
+    # White space is Unicode's (RE2's \s is ASCII only), runs become one
+    # space, invisible format characters go: see text_cleaning_test.py.
+    assert normalize(["  a  b \t\n", "\ufeffa\u00a0\u200bb\u3000"]) == [
+        "a b",
+        "a b",
+    ]
+    assert normalize([b"\xffa\x00b"]) == ["\ufffda b"]
+
+
+def test_nfkc_spaces_are_tidied():
+    # NFKC maps "¨" to " ̈" (space, combining diaeresis): no space is left
+    # at an end or doubled.
+    assert normalize(["¨", "a ¨"], form="NFKC") == ["\u0308", "a \u0308"]
 
 
 def test_runs_in_a_tf_function_on_any_shape():
