@@ -76,8 +76,25 @@ def _python_class(ranges):
     )
 
 
-_INVISIBLE_RE2 = _re2_class(INVISIBLE)
-_SPACES_RE2 = _re2_class(SPACES) + "+"
+def _without(ranges, code_point):
+    """`ranges` minus one code point."""
+    return tuple(
+        (low, high)
+        for a, b in ranges
+        for low, high in (
+            (a, min(b, code_point - 1)),
+            (max(a, code_point + 1), b),
+        )
+        if low <= high
+    )
+
+
+_INVISIBLE_RE2 = _re2_class(INVISIBLE) + "+"
+# The runs of SPACES other than a lone ASCII space (rewriting every
+# ordinary space too would copy every string once per word).
+_SPACES_RE2 = "{0}{1}*| {1}+".format(
+    _re2_class(_without(SPACES, 0x20)), _re2_class(SPACES)
+)
 _INVISIBLE_PYTHON = re.compile(_python_class(INVISIBLE))
 _SPACES_PYTHON = re.compile(_python_class(SPACES) + "+")
 
@@ -109,7 +126,9 @@ def clean_text(texts):
     )
     texts = tf.strings.regex_replace(texts, _INVISIBLE_RE2, "")
     texts = tf.strings.regex_replace(texts, _SPACES_RE2, " ")
-    return tf.strings.regex_replace(texts, "^ | $", "")
+    # Only ASCII spaces are left of the white space: the fast ASCII strip
+    # removes exactly the one at either end.
+    return tf.strings.strip(texts)
 
 
 def clean_string(text):
