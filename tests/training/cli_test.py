@@ -54,7 +54,10 @@ def test_help_texts_give_defaults():
         for module in MODULES
     }
     assert "Default: saved_models." in help_texts["training.export"]
-    assert "Default: 4." in help_texts["training.export"]
+    assert (
+        "Default: the run's config (beam_width)."
+        in (help_texts["training.export"])
+    )
     assert "(default: 10)" in help_texts["training.tune"]
     assert "(default: runs/demo)" in help_texts["training.demo"]
     assert "(config default: off)" in help_texts["training.train"]
