@@ -10,8 +10,9 @@ per ablation) it:
    process that imports only `tensorflow` and `tensorflow_text`, and
    translates the valid split with the `serving_default` (beam) and
    `greedy` signatures in batches of `--batch-size`;
-4. scores both with sacreBLEU against the valid references as read (BLEU
-   cased and lowercased, chrF; signatures recorded) and appends one row,
+4. scores both with the project's one scorer (`TranslationScorer`:
+   sacreBLEU BLEU cased and lowercased, chrF; signatures recorded)
+   against the valid references as read and appends one row,
    with the command, to `benchmarks/RESULTS-quality.md` (details in
    `RUN_DIR/quality.json`).
 
@@ -82,9 +83,11 @@ Rows are appended by `benchmarks/quality.py` (one per run; its docstring
 says what each column measures). BLEU is sacreBLEU's corpus BLEU of the
 export's `serving_default` (beam) and `greedy` signatures, translated in a
 fresh process that imports only `tensorflow` and `tensorflow_text`,
-against the valid references as read: cased
+against the valid references as read, scored by the project's
+`TranslationScorer` (text cleaning + NFC on both sides): cased
 (`nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0`) and
-lowercased (`case:lc`); chrF is sacreBLEU's default (`nc:6|nw:0|space:no`).
+lowercased (both sides lowercased first); chrF is sacreBLEU's default
+(`nc:6|nw:0|space:no`).
 `changes` are the `--set` overrides of the config. The machine is shared:
 compare speeds within a session.
 
@@ -198,20 +201,26 @@ def score_export(path, sources, batch_size, timeout):
 
 
 def sacrebleu_scores(hypotheses, references):
-    from sacrebleu.metrics import BLEU
-    from sacrebleu.metrics import CHRF
+    """BLEU cased and lowercased, chrF: the project's `TranslationScorer`."""
+    from keras_attention.evaluation.translation_scorer import TranslationScorer
 
-    cased, lowercased, chrf = BLEU(), BLEU(lowercase=True), CHRF()
+    cased = TranslationScorer().score(hypotheses, references, digits=2)
+    lowercased = TranslationScorer(lowercase=True).score(
+        hypotheses, references, digits=2
+    )
     return {
-        "bleu": round(cased.corpus_score(hypotheses, [references]).score, 2),
-        "bleu_lc": round(
-            lowercased.corpus_score(hypotheses, [references]).score, 2
-        ),
-        "chrf": round(chrf.corpus_score(hypotheses, [references]).score, 2),
+        "bleu": cased["bleu"],
+        "bleu_lc": lowercased["bleu"],
+        "chrf": cased["chrf"],
+        "exact_match": cased["exact_match"],
+        "length_ratio": cased["length_ratio"],
         "signatures": {
-            "bleu": str(cased.get_signature()),
-            "bleu_lc": str(lowercased.get_signature()),
-            "chrf": str(chrf.get_signature()),
+            "bleu": cased["bleu_signature"],
+            # The scorer lowercases both sides itself (sacreBLEU's own
+            # `lowercase=True` gives the same score, signed case:lc).
+            "bleu_lc": "lowercased by TranslationScorer, then "
+            + lowercased["bleu_signature"],
+            "chrf": cased["chrf_signature"],
         },
     }
 

@@ -18,6 +18,13 @@ def test_set_values_are_yaml_and_bad_ones_are_named():
         quality.parse_set(["label_smoothing"])
 
 
+def test_lowercased_bleu_ignores_case_only():
+    scores = quality.sacrebleu_scores(
+        ["The cat sat on the mat."], ["the cat sat on the mat."]
+    )
+    assert scores["bleu_lc"] == 100.0 > scores["bleu"]
+
+
 def test_a_missing_corpus_says_where_it_looked():
     with pytest.raises(SystemExit, match="data/nowhere/train.tsv not found"):
         quality.corpus_path("data/nowhere/train.tsv")
@@ -54,7 +61,8 @@ def test_trains_exports_scores_and_appends_a_row(tmp_path):
         assert 0.0 <= scores["bleu"] <= scores["bleu_lc"] <= 100.0
         assert 0.0 <= scores["chrf"] <= 100.0
         assert scores["sentences_per_second"] > 0
-        assert "case:lc" in scores["signatures"]["bleu_lc"]
+        assert "lowercased" in scores["signatures"]["bleu_lc"]
+        assert "tok:13a" in scores["signatures"]["bleu"]
     train = result["train"]
     assert train["epochs"] == 2
     assert train["steps"] == 2 * train["batches_per_epoch"] > 0
