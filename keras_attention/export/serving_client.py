@@ -15,6 +15,9 @@ import sys
 
 import tensorflow as tf
 from tensorflow.core.protobuf import saved_model_pb2
+
+# Private TensorFlow API (2.21): the registry of the ops this process
+# loaded; no public function says whether an op type is registered.
 from tensorflow.python.framework import op_def_registry
 
 

@@ -54,6 +54,11 @@ import uuid
 
 import tensorflow as tf
 import tensorflow_text as tf_text
+
+# Private API (tensorflow-text 2.21.1): the generated op wrapper, the only
+# way to create the model resource with a `shared_name` (see
+# `_SentencepieceModel`). tests/text/sentencepiece_tokenizer_test.py
+# (test_the_private_tensorflow_text_api_is_still_there) fails when it moves.
 from tensorflow_text.python.ops import sentencepiece_tokenizer as _tf_text_sp
 
 from keras_attention.text.normalizer import Normalizer
@@ -156,6 +161,8 @@ class SentencePieceTokenizer(tf.Module):
                 model=model, nbest_size=-1, alpha=sampling_alpha
             )
         # See `_SentencepieceModel` for why the resource is replaced.
+        # Private attribute of tensorflow-text 2.21.1's tokenizer: no public
+        # argument sets the resource's shared name (tensorflow/text#570).
         self._sentencepiece._model_resource = _SentencepieceModel(model)
         self.model_asset = tf.saved_model.Asset(self.model_path)
         self._vocabulary_size = int(self._sentencepiece.vocab_size())

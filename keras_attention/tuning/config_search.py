@@ -392,6 +392,11 @@ class _Recording:
         self.ended = []
         super().__init__(*args, **kwargs)
 
+    # Private Keras Tuner API, each kept because no public one does the job
+    # (keras-tuner 1.4.8; tests/tuning/config_search_test.py
+    # test_the_private_keras_tuner_api_is_still_there fails when it moves):
+    # `Tuner._populate_initial_space` (overridden), `Oracle._retry_queue`
+    # and `Oracle.end_order` (repaired on reload).
     def _populate_initial_space(self):
         # Keras Tuner builds a model here to discover conditional
         # hyperparameters; this space has none, so declare without building
@@ -402,7 +407,7 @@ class _Recording:
 
     def reload(self):
         super().reload()
-        if self._is_worker():
+        if role() == "worker":
             return
         # Keras Tuner writes trial_*/trial.json and oracle.json one after
         # the other, and oracle.json still lists a just-ended trial as
@@ -476,6 +481,9 @@ def _make_tuner(name, hypermodel, max_trials, max_epochs, factor, **kwargs):
         hyperband_iterations=max_trials,
         **kwargs,
     )
+    # A distributed worker's oracle is an `OracleClient` whose `_oracle`
+    # (private, keras-tuner 1.4.8) is the Hyperband oracle; Hyperband has no
+    # public max_trials argument.
     oracle = getattr(tuner.oracle, "_oracle", tuner.oracle)
     oracle.max_trials = max_trials
     return tuner

@@ -1,4 +1,5 @@
 import json
+import pathlib
 import subprocess
 import sys
 import textwrap
@@ -305,3 +306,32 @@ def test_sampling_varies_the_pieces_not_the_text(tokenizer):
 def test_sampling_alpha_is_checked(tokenizer):
     with pytest.raises(ValueError, match="sampling_alpha=0"):
         tokenizer.sampling(0)
+
+
+def test_the_private_tensorflow_text_api_is_still_there(tokenizer):
+    # SentencePieceTokenizer replaces tensorflow-text's model resource with
+    # one under a shared name, through private API of tensorflow-text
+    # 2.21.1: the generated op wrapper and `_model_resource`. This fails
+    # when tensorflow-text changes them.
+    import inspect
+
+    import keras
+    import tensorflow_text
+    from tensorflow_text.python.ops import sentencepiece_tokenizer as private
+
+    from keras_attention.text.sentencepiece_tokenizer import _SentencepieceModel
+
+    op = private.gen_sentencepiece_tokenizer.sentencepiece_op
+    assert {"model", "shared_name"} <= set(inspect.signature(op).parameters)
+    plain = tensorflow_text.SentencepieceTokenizer(
+        model=pathlib.Path(tokenizer.model_path).read_bytes()
+    )
+    assert hasattr(plain, "_model_resource")
+    assert isinstance(
+        tokenizer._sentencepiece._model_resource, _SentencepieceModel
+    )
+    # What it is for: the resource survives set_random_seed
+    # (tensorflow/text#570).
+    before = tokenizer.tokenize(tf.constant(["안녕하세요."])).to_list()
+    keras.utils.set_random_seed(1)
+    assert tokenizer.tokenize(tf.constant(["안녕하세요."])).to_list() == before

@@ -135,3 +135,32 @@ def test_hyperband_continues_the_best_trial(tiny_search, tmp_path):
     assert continued["tuner/trial_id"] == min(first_round, key=first_round.get)
     assert continued["tuner/initial_epoch"] == 1
     assert search.best_config().epochs in (1, 3)
+
+
+def test_the_private_keras_tuner_api_is_still_there():
+    # ConfigSearch relies on private Keras Tuner 1.4.8 API that no public
+    # one replaces: it overrides `Tuner._populate_initial_space` (called by
+    # the tuner's constructor) and repairs `Oracle._retry_queue` and
+    # `Oracle.end_order` on reload; Hyperband's worker oracle is reached
+    # through `OracleClient._oracle`. This fails when Keras Tuner changes.
+    import inspect
+
+    import keras_tuner
+
+    constructors = [
+        inspect.getsource(cls.__init__)
+        for cls in keras_tuner.Tuner.__mro__
+        if inspect.isfunction(vars(cls).get("__init__"))
+    ]
+    assert any("_populate_initial_space()" in c for c in constructors)
+    assert callable(keras_tuner.Tuner._populate_initial_space)
+    oracle = keras_tuner.oracles.RandomSearchOracle(
+        objective="val_loss", max_trials=1
+    )
+    assert oracle._retry_queue == [] and oracle.end_order == []
+    # reload() restores both from oracle.json.
+    set_state = inspect.getsource(keras_tuner.Oracle.set_state)
+    assert "_retry_queue" in set_state and "end_order" in set_state
+    from keras_tuner.src.distribute.oracle_client import OracleClient
+
+    assert "self._oracle = oracle" in inspect.getsource(OracleClient.__init__)
