@@ -2,6 +2,7 @@ import json
 
 import numpy as np
 import pytest
+import sacrebleu
 import tensorflow as tf
 
 from keras_attention.config import Config
@@ -61,11 +62,26 @@ def test_accuracy_ignores_padding(tiny_run):
 
 def test_evaluate_reports_accuracy_and_exact_match(tiny_run):
     metrics = tiny_run.evaluate()
+    translator = tiny_run.translator()
+    tokenizer = tiny_run.target_tokenizer
     for split in ("valid", "test"):
-        assert 0.0 <= metrics[split]["exact_match"] <= 1.0
+        sources, targets = tiny_run.splits[split]
+        hypotheses = translate_all(translator, sources)
+        # Exact match is against the references' tokenization round trip.
+        references = [
+            t.decode("utf-8")
+            for t in tokenizer.detokenize(
+                tokenizer.tokenize(tf.constant(targets))
+            ).numpy()
+        ]
+        exact = np.mean([h == r for h, r in zip(hypotheses, references)])
+        bleu = sacrebleu.corpus_bleu(hypotheses, [targets]).score
+        chrf = sacrebleu.corpus_chrf(hypotheses, [targets]).score
+        assert metrics[split]["exact_match"] == pytest.approx(exact, abs=1e-4)
         assert 0.3 < metrics[split]["token_accuracy"] <= 1.0
-        assert 0.0 <= metrics[split]["bleu"] <= 100.0
-        assert 0.0 < metrics[split]["chrf"] <= 100.0
+        assert metrics[split]["bleu"] == pytest.approx(bleu, abs=0.006)
+        assert metrics[split]["chrf"] == pytest.approx(chrf, abs=0.006)
+        assert chrf > 1.0  # real translations, not empty ones
     assert metrics["corpus"]["train_pairs_read"] == 2700
     assert (tiny_run.run.path / "metrics.json").exists()
 

@@ -1,6 +1,7 @@
 import json
 
 import pytest
+import sacrebleu
 
 from keras_attention.evaluation.evaluator import Evaluator
 from keras_attention.evaluation.loaded_model import LoadedModel
@@ -27,7 +28,10 @@ def test_report_scores_both_searches_and_aer(tiny_run, test_file):
     hypotheses = tiny_run.translator().translate_texts(corpus.sources)
     exact = sum(h == r for h, r in zip(hypotheses, corpus.targets)) / 64
     assert greedy["exact_match"] == round(exact, 4)
-    assert 0.0 <= greedy["bleu"] <= 100.0 and 0.0 < greedy["chrf"] <= 100.0
+    bleu = sacrebleu.corpus_bleu(hypotheses, [corpus.targets]).score
+    chrf = sacrebleu.corpus_chrf(hypotheses, [corpus.targets]).score
+    assert greedy["bleu"] == pytest.approx(bleu, abs=0.006)
+    assert greedy["chrf"] == pytest.approx(chrf, abs=0.006) and chrf > 1.0
     assert greedy["bleu_signature"].startswith("nrefs:1|case:mixed")
     assert report["beam"]["available"] and report["beam"]["beam_width"] == 4
     alignment = report["alignment"]
