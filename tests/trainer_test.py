@@ -66,7 +66,7 @@ def test_evaluate_reports_accuracy_and_exact_match(tiny_run):
     tokenizer = tiny_run.target_tokenizer
     for split in ("valid", "test"):
         sources, targets = tiny_run.splits[split]
-        hypotheses = translate_all(translator, sources)
+        hypotheses = translator.translate_texts(sources)
         # Exact match is against the references' tokenization round trip.
         references = [
             t.decode("utf-8")
