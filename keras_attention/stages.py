@@ -23,6 +23,8 @@ run. A distribution strategy scope wraps `build_model` + `compile_model`.
 
 from keras_attention.data.corpus_splits import CorpusSplits
 from keras_attention.data.length_policy import LengthPolicy
+from keras_attention.data.pipeline import CACHE_BYTES
+from keras_attention.data.pipeline import cached_ids_bytes
 from keras_attention.data.pipeline import count_batches
 from keras_attention.data.pipeline import make_dataset
 from keras_attention.data.pipeline import make_streaming_dataset
@@ -188,10 +190,13 @@ def build_datasets(config, splits, source_tokenizer, target_tokenizer):
     )
 
     def train_dataset(bucket_by_length, cache=False):
+        batch_tokens = config.batch_tokens if bucket_by_length else None
         num_batches = count_batches(
             train_lengths,
             config.batch_size,
+            config.pad_to_multiple,
             bucket_by_length=bucket_by_length,
+            batch_tokens=batch_tokens,
         )
         return make_streaming_dataset(
             train,
@@ -205,6 +210,8 @@ def build_datasets(config, splits, source_tokenizer, target_tokenizer):
             # XLA compiles once per shape: keep the batch dimension fixed.
             pad_batches=config.jit_compile,
             cache=cache,
+            pad_to_multiple=config.pad_to_multiple,
+            batch_tokens=batch_tokens,
             num_batches=None if alpha else num_batches,
         )
 
@@ -215,15 +222,18 @@ def build_datasets(config, splits, source_tokenizer, target_tokenizer):
             "batches": count_batches(
                 train_lengths,
                 config.batch_size,
+                config.pad_to_multiple,
                 bucket_by_length=config.bucket_by_length,
+                batch_tokens=config.batch_tokens,
             ),
         }
     }
     datasets = {
         "train": train_dataset(
             config.bucket_by_length,
-            # A corpus that fits the shuffle buffer is held by it anyway.
-            cache=lengths["pairs"] <= config.shuffle_buffer_size,
+            # Tokenize once when the ids fit in memory; subword sampling
+            # must segment afresh every epoch.
+            cache=not alpha and cached_ids_bytes(train_lengths) <= CACHE_BYTES,
         )
     }
     for name in splits:

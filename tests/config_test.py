@@ -40,11 +40,22 @@ def test_choices_are_checked(field, value):
         ("target_column", -1),
         ("shuffle_buffer_size", 0),
         ("source_vocabulary_size", 4),
+        ("pad_to_multiple", 0),
+        ("batch_tokens", 0),
     ],
 )
 def test_minimums_are_checked(field, value):
     with pytest.raises(ValueError, match=f"'{field}' must be >= "):
         Config(**{field: value})
+
+
+def test_batching_defaults_and_batch_tokens_needs_buckets():
+    # Chosen by benchmarks/training_speed.py (benchmarks/RESULTS.md).
+    config = Config()
+    assert (config.pad_to_multiple, config.batch_tokens) == (2, None)
+    assert Config(batch_tokens=1024).batch_tokens == 1024
+    with pytest.raises(ValueError, match="'batch_tokens' needs bucket_by"):
+        Config(batch_tokens=1024, bucket_by_length=False)
 
 
 def test_types_are_checked():

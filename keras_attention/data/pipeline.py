@@ -10,8 +10,11 @@ Two entry points build the same batches:
 
 Both shuffle (optionally), tokenize in the graph, apply a `LengthPolicy`,
 add `[START]`/`[END]` to targets, optionally group pairs of similar length
-into the same batch (`bucket_by_length`), pad every batch to a multiple of
-`pad_to_multiple` (few distinct shapes for XLA) and prefetch.
+into the same batch (`bucket_by_length`, with a fixed number of sentences
+or of target positions per batch: `batch_tokens`), pad every batch to a
+multiple of `pad_to_multiple` (few distinct shapes for XLA) and prefetch.
+A corpus held in memory is tokenized once: its token ids are cached
+(`Dataset.cache()`) and only shuffled and batched again every epoch.
 `padding_fraction` measures how much of a dataset's batches is padding.
 """
 
@@ -27,8 +30,11 @@ from keras_attention.data.length_policy import LengthPolicy
 TOKENIZE_CHUNK = 256
 # Pairs per Python → TensorFlow hand-over when streaming from a reader.
 STREAM_CHUNK = 1024
+# Training token ids up to this size are worth caching in memory (tokenized
+# once); larger corpora are streamed and re-tokenized every epoch.
+CACHE_BYTES = 2**30
 # Length buckets per side; longer sentences share the last bucket.
-MAX_BUCKETS = 32
+MAX_BUCKETS = 64
 
 
 def make_dataset(
@@ -44,6 +50,7 @@ def make_dataset(
     bucket_by_length=False,
     shuffle_buffer_size=None,
     pad_batches=False,
+    batch_tokens=None,
 ):
     """Builds `(inputs, labels, sample_weight)` batches for `model.fit`.
 
@@ -70,9 +77,18 @@ def make_dataset(
         bucket_by_length: bool. Batch pairs whose padded lengths are equal
             together (see `batch_pairs`). Defaults to `False`.
         shuffle_buffer_size: int. Defaults to `None`: all the pairs.
-        pad_batches: bool. Pad every batch to `batch_size` rows with
-            weight-0 padding rows, so that XLA sees one batch dimension.
+        pad_batches: bool. Pad every batch to `batch_size` rows (with
+            `batch_tokens`: to its bucket's rows) with weight-0 padding
+            rows, so that XLA sees one batch dimension per bucket.
             Defaults to `False`.
+        batch_tokens: int or `None`. With `bucket_by_length`, size each
+            bucket's batches by target positions instead of sentences:
+            `max(1, batch_tokens // W)` rows, where `W` is the bucket's
+            widest decoder input, so that short sentences come in larger
+            batches. `None` uses `batch_size` rows. Defaults to `None`.
+
+    Tokenization runs once: the ids are cached in memory and reshuffled
+    every epoch.
 
     Returns:
         A `tf.data.Dataset` of
@@ -93,7 +109,11 @@ def make_dataset(
             return_lengths=True,
         )
         num_batches = count_batches(
-            lengths, batch_size, pad_to_multiple, bucket_by_length
+            lengths,
+            batch_size,
+            pad_to_multiple,
+            bucket_by_length,
+            batch_tokens=batch_tokens,
         )
     else:
         num_batches = -(-len(sources) // batch_size)
@@ -116,6 +136,8 @@ def make_dataset(
         shuffle_buffer_size=shuffle_buffer_size or max(len(sources), 1),
         pad_batches=pad_batches,
         num_batches=num_batches,
+        batch_tokens=batch_tokens,
+        cache=True,
     )
 
 
@@ -133,6 +155,7 @@ def make_streaming_dataset(
     pad_batches=False,
     num_batches=None,
     cache=False,
+    batch_tokens=None,
 ):
     """`make_dataset` over a `CorpusReader`, re-read every epoch.
 
@@ -149,21 +172,19 @@ def make_streaming_dataset(
         num_batches: int or `None`. The number of batches of one pass (see
             `count_batches`); given, the dataset has a known cardinality,
             so Keras knows the epoch's length. Defaults to `None`.
-        cache: bool. Keep the pairs read in the first epoch in memory
-            (`Dataset.cache()`) and read later epochs from there. Only for
-            a corpus no larger than the shuffle buffer, which holds all of
-            it anyway: it saves re-reading the file and refilling the
-            buffer from Python every epoch. Defaults to `False`.
+        cache: bool. Keep the token ids of the first epoch in memory
+            (`Dataset.cache()` after tokenization) and only shuffle and
+            batch them in later epochs. Only for a corpus no larger than
+            the shuffle buffer, which holds all of it anyway: it saves
+            re-reading the file, refilling the buffer from Python and
+            re-tokenizing every epoch. Defaults to `False`.
         Others: as for `make_dataset`.
 
     Returns:
         A `tf.data.Dataset` like `make_dataset`'s.
     """
-    pairs = pairs_dataset(reader)
-    if cache:
-        pairs = pairs.cache()
     return batch_pairs(
-        pairs,
+        pairs_dataset(reader),
         source_tokenizer,
         target_tokenizer,
         batch_size=batch_size,
@@ -175,6 +196,8 @@ def make_streaming_dataset(
         shuffle_buffer_size=shuffle_buffer_size,
         pad_batches=pad_batches,
         num_batches=num_batches,
+        cache=cache,
+        batch_tokens=batch_tokens,
     )
 
 
@@ -216,6 +239,8 @@ def batch_pairs(
     shuffle_buffer_size=100_000,
     pad_batches=False,
     num_batches=None,
+    cache=False,
+    batch_tokens=None,
 ):
     """Turns a dataset of string pairs into model batches.
 
@@ -230,12 +255,20 @@ def batch_pairs(
 
     Args:
         pairs: `tf.data.Dataset` of `(source, target)` scalar strings.
+        cache: bool. Tokenize in the first pass only and cache the ids in
+            memory (then shuffle the ids, not the strings). Defaults to
+            `False`.
         Others: see `make_dataset`.
 
     Returns:
         A `tf.data.Dataset` like `make_dataset`'s.
     """
-    if shuffle:
+    if batch_tokens is not None and not bucket_by_length:
+        raise ValueError(
+            "batch_tokens needs bucket_by_length=True (batches are sized "
+            f"per length bucket). Received: batch_tokens={batch_tokens}"
+        )
+    if shuffle and not cache:
         pairs = pairs.shuffle(
             shuffle_buffer_size, seed=seed, reshuffle_each_iteration=True
         )
@@ -274,8 +307,14 @@ def batch_pairs(
         # `padded_batch` refuses; a map turns them into plain tensors.
         .map(lambda source, target: (source, target))
     )
+    if cache:
+        ids = ids.cache()
+        if shuffle:
+            ids = ids.shuffle(
+                shuffle_buffer_size, seed=seed, reshuffle_each_iteration=True
+            )
+    width = max(pad_to_multiple, 1)
     if bucket_by_length:
-        width = max(pad_to_multiple, 1)
 
         def bucket(source_ids, target_ids):
             # Decoder inputs and labels are the target minus one token.
@@ -284,10 +323,15 @@ def batch_pairs(
             )
             return tf.cast(key, tf.int64)
 
+        def rows(key):
+            return tf.cast(
+                _bucket_rows(key, width, batch_size, batch_tokens), tf.int64
+            )
+
         ids = ids.group_by_window(
             key_func=bucket,
-            reduce_func=lambda key, window: window.padded_batch(batch_size),
-            window_size=batch_size,
+            reduce_func=lambda key, window: window.padded_batch(rows(key)),
+            window_size_func=rows,
         )
     else:
         ids = ids.padded_batch(batch_size)
@@ -297,7 +341,12 @@ def batch_pairs(
         # One more than the multiple: input and labels drop one token each.
         target_ids = _pad(target_ids, pad_to_multiple, extra=1)
         if pad_batches:
-            rows = batch_size - tf.shape(source_ids)[0]
+            rows = batch_size
+            if batch_tokens is not None:
+                # The bucket's rows, from its padded decoder width.
+                decoder_width = tf.shape(target_ids)[1] - 1
+                rows = tf.maximum(1, batch_tokens // decoder_width)
+            rows = tf.maximum(rows - tf.shape(source_ids)[0], 0)
             source_ids = tf.pad(source_ids, [[0, rows], [0, 0]])
             target_ids = tf.pad(target_ids, [[0, rows], [0, 0]])
         labels = target_ids[:, 1:]
@@ -326,6 +375,15 @@ def _bucket_key(source_length, decoder_length, width):
     return _minimum(source, last) * MAX_BUCKETS + _minimum(decoder, last)
 
 
+def _bucket_rows(key, width, batch_size, batch_tokens):
+    """Rows of a batch of bucket `key` (int or scalar int tensor)."""
+    if batch_tokens is None:
+        return batch_size
+    # The bucket's widest decoder input, padded.
+    decoder_width = (key % MAX_BUCKETS + 1) * width
+    return _maximum(batch_tokens // decoder_width, 1)
+
+
 def _maximum(a, b):
     return max(a, b) if isinstance(a, int) else tf.maximum(a, b)
 
@@ -335,12 +393,17 @@ def _minimum(a, b):
 
 
 def count_batches(
-    lengths, batch_size, pad_to_multiple=8, bucket_by_length=False
+    lengths,
+    batch_size,
+    pad_to_multiple=8,
+    bucket_by_length=False,
+    batch_tokens=None,
 ):
     """The number of batches one pass over pairs of these lengths gives.
 
-    With bucketing it is `sum(ceil(n_k / batch_size))` over the buckets
-    `k`: each bucket's last batch may be partial, whatever the order.
+    With bucketing it is `sum(ceil(n_k / rows_k))` over the buckets `k`
+    (`rows_k` is `batch_size`, or set by `batch_tokens`): each bucket's
+    last batch may be partial, whatever the order.
 
     Args:
         lengths: `collections.Counter` of `(source_length, target_length)`
@@ -349,6 +412,8 @@ def count_batches(
         batch_size: int.
         pad_to_multiple: int. Defaults to `8`.
         bucket_by_length: bool. Defaults to `False`.
+        batch_tokens: int or `None` (see `make_dataset`). Defaults to
+            `None`.
 
     Returns:
         int.
@@ -360,7 +425,23 @@ def count_batches(
     for (source_length, target_length), count in lengths.items():
         # The decoder input is [START] + target: target_length + 1.
         buckets[_bucket_key(source_length, target_length + 1, width)] += count
-    return sum(-(-count // batch_size) for count in buckets.values())
+    return sum(
+        -(-count // _bucket_rows(key, width, batch_size, batch_tokens))
+        for key, count in buckets.items()
+    )
+
+
+def cached_ids_bytes(lengths):
+    """About the memory `Dataset.cache()` takes for these pairs' ids.
+
+    `lengths` is a `collections.Counter` of `(source, target)` token
+    counts; every pair costs its int32 ids (with `[START]`/`[END]`) and
+    about 512 bytes of tensor overhead.
+    """
+    return sum(
+        count * (4 * (source + target + 2) + 512)
+        for (source, target), count in lengths.items()
+    )
 
 
 def _pad(ids, multiple, extra=0):

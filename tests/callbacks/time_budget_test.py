@@ -82,7 +82,7 @@ def test_negative_budget_is_refused():
 
 
 def test_trainer_budget_counts_tokenizer_learning(tmp_path):
-    # A zero budget is spent before the first batch (by learning the
+    # A 1 ms budget is spent before the first batch (by learning the
     # tokenizers): the trainer stops after one batch, then validates,
     # restores the checkpoint and evaluates as usual.
     config = Config(
@@ -91,7 +91,7 @@ def test_trainer_budget_counts_tokenizer_learning(tmp_path):
         num_pairs=600,
         batch_size=32,
         epochs=5,
-        max_train_seconds=0,
+        max_train_seconds=0.001,
         max_decode_length=8,
     )
     trainer = Trainer(config, tmp_path / "run", verbose=False)

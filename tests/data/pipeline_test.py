@@ -252,3 +252,99 @@ def test_targets_are_packed_with_the_tokenizers_own_ids():
     )
     np.testing.assert_array_equal(inputs["decoder_token_ids"], [[4, 3, 1]])
     np.testing.assert_array_equal(labels, [[3, 1, 2]])
+
+
+class _CountingPairs:
+    """A re-iterable of pairs that counts how often it was read."""
+
+    def __init__(self, sources, targets):
+        self.pairs = list(zip(sources, targets))
+        self.reads = 0
+
+    def __iter__(self):
+        self.reads += 1
+        return iter(self.pairs)
+
+
+def test_a_cached_stream_is_read_and_tokenized_once(tokenizer):
+    sources, targets = corpus(300)
+    reader = _CountingPairs(sources, targets)
+    data = make_streaming_dataset(
+        reader, tokenizer, tokenizer, shuffle=True, seed=5, cache=True
+    )
+    first, second = batches(data), batches(data)
+    # Tokenization sits between the reader and the cache: one read, one
+    # tokenization for both epochs; the ids are reshuffled.
+    assert reader.reads == 1
+    assert pairs_of(data) == pairs_of(
+        make_dataset(sources, targets, *[tokenizer] * 2)
+    )
+    order = [tuple(b[0]["encoder_token_ids"][0]) for b in first]
+    assert order != [tuple(b[0]["encoder_token_ids"][0]) for b in second]
+    uncached = make_streaming_dataset(reader, tokenizer, tokenizer)
+    batches(uncached), batches(uncached)
+    assert reader.reads == 3
+
+
+def test_pad_to_multiple_one_pads_to_the_longest_row(tokenizer):
+    sources, targets = corpus(300)
+    data = make_dataset(
+        sources,
+        targets,
+        tokenizer,
+        tokenizer,
+        batch_size=16,
+        bucket_by_length=True,
+        pad_to_multiple=1,
+    )
+    for inputs, _, weights in batches(data):
+        ids = inputs["encoder_token_ids"]
+        assert ids.shape[1] == (ids > 0).sum(axis=1).max()
+        # Bucket width 1: every row of a batch has the same lengths.
+        assert len(set((ids > 0).sum(axis=1))) == 1
+        assert len(set(weights.sum(axis=1))) == 1
+
+
+def test_batch_tokens_sizes_batches_by_target_positions(tokenizer):
+    sources, targets = corpus(600)
+    common = dict(bucket_by_length=True, shuffle=True, seed=2, batch_size=7)
+    data = make_dataset(
+        sources, targets, tokenizer, tokenizer, batch_tokens=128, **common
+    )
+    rows = collections.defaultdict(set)
+    for inputs, _, _ in batches(data):
+        width = inputs["decoder_token_ids"].shape[1]
+        rows[width].add(inputs["decoder_token_ids"].shape[0])
+    # Corpus lengths 1-40: decoder inputs 2-41 pad to 8, 16, 24, 32, 48
+    # wide; full batches have 128 // width rows, a bucket's last fewer.
+    for width, sizes in rows.items():
+        assert max(sizes) == max(1, 128 // width), (width, sizes)
+    assert max(rows[8]) == 16 and max(rows[48]) == 2
+    assert pairs_of(data) == pairs_of(
+        make_dataset(sources, targets, tokenizer, tokenizer, **common)
+    )
+    _, lengths = LengthPolicy(None, None).measure(
+        zip(sources, targets), tokenizer, tokenizer, return_lengths=True
+    )
+    expected = count_batches(
+        lengths, 7, 8, bucket_by_length=True, batch_tokens=128
+    )
+    assert int(data.cardinality()) == len(batches(data)) == expected
+    padded = make_dataset(
+        sources,
+        targets,
+        tokenizer,
+        tokenizer,
+        batch_tokens=128,
+        pad_batches=True,
+        **common,
+    )
+    shapes = {b[0]["decoder_token_ids"].shape for b in batches(padded)}
+    # One decoder shape per bucket width: XLA compiles each once.
+    assert len(shapes) == len(rows)
+    assert {w: r for r, w in shapes} == {w: max(1, 128 // w) for w in rows}
+
+
+def test_batch_tokens_needs_buckets(tokenizer):
+    with pytest.raises(ValueError, match="batch_tokens needs bucket_by_length"):
+        make_dataset(["w1"], ["w2"], tokenizer, tokenizer, batch_tokens=64)
