@@ -108,8 +108,7 @@ def main(argv=None):
         }
     results["greedy_over_beam"] = round(
         statistics.median(
-            b / g
-            for g, b in zip(seconds["greedy"], seconds["serving_default"])
+            b / g for g, b in zip(seconds["greedy"], seconds["serving_default"])
         ),
         2,
     )
