@@ -4,9 +4,11 @@ import dataclasses
 import pathlib
 import re
 
+from keras_attention.data.corpus_error import CorpusError
 from keras_attention.data.parallel_tsv import read_parallel_tsv
 from keras_attention.data.reader_factory import reader_from_config
 from keras_attention.data.sentence_pair import read_pairs
+from keras_attention.data.tsv_reader import TsvReader
 
 _PHARAOH = re.compile(r"\d+-\d+( \d+-\d+)*")
 
@@ -76,17 +78,14 @@ class ReferenceCorpus:
 
     @staticmethod
     def _has_alignments(path):
+        """Whether every line is `source<TAB>target<TAB>Pharaoh links`."""
         if not path.is_file():
             return False  # the reader reports it
+        # The one TSV parser, reading the source and the third column.
+        reader = TsvReader(
+            path, source_column=0, target_column=2, allowed_columns=(3,)
+        )
         try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            return False  # read_parallel_tsv reports the line
-        lines = text.removeprefix("\ufeff").splitlines()
-        if not lines:
-            return False
-        for line in lines:
-            columns = line.split("\t")
-            if len(columns) != 3 or not _PHARAOH.fullmatch(columns[2].strip()):
-                return False
-        return True
+            return all(_PHARAOH.fullmatch(links) for _, links in reader)
+        except CorpusError:
+            return False  # not this format; the reader used next reports
