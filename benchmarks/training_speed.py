@@ -98,27 +98,36 @@ class Variant:
 
         self.name = name
         self.config = config
+        policy = LengthPolicy(
+            config.max_source_tokens,
+            config.max_target_tokens,
+            config.length_policy,
+        )
+        reader = trainer.splits.readers["train"]
+        if not hasattr(trainer, "train_lengths"):
+            _, trainer.train_lengths = policy.measure(
+                reader,
+                trainer.source_tokenizer,
+                trainer.target_tokenizer,
+                return_lengths=True,
+            )
         batch_tokens = config.batch_tokens if config.bucket_by_length else None
         self.num_batches = count_batches(
-            trainer._train_lengths,
+            trainer.train_lengths,
             config.batch_size,
             config.pad_to_multiple,
             config.bucket_by_length,
             batch_tokens=batch_tokens,
         )
         data = make_streaming_dataset(
-            trainer.readers["train"],
+            reader,
             trainer.source_tokenizer,
             trainer.target_tokenizer,
             batch_size=config.batch_size,
             shuffle=True,
             seed=config.seed,
             pad_to_multiple=config.pad_to_multiple,
-            length_policy=LengthPolicy(
-                config.max_source_tokens,
-                config.max_target_tokens,
-                config.length_policy,
-            ),
+            length_policy=policy,
             bucket_by_length=config.bucket_by_length,
             shuffle_buffer_size=config.shuffle_buffer_size,
             pad_batches=config.jit_compile,
