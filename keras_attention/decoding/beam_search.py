@@ -2,6 +2,8 @@
 
 import tensorflow as tf
 
+from keras_attention.config import Config
+
 # Log-probability of an impossible continuation. Finite (not -inf) so that
 # sums, length penalties and comparisons never produce NaN.
 _IMPOSSIBLE = -1e9
@@ -43,10 +45,12 @@ class BeamSearch:
 
     Args:
         end_id: int. The token that ends a sentence.
-        beam_width: int. Hypotheses kept per sentence. Defaults to `4`.
+        beam_width: int. Hypotheses kept per sentence. Defaults to
+            `Config`'s (4).
         length_penalty: float. GNMT `alpha`; `0` ranks by the sum of
             log-probabilities, larger values favour longer outputs.
-            Defaults to `0.0`.
+            Defaults to `Config`'s (0.6), as for `Translator` and the
+            exporter.
 
     Call arguments:
         next_fn: callable `next_fn(ids, step, state) -> (logits, state)`:
@@ -85,7 +89,12 @@ class BeamSearch:
           penalty)
     """
 
-    def __init__(self, end_id, beam_width=4, length_penalty=0.0):
+    def __init__(
+        self,
+        end_id,
+        beam_width=Config.beam_width,
+        length_penalty=Config.length_penalty,
+    ):
         if not isinstance(beam_width, int) or beam_width < 1:
             raise ValueError(
                 "beam_width must be a positive integer. "

@@ -38,7 +38,7 @@ def test_beam_finds_what_greedy_misses():
     np.testing.assert_array_equal(greedy["ids"], [[A, END]])
     np.testing.assert_allclose(greedy["scores"], [np.log(0.5 * 0.4)], 1e-6)
 
-    beam = run(BeamSearch(END, beam_width=2), tree, 5)
+    beam = run(BeamSearch(END, beam_width=2, length_penalty=0.0), tree, 5)
     np.testing.assert_array_equal(beam["ids"], [[B, END]])
     np.testing.assert_array_equal(beam["lengths"], [1])
     np.testing.assert_allclose(beam["scores"], [np.log(0.4 * 0.9)], 1e-6)
@@ -61,7 +61,7 @@ def test_finished_hypotheses_are_frozen_not_extended():
             (A, A): {END: 0.9, A: 0.1},
         }
     )
-    beam = run(BeamSearch(END, beam_width=2), tree, 10)
+    beam = run(BeamSearch(END, beam_width=2, length_penalty=0.0), tree, 10)
     np.testing.assert_array_equal(beam["ids"], [[END, 0, 0]])
     np.testing.assert_array_equal(beam["lengths"], [0])
     np.testing.assert_allclose(beam["scores"], [np.log(0.44)], 1e-6)
@@ -83,7 +83,7 @@ PUSHED_OUT = {
 
 def test_a_finished_hypothesis_is_never_pushed_out():
     tree = PrefixTree(PUSHED_OUT)
-    beam = run(BeamSearch(END, beam_width=2), tree, 10)
+    beam = run(BeamSearch(END, beam_width=2, length_penalty=0.0), tree, 10)
     np.testing.assert_array_equal(beam["ids"], [[END, 0, 0]])
     np.testing.assert_array_equal(beam["lengths"], [0])
     np.testing.assert_allclose(beam["scores"], [np.log(0.2)], 1e-6)
@@ -128,7 +128,9 @@ def test_batch_with_different_max_lengths():
     table[:, :, A] = np.log(0.9)
     table[:, :, END] = np.log(0.1)
     bigram = Bigram(table)
-    beam = run(BeamSearch(END, beam_width=3), bigram, [2, 4, 0], 3)
+    beam = run(
+        BeamSearch(END, beam_width=3, length_penalty=0.0), bigram, [2, 4, 0], 3
+    )
     np.testing.assert_array_equal(
         beam["ids"], [[A, A, 0, 0], [A, A, A, A], [0, 0, 0, 0]]
     )
@@ -162,7 +164,9 @@ def test_width_one_equals_greedy_on_scripted_logits(alpha):
 
 def test_empty_batch():
     tree = PrefixTree(GREEDY_TRAP)
-    beam = run(BeamSearch(END, beam_width=3), tree, 5, batch_size=0)
+    beam = run(
+        BeamSearch(END, beam_width=3, length_penalty=0.0), tree, 5, batch_size=0
+    )
     assert beam["ids"].shape == (0, 0)
     assert beam["scores"].shape == (0,)
     greedy = run(GreedySearch(END), tree, 5, batch_size=0)
@@ -171,7 +175,7 @@ def test_empty_batch():
 
 def test_runs_in_a_tf_function():
     tree = PrefixTree(GREEDY_TRAP)
-    search = BeamSearch(END, beam_width=2)
+    search = BeamSearch(END, beam_width=2, length_penalty=0.0)
 
     @tf.function(input_signature=[tf.TensorSpec([None], tf.int32)])
     def decode(max_length):

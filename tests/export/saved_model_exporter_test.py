@@ -305,6 +305,11 @@ def test_decoding_defaults_are_the_configs():
         assert {name: parameters[name].default for name in expected} == (
             expected
         )
+    from keras_attention.decoding.beam_search import BeamSearch
+
+    parameters = inspect.signature(BeamSearch.__init__).parameters
+    for name in ("beam_width", "length_penalty"):
+        assert parameters[name].default == expected[name]
 
 
 def test_export_flags_override_the_runs_decoding_config(tiny_run, tmp_path):
