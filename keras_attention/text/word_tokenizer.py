@@ -17,6 +17,10 @@ _DELIMITERS = r"\s+|\pP"
 _KEPT_DELIMITERS = r"\pP"
 # Marks that attach to the word before them when detokenizing.
 _CLOSING_PUNCTUATION = r" ([.,!?;:%)\]}»」』])"
+# Apostrophes and hyphens inside a word ("don't", "well-known") split into
+# three tokens; detokenizing joins them again (sacreBLEU's 13a tokenizer
+# keeps "don't" whole, so "don ' t" would cost n-gram matches).
+_INNER_PUNCTUATION = r"([\pL\pN]) (['’-]) ([\pL\pN])"
 
 
 class WordTokenizer(tf.Module):
@@ -111,8 +115,9 @@ class WordTokenizer(tf.Module):
     def detokenize(self, ids):
         """Joins ids `(batch, None)` into `(batch,)` strings.
 
-        Reserved tokens other than `[UNK]` are dropped; punctuation is
-        attached to the word before it.
+        Reserved tokens other than `[UNK]` are dropped; closing punctuation
+        is attached to the word before it, and an apostrophe or hyphen
+        between two letters or digits to both ("don't", "well-known").
         """
         if not isinstance(ids, tf.RaggedTensor):
             ids = tf.RaggedTensor.from_tensor(tf.convert_to_tensor(ids))
@@ -124,7 +129,8 @@ class WordTokenizer(tf.Module):
         )
         words = tf.ragged.map_flat_values(self.id_to_token, ids)
         texts = tf.strings.reduce_join(words, axis=-1, separator=" ")
-        return tf.strings.regex_replace(texts, _CLOSING_PUNCTUATION, r"\1")
+        texts = tf.strings.regex_replace(texts, _CLOSING_PUNCTUATION, r"\1")
+        return tf.strings.regex_replace(texts, _INNER_PUNCTUATION, r"\1\2\3")
 
     @classmethod
     def from_texts(

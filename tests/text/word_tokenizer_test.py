@@ -57,3 +57,31 @@ def test_a_vocabulary_without_special_tokens_is_refused():
         WordTokenizer(["[PAD]", "[UNK]", "[START]", "a"])
     with pytest.raises(ValueError, match="first"):
         WordTokenizer(["a", "[PAD]", "[UNK]", "[START]", "[END]"])
+
+
+def test_detokenize_joins_apostrophes_and_hyphens_inside_words():
+    # Regression: "I'm" came back as "i ' m", which sacreBLEU's 13a
+    # tokenizer scores as three tokens that match nothing.
+    texts = ["I'm sure it's well-known.", "Tom's 3-day trip - fine!"]
+    tokenizer = WordTokenizer.from_texts(texts)
+    ids = tokenizer.tokenize(tf.constant(texts))
+    assert tokenizer.split(tf.constant(texts[:1])).to_list() == [
+        [
+            b"I",
+            b"'",
+            b"m",
+            b"sure",
+            b"it",
+            b"'",
+            b"s",
+            b"well",
+            b"-",
+            b"known",
+            b".",
+        ]
+    ]
+    assert tokenizer.detokenize(ids).numpy().tolist() == [
+        b"I'm sure it's well-known.",
+        # Words do not record spacing: a spaced dash comes back joined.
+        b"Tom's 3-day trip-fine!",
+    ]
