@@ -4,9 +4,12 @@ import contextlib
 import os
 import pathlib
 import tempfile
+import time
 
 # Temporary files start with this; `remove_temporary_files` finds them.
 TEMPORARY_PREFIX = ".tmp-"
+# Seconds between checks while waiting for another process's files.
+POLL_SECONDS = 0.5
 
 
 @contextlib.contextmanager
@@ -62,6 +65,28 @@ def remove_temporary_files(directory):
     if directory.is_dir():
         for path in directory.glob(f"{TEMPORARY_PREFIX}*"):
             path.unlink(missing_ok=True)
+
+
+def wait_for_files(paths, timeout, poll_seconds=POLL_SECONDS):
+    """Waits until every path exists (written by another process).
+
+    Files written with `atomic_write` exist only once complete, so a
+    reader in another process (a distributed worker) can start reading as
+    soon as they appear.
+
+    Raises:
+        TimeoutError: naming the missing files, after `timeout` seconds.
+    """
+    paths = [pathlib.Path(path) for path in paths]
+    deadline = time.monotonic() + timeout
+    while missing := [str(path) for path in paths if not path.exists()]:
+        if time.monotonic() >= deadline:
+            raise TimeoutError(
+                f"waited {timeout:.0f} s for the chief to write "
+                f"{', '.join(missing)}; is the chief running with the same "
+                "directory?"
+            )
+        time.sleep(poll_seconds)
 
 
 def _flush(path):

@@ -52,6 +52,7 @@ MINIMUMS = {
     "max_source_length": 1,
     "warmup_steps": 0,
     "average_checkpoints": 1,
+    "backup_every_steps": 1,
 }
 # Fields that must be > 0 (when set).
 POSITIVE = ("learning_rate", "clipnorm")
@@ -139,7 +140,10 @@ class Config:
         counted from the start of `Trainer.fit` with the tokenizers'
         learning, then validate and restore the best weights; `None` = no
         limit), tensorboard (write TensorBoard logs to
-        `RUN_DIR/logs`; view with `tensorboard --logdir RUN_DIR/logs`).
+        `RUN_DIR/logs`; view with `tensorboard --logdir RUN_DIR/logs`),
+        backup_every_steps (also back up the run every this many training
+        batches, not only at the end of every epoch; `None`: epochs only;
+        a rerun after a crash continues from the last backup).
     Decoding (the one set of defaults of `Translator`, the trainer's and
     `training.evaluate`'s scoring and `SavedModelExporter`; see
     `decoding_kwargs`; `training.export` flags override them):
@@ -214,6 +218,7 @@ class Config:
     jit_compile: bool = False
     max_train_seconds: float | None = None
     tensorboard: bool = False
+    backup_every_steps: int | None = None
     # Decoding.
     max_decode_length: int = 64
     beam_width: int = 4

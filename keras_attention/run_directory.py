@@ -3,13 +3,14 @@
 import json
 import pathlib
 import shutil
-import time
 import zipfile
 
 import keras
 
+from keras_attention.atomic_write import POLL_SECONDS
 from keras_attention.atomic_write import atomic_write
 from keras_attention.atomic_write import remove_temporary_files
+from keras_attention.atomic_write import wait_for_files
 from keras_attention.atomic_write import write_text
 from keras_attention.config import Config
 from keras_attention.decoding.translator import Translator
@@ -27,8 +28,6 @@ SIDES = ("source", "target")
 BACKUP_DIRECTORY = "backup"
 TRAINING_FILE = "training.json"
 METRICS_FILE = "metrics.json"
-# Seconds between checks while a worker waits for the chief's files.
-POLL_SECONDS = 0.5
 
 
 class RunDirectory:
@@ -141,7 +140,7 @@ class RunDirectory:
 
     def clear(self):
         """Deletes the files of this layout (and nothing else) in the run."""
-        if not self.path.exists():
+        if not self.path.is_dir():
             return
         for name in ("backup", "logs"):
             shutil.rmtree(self.path / name, ignore_errors=True)
@@ -170,25 +169,11 @@ class RunDirectory:
     def wait_for(self, names, timeout, poll_seconds=POLL_SECONDS):
         """Waits until the files `names` (relative to the run) all exist.
 
-        Workers of a distributed job read what the chief writes; every
-        file is written atomically, so one that exists is complete.
-
-        Raises:
-            TimeoutError: naming the missing files, after `timeout` seconds.
+        See `wait_for_files`: a distributed worker reads what the chief
+        writes.
         """
         paths = [self.path / name for name in names]
-        deadline = time.monotonic() + timeout
-        while True:
-            missing = [str(p) for p in paths if not p.exists()]
-            if not missing:
-                return
-            if time.monotonic() >= deadline:
-                raise TimeoutError(
-                    f"waited {timeout:.0f} s for the chief to write "
-                    f"{', '.join(missing)}; is the chief running with the "
-                    "same directory?"
-                )
-            time.sleep(poll_seconds)
+        wait_for_files(paths, timeout, poll_seconds=poll_seconds)
 
     def vocabulary_path(self, side):
         """The `WordTokenizer` vocabulary file of `side` (source/target)."""

@@ -11,7 +11,7 @@
         config, splits, source_tokenizer, target_tokenizer)
     model = compile_model(
         build_model(config, source_tokenizer, target_tokenizer), config)
-    history = fit(model, datasets, config, "runs/x")
+    history = fit(model, datasets, config, "runs/x")   # or continues it
     metrics = evaluate(
         model, source_tokenizer, target_tokenizer, splits, datasets, config)
 
@@ -21,6 +21,12 @@ training callbacks are listed, `fit` the only `model.fit` of a training
 run. A distribution strategy scope wraps `build_model` + `compile_model`.
 """
 
+import math
+import time
+
+import keras
+
+from keras_attention.callbacks.run_backup import RunBackup
 from keras_attention.data.corpus_splits import CorpusSplits
 from keras_attention.data.length_policy import LengthPolicy
 from keras_attention.data.pipeline import CACHE_BYTES
@@ -33,6 +39,7 @@ from keras_attention.decoding.translator import Translator
 from keras_attention.evaluation.translation_scorer import TranslationScorer
 from keras_attention.metrics.token_accuracy import TokenAccuracy
 from keras_attention.models.encoder_decoder import EncoderDecoder
+from keras_attention.no_best_epoch_error import NoBestEpochError
 from keras_attention.run_directory import RunDirectory
 from keras_attention.text.sentencepiece_tokenizer import SentencePieceTokenizer
 from keras_attention.text.word_tokenizer import WordTokenizer
@@ -47,19 +54,22 @@ PADDING_SAMPLE_BATCHES = 1000
 CHECKPOINT = "best.weights.h5"
 
 
-def read_corpus(config, data_dir):
+def read_corpus(config, data_dir, write=True):
     """Stage 1: the corpus splits, read through the corpus readers.
 
     Args:
         config: a `Config` (its data fields; any `corpus_format`).
         data_dir: str or path where the bundled corpus is written when the
             config names no files.
+        write: bool. Write the bundled corpus (`False`: a distributed
+            worker, which waits for the chief to write it). Defaults to
+            `True`.
 
     Returns:
         A `CorpusSplits`: `{split: (sources, targets)}` read on first
         access, and `readers` `{split: CorpusReader}` for streaming.
     """
-    return CorpusSplits.from_config(config, data_dir)
+    return CorpusSplits.from_config(config, data_dir, write=write)
 
 
 def learn_tokenizer(config, side, texts, model_path=None):
@@ -313,10 +323,11 @@ def make_callbacks(
 ):
     """The training callbacks of `config`, in order (`TrainingOptions`).
 
-    Early stopping, the best checkpoint (or checkpoint averaging) when
-    `checkpoint` is given, the learning-rate plateau, the `TimeBudget`
-    and, with `config.tensorboard` and a `log_dir`, `TensorBoard`; with
-    `early_stopping_metric: val_bleu`, `ValidationBleu` first.
+    `TerminateOnNaN`, early stopping, the best checkpoint (or checkpoint
+    averaging) when `checkpoint` is given, the learning-rate plateau, the
+    `TimeBudget` and, with `config.tensorboard` and a `log_dir`,
+    `TensorBoard`; with `early_stopping_metric: val_bleu`, `ValidationBleu`
+    right after `TerminateOnNaN`.
 
     Args:
         config: a `Config`.
@@ -333,7 +344,7 @@ def make_callbacks(
     Returns:
         list of `keras.callbacks.Callback`.
     """
-    return TrainingOptions(config).callbacks(
+    callbacks = TrainingOptions(config).callbacks(
         checkpoint,
         valid=valid,
         source_tokenizer=source_tokenizer,
@@ -341,6 +352,8 @@ def make_callbacks(
         log_dir=log_dir,
         start_time=start_time,
     )
+    # A NaN loss ends training at once rather than after `patience`.
+    return [keras.callbacks.TerminateOnNaN()] + callbacks
 
 
 def fit(
@@ -354,51 +367,132 @@ def fit(
     valid=None,
     source_tokenizer=None,
     target_tokenizer=None,
+    backup=None,
 ):
-    """Stage 5: trains on `datasets["train"]`, restores the best epoch.
+    """Stage 5: trains, or continues the run's backup; restores the best epoch.
+
+    A `RunBackup` in `RUN_DIR/backup` is written at the end of every epoch
+    (and every `config.backup_every_steps` batches): when one is there,
+    the model and optimizer are restored from it and training continues
+    with the next epoch, with the history, the best checkpoint and the
+    callbacks' counters as they were. A backup whose training had ended
+    (all epochs, early stopping, time budget, NaN loss) trains nothing.
+    The caller deletes the backup once the run is saved
+    (`RunBackup.delete`).
 
     Args:
         model: a compiled model (`compile_model`).
         datasets: `{split: tf.data.Dataset}` with `train` and `valid`.
-        config: a `Config` (`epochs` and the callbacks' fields).
+        config: a `Config` (`epochs`, `backup_every_steps` and the
+            callbacks' fields).
         run_dir: str or path. Receives the best-epoch checkpoint
-            (`best.weights.h5`) and TensorBoard logs (`logs/`).
+            (`best.weights.h5`), the backup (`backup/`) and TensorBoard
+            logs (`logs/`).
         callbacks: list of extra callbacks, run after `make_callbacks`'.
             Defaults to `None`.
         verbose: Keras verbosity. Defaults to `"auto"`.
-        start_time: float, when the time budget started (see
-            `make_callbacks`). Defaults to `None`.
+        start_time: float, when the time budget started in this process
+            (see `make_callbacks`); the time spent before a restart is
+            added. Defaults to `None` (now).
         valid, source_tokenizer, target_tokenizer: the validation texts
             and tokenizers, for `early_stopping_metric: val_bleu` (see
             `make_callbacks`). Default to `None`.
+        backup: the `RunBackup` to continue and write, or `None` for
+            `run_backup(config, run_dir, start_time=start_time)`.
+            Defaults to `None`.
 
     Returns:
-        The history: dict of metric name to a list of floats per epoch.
+        The history: dict of metric name to a list of floats, one per
+        epoch trained, across restarts.
+
+    Raises:
+        NoBestEpochError: no epoch had a finite value of the early
+            stopping metric (e.g. a NaN loss from the first epoch), so
+            there is no model to keep.
     """
     run = RunDirectory(run_dir)
-    run.path.mkdir(parents=True, exist_ok=True)
     checkpoint = run.path / CHECKPOINT
-    history = model.fit(
-        datasets["train"],
-        validation_data=datasets["valid"],
-        epochs=config.epochs,
-        callbacks=make_callbacks(
+    if start_time is None:
+        start_time = time.monotonic()
+    if backup is None:
+        backup = run_backup(config, run_dir, start_time=start_time)
+    initial_epoch = backup.restore(model)
+    if backup.resumed_from and verbose != 0:
+        print(describe_resume(backup, config.epochs))
+    if not backup.finished(config.epochs):
+        own = make_callbacks(
             config,
             checkpoint,
             run.path / "logs",
-            start_time=start_time,
+            start_time=start_time - backup.train_seconds,
             valid=valid,
             source_tokenizer=source_tokenizer,
             target_tokenizer=target_tokenizer,
         )
-        + list(callbacks or []),
-        # The dataset reshuffles itself every epoch.
-        shuffle=False,
-        verbose=verbose,
-    )
-    # EarlyStopping restores only when it stops; the budget may stop first.
+        backup.callbacks = own
+        model.fit(
+            datasets["train"],
+            validation_data=datasets["valid"],
+            epochs=config.epochs,
+            initial_epoch=initial_epoch,
+            # Last: the backup records what the others decided.
+            callbacks=own + list(callbacks or []) + [backup],
+            # The dataset reshuffles itself every epoch.
+            shuffle=False,
+            verbose=verbose,
+        )
+    monitor, _ = TrainingOptions(config).monitor
+    values = backup.history.get(monitor, [])
+    best = backup.checkpoint_epoch
+    # Keras' ModelCheckpoint saves the first epoch even when it is NaN.
+    if best is None or not math.isfinite(values[best]):
+        raise NoBestEpochError(
+            f"{run.path}: training produced no model: {monitor} was "
+            f"{values} and loss {backup.history.get('loss', [])} in the "
+            f"{len(values)} epoch(s) trained. Lower learning_rate (it is "
+            f"{config.learning_rate}) or clipnorm and rerun with --overwrite."
+        )
     model.load_weights(checkpoint)
-    return {k: [float(v) for v in vs] for k, vs in history.history.items()}
+    return backup.history
+
+
+def run_backup(config, run_dir, chief=True, start_time=None):
+    """The `RunBackup` of `fit`: `RUN_DIR/backup`, with the best checkpoint.
+
+    Args:
+        config: a `Config` (`backup_every_steps`).
+        run_dir: str or path of the run directory.
+        chief: bool. `False` in a distributed worker (see `RunBackup`).
+            Defaults to `True`.
+        start_time: float, see `RunBackup`. Defaults to `None`.
+    """
+    run = RunDirectory(run_dir)
+    return RunBackup(
+        run.backup_path,
+        save_freq=config.backup_every_steps or "epoch",
+        checkpoint=run.path / CHECKPOINT,
+        chief=chief,
+        start_time=start_time,
+    )
+
+
+def describe_resume(backup, epochs):
+    """The line `fit` prints when it continues a backup."""
+    where = backup.resumed_from[-1]
+    if backup.finished(epochs):
+        return (
+            f"Resuming from {backup.directory}: training had ended after "
+            f"{len(backup.history.get('loss', []))} epochs; nothing to train."
+        )
+    after = (
+        f" (from the weights after its batch {where['step']})"
+        if where["step"]
+        else ""
+    )
+    return (
+        f"Resuming from {backup.directory}: {where['epoch']} epochs done, "
+        f"continuing with epoch {where['epoch'] + 1}/{epochs}{after}."
+    )
 
 
 def evaluate(

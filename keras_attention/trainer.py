@@ -8,6 +8,7 @@ from keras_attention import stages
 from keras_attention.data.corpus_report import describe_corpus_report
 from keras_attention.data.corpus_report import summarize_corpus_report
 from keras_attention.decoding.translator import Translator
+from keras_attention.run_directory import TRAINING_FILE
 from keras_attention.run_directory import RunDirectory
 
 
@@ -25,10 +26,26 @@ class Trainer:
     tokenizers, the config, the history, the corpus report and the final
     metrics.
 
+    Resuming: the tokenizers and `config.yaml` are saved before training
+    and a `RunBackup` during it, so a `Trainer` on the directory of an
+    interrupted run (same config) continues it: `prepare` loads the saved
+    tokenizers, `fit` continues from the last backup (or, if the run was
+    already trained, loads the model and trains nothing) and `evaluate`
+    runs again. A directory with another config or a finished run
+    (`metrics.json`) is refused with `FileExistsError` unless `overwrite`.
+
     Args:
         config: a `Config`.
         run_dir: str or path of the run directory.
         verbose: bool. Print the corpus report. Defaults to `True`.
+        overwrite: bool. Delete the run directory's files first (see
+            `RunDirectory.clear`) instead of continuing it. Defaults to
+            `False`.
+        chief: bool. Whether this process writes the run directory. A
+            distributed worker (`False`) waits for the chief's bundled
+            corpus, learns the tokenizers in memory unless the directory
+            has them, writes backups to a temporary directory and saves
+            nothing. Defaults to `True`.
 
     Attributes:
         splits: a `CorpusSplits`, `{split: (sources, targets)}` read on
@@ -47,13 +64,23 @@ class Trainer:
     ```
     """
 
-    def __init__(self, config, run_dir, verbose=True):
+    def __init__(
+        self, config, run_dir, verbose=True, overwrite=False, chief=True
+    ):
         self.config = config
         self.run = RunDirectory(run_dir)
         self.verbose = verbose
+        self.chief = chief
         self.data = None
         self.corpus_report = None
-        self.splits = stages.read_corpus(config, self.run.path / "data")
+        if chief and overwrite:
+            self.run.clear()
+        elif chief:
+            # Before anything is written: the data files depend on it.
+            self.run.check_config(config)
+        self.splits = stages.read_corpus(
+            config, self.run.path / "data", write=chief
+        )
 
     @property
     def readers(self):
@@ -68,17 +95,15 @@ class Trainer:
         """
         if self.data is not None:
             return
-        self.run.path.mkdir(parents=True, exist_ok=True)
-        self.source_tokenizer, self.target_tokenizer = stages.learn_tokenizers(
-            self.config, self.readers["train"], self.run.path
-        )
+        self.source_tokenizer, self.target_tokenizer = self._tokenizers()
         self.data, self.corpus_report = stages.build_datasets(
             self.config,
             self.splits,
             self.source_tokenizer,
             self.target_tokenizer,
         )
-        self.run.save_json("corpus.json", self.corpus_report)
+        if self.chief:
+            self.run.save_json("corpus.json", self.corpus_report)
         if self.verbose:
             print(describe_corpus_report(self.corpus_report))
 
@@ -101,35 +126,87 @@ class Trainer:
             model, config, steps_per_epoch=steps_per_epoch or None
         )
 
+    def _tokenizers(self):
+        """The saved tokenizers of a run in progress, or learned ones."""
+        run = self.run
+        if run.status() != "new":
+            return run.load_tokenizers(self.config)
+        if not self.chief:
+            return stages.learn_tokenizers(self.config, self.readers["train"])
+        learned = stages.learn_tokenizers(
+            self.config, self.readers["train"], run.path
+        )
+        # config.yaml last: a rerun loads the tokenizers once it exists.
+        run.save_tokenizers(*learned, self.config)
+        return run.load_tokenizers(self.config)
+
     def fit(self, verbose="auto", callbacks=None):
-        """Trains, restores the best epoch, saves the run. Returns history.
+        """Trains (or continues the run), restores the best epoch, saves.
 
         `callbacks` (list) run after the config's own (see `stages.fit`).
+
+        Returns:
+            The history: `{metric: [value per epoch]}`, across restarts.
+
+        Raises:
+            FileExistsError: the run is finished (see `Trainer`).
+            NoBestEpochError: no epoch had a finite validation metric.
         """
         config = self.config
+        run = self.run
+        run.check_not_finished()
         # The budget counts learning the tokenizers.
         budget_start = time.monotonic()
         keras.utils.set_random_seed(config.seed)
         self.prepare()
         self.model = self.build_model()
-        start = time.monotonic()
+        if run.status() == "trained":
+            return self._load_trained(verbose)
+        backup = stages.run_backup(
+            config, run.path, chief=self.chief, start_time=budget_start
+        )
         self.history = stages.fit(
             self.model,
             self.data,
             config,
-            self.run.path,
+            run.path,
             callbacks=callbacks,
             verbose=verbose,
             start_time=budget_start,
             valid=self.splits["valid"],
             source_tokenizer=self.source_tokenizer,
             target_tokenizer=self.target_tokenizer,
+            backup=backup,
         )
-        self.train_seconds = time.monotonic() - start
-        self.run.save(
-            self.model, self.source_tokenizer, self.target_tokenizer, config
-        )
-        self.run.save_json("history.json", self.history)
+        self.train_seconds = backup.train_seconds
+        if self.chief:
+            run.save_json("history.json", self.history)
+            run.save_model(self.model)
+            # Last: the run is trained once this file exists.
+            run.save_json(
+                TRAINING_FILE,
+                {
+                    "epochs": len(self.history["loss"]),
+                    "best_epoch": backup.checkpoint_epoch,
+                    "stopped_early": backup.stopped,
+                    "train_seconds": round(self.train_seconds, 1),
+                    "resumed_from": backup.resumed_from,
+                },
+            )
+            backup.delete()
+        return self.history
+
+    def _load_trained(self, verbose):
+        # Killed after training was saved (e.g. in the final evaluation).
+        run = self.run
+        self.model.load_weights(run.model_path)
+        self.history = run.load_json("history.json")
+        training = {}
+        if (run.path / TRAINING_FILE).exists():
+            training = run.load_json(TRAINING_FILE)
+        self.train_seconds = training.get("train_seconds", 0.0)
+        if verbose != 0:
+            print(f"{run.path} is trained already: loaded its model.keras.")
         return self.history
 
     def translator(self):
@@ -162,5 +239,6 @@ class Trainer:
         )
         if self.corpus_report is not None:
             metrics["corpus"] = summarize_corpus_report(self.corpus_report)
-        self.run.save_json("metrics.json", metrics)
+        if self.chief:
+            self.run.save_json("metrics.json", metrics)
         return metrics

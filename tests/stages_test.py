@@ -71,6 +71,7 @@ def test_make_callbacks_lists_every_training_callback(tmp_path):
         )
     ]
     assert names == [
+        "TerminateOnNaN",
         "EarlyStopping",
         "ModelCheckpoint",
         "TimeBudget",
@@ -78,4 +79,4 @@ def test_make_callbacks_lists_every_training_callback(tmp_path):
     ]
     # Keras Tuner trials: no checkpoint of ours, no TensorBoard.
     names = [type(c).__name__ for c in stages.make_callbacks(CONFIG)]
-    assert names == ["EarlyStopping", "TimeBudget"]
+    assert names == ["TerminateOnNaN", "EarlyStopping", "TimeBudget"]

@@ -119,7 +119,8 @@ def test_the_trainer_compiles_with_the_options(tiny_run):
     steps = int(tiny_run.data["train"].cardinality())
     assert schedule.decay_steps == 4 * steps > 0
     callbacks = stages.make_callbacks(config, "best.weights.h5")
-    assert kinds(callbacks)[:2] == [
+    assert kinds(callbacks)[:3] == [
+        "TerminateOnNaN",
         "EarlyStopping",
         "ModelCheckpoint",
     ]

@@ -57,7 +57,8 @@ def main(argv=None, prog=PROG):
     from keras_attention.trainer import Trainer
 
     config = Config.from_yaml(args.config)
-    trainer = Trainer(config, args.run_dir)
+    # The demo always trains from scratch (a rerun does not resume).
+    trainer = Trainer(config, args.run_dir, overwrite=True)
     sizes = {name: len(pair[0]) for name, pair in trainer.splits.items()}
     print(f"Bundled corpus: {sizes} sentence pairs")
     print(f"Model: {config.model_kwargs()}")

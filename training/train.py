@@ -6,6 +6,11 @@ Example:
         --run-dir runs/demo
     python -m training.train --config training/configs/tatoeba-ko-en.yaml \
         --run-dir runs/tatoeba --skip-bad-lines
+
+Killed or interrupted? Rerun the same command: training continues from the
+last backup in RUN_DIR/backup (every epoch, and every `backup_every_steps`
+batches if the config sets it). A finished run is refused unless
+`--overwrite`.
 """
 
 import argparse
@@ -78,6 +83,13 @@ def parse_args(argv=None, prog=PROG):
         default=None,
         help="Compile the training step with XLA (config default: off).",
     )
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="Delete the run directory's files and train from scratch. "
+        "Without it, rerunning the same command continues an interrupted "
+        "run from its last backup, and a finished run is refused.",
+    )
     return parser.parse_args(argv)
 
 
@@ -105,7 +117,7 @@ def main(argv=None, prog=PROG):
     # Imported here so that --help answers without loading TensorFlow.
     from keras_attention.trainer import Trainer
 
-    trainer = Trainer(config, args.run_dir)
+    trainer = Trainer(config, args.run_dir, overwrite=args.overwrite)
     print(f"Model: {config.model_kwargs()}")
     # `fit` prints the corpus report (pairs, skipped lines, length policy,
     # padding) once the tokenizers are learned.

@@ -47,6 +47,14 @@ class CheckpointAveraging(keras.callbacks.Callback):
         self._window = collections.deque(maxlen=self.last)
         self._best = None
 
+    def get_state(self):
+        """The best value so far (for `RunBackup`; the window is not kept)."""
+        return {"best": self._best}
+
+    def set_state(self, state):
+        """Restores `get_state()`; the window refills from the next epoch."""
+        self._best = state["best"]
+
     def _improved(self, value):
         if self._best is None:
             return True

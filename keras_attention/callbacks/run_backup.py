@@ -1,7 +1,7 @@
 """Back up a `model.fit` run so that rerunning it continues after a crash."""
 
 import json
-import math
+import os
 import pathlib
 import shutil
 import tempfile
@@ -15,54 +15,62 @@ from keras_attention.atomic_write import write_text
 
 STATE_FILE = "state.json"
 WEIGHTS_SUFFIX = ".weights.h5"
-# What EarlyStopping keeps between epochs (reset by its on_train_begin).
-EARLY_STOPPING_STATE = ("wait", "best", "best_epoch")
+# What Keras callbacks keep from epoch to epoch (their on_train_begin
+# resets most of it). Other callbacks may define `get_state()` and
+# `set_state(state)` (JSON-ready dicts) instead.
+CALLBACK_STATE = (
+    (keras.callbacks.EarlyStopping, ("wait", "best", "best_epoch")),
+    (keras.callbacks.ModelCheckpoint, ("best",)),
+    (keras.callbacks.ReduceLROnPlateau, ("wait", "best", "cooldown_counter")),
+)
 
 
 class RunBackup(keras.callbacks.Callback):
-    """Backs up model, optimizer, history and best epoch; restores on rerun.
+    """Backs up model, optimizer, history and callbacks; restores on rerun.
 
     Keras' `BackupAndRestore` has the contract this callback keeps (rerun
     the same script and training continues from the last backup) but, in
     Keras 3.15, it writes the weights and its metadata in place one after
-    the other (a kill during a save leaves a truncated file or weights of
-    one epoch with the epoch number of another), deletes the backup when
-    `fit` returns (before the caller has saved anything) and keeps neither
-    the history nor `EarlyStopping`'s counters nor the best epoch. Here a
-    backup is a set of files committed by one atomic write of
-    `state.json`:
+    the other (a kill during a save leaves a truncated file, or the
+    weights of one epoch with the epoch number of another), deletes the
+    backup when `fit` returns (before the caller has saved anything) and
+    keeps neither the history, nor the counters of `EarlyStopping` and
+    `ReduceLROnPlateau`, nor the best checkpoint. Here a backup is a set
+    of files committed by one atomic write of `state.json`:
 
-        state.json                  the commit: which files hold the
-                                    latest and the best weights, the next
-                                    epoch (and batch), the history of the
-                                    finished epochs, the best value of
-                                    `monitor`, EarlyStopping's counters,
+        state.json                  the commit: the next epoch (and
+                                    batch), the history of the finished
+                                    epochs, the other callbacks' state,
                                     the training seconds spent, whether
-                                    training has stopped
+                                    training has stopped, and which files
+                                    below belong to it
         epoch-E-step-S.weights.h5   model and optimizer variables after
-                                    epoch E's batch S (S = 0: end of epoch
-                                    E - 1); both written with
-                                    `atomic_write` before the commit, the
-                                    files no state names are deleted after
+                                    batch S of epoch E (S = 0: at the end
+                                    of epoch E - 1)
+        checkpoint-E.weights.h5     a copy of `checkpoint` (the best-epoch
+                                    file that `ModelCheckpoint` or another
+                                    callback writes) as it was at the end
+                                    of epoch E
 
-    A process killed at any point leaves the previous commit intact. The
-    best epoch's weights are kept as a backup file (no separate
-    `ModelCheckpoint`): they are exactly those of the epoch the history
-    calls best, even across restarts.
+    Each file is written with `atomic_write` before the commit; files no
+    commit names are deleted after it. A process killed at any point
+    leaves the previous commit intact, and `restore` puts `checkpoint`
+    back as that commit knew it: the best checkpoint always belongs to an
+    epoch of the history.
 
     Call `restore(model)` before `model.fit` and pass its result as
     `initial_epoch`; put the callback last in `callbacks` so that it sees
-    what `EarlyStopping`, a time budget or `TerminateOnNaN` decided in the
-    same epoch (`model.stop_training`). A backup taken every `save_freq`
-    batches restarts its epoch from the first batch (as Keras'
-    `BackupAndRestore` does) with the weights reached mid-epoch; the
-    history holds each epoch once, as it finished. The data order of a
-    resumed run differs from an uninterrupted one (the pipeline's shuffle
-    restarts).
+    what the others decided in the same epoch (their state,
+    `model.stop_training`). A backup taken every `save_freq` batches
+    restarts its epoch from the first batch (as Keras' `BackupAndRestore`
+    does) with the weights reached mid-epoch; the history holds each
+    epoch once, as it finished. The data order of a resumed run differs
+    from an uninterrupted one (the pipeline's shuffle restarts).
 
     Under a multi-worker strategy every worker runs the callback; only the
-    chief writes `directory`, the others write to a temporary directory
-    (deleted at the end of training) and all restore from `directory`.
+    chief writes `directory` (and restores `checkpoint`), the others write
+    to a temporary directory (deleted at the end of training) and all
+    restore from `directory`.
 
     Args:
         directory: str or `pathlib.Path`. Where the backup is kept; no
@@ -70,30 +78,43 @@ class RunBackup(keras.callbacks.Callback):
         save_freq: `"epoch"` or int. Back up at the end of every epoch,
             and also every `save_freq` training batches when an int.
             Defaults to `"epoch"`.
-        monitor: str. The `logs` value whose lowest value defines the best
-            epoch. Defaults to `"val_loss"`.
-        early_stopping: optional `keras.callbacks.EarlyStopping` of the
-            same `fit`, whose counters are backed up and restored.
+        checkpoint: str or path of the best-epoch weights file that
+            another callback writes, or `None`. Defaults to `None`.
+        callbacks: list of the other callbacks of the same `fit`; the
+            state of those in `CALLBACK_STATE` or with `get_state` and
+            `set_state` is backed up and restored. May also be set as an
+            attribute before `fit`. Defaults to `()`.
         chief: bool. Whether this process writes `directory`. Defaults to
             `True`.
+        start_time: float or `None`. The `time.monotonic()` reading from
+            which this process's training time counts (e.g. before the
+            data is prepared, as `TimeBudget` counts); `None`: when `fit`
+            begins. Defaults to `None`.
 
     Attributes:
         epoch: int, the next epoch to train (0-based).
         history: `{metric: [value per finished epoch]}`, across restarts.
-        best: `{"epoch": int, "value": float}` of the best epoch, or
-            `None` while no epoch had a finite `monitor` value.
+        checkpoint_epoch: int or `None`, the epoch (0-based) at whose end
+            `checkpoint` was last written.
         stopped: bool, whether a callback stopped training.
         train_seconds: float, training time across restarts.
+        resumed_from: list of `{"epoch", "step"}`, where each rerun
+            continued (recorded with the rerun's first backup).
 
     Example:
 
     ```python
-    backup = RunBackup("runs/x/backup", early_stopping=early_stopping)
+    callbacks = [keras.callbacks.EarlyStopping(patience=3),
+                 keras.callbacks.ModelCheckpoint(
+                     "run/best.weights.h5", save_best_only=True,
+                     save_weights_only=True)]
+    backup = RunBackup("run/backup", checkpoint="run/best.weights.h5",
+                       callbacks=callbacks)
     initial_epoch = backup.restore(model)
     if not backup.finished(epochs):
         model.fit(data, epochs=epochs, initial_epoch=initial_epoch,
-                  callbacks=[early_stopping, backup])
-    model.load_weights(backup.best_weights_path)
+                  callbacks=callbacks + [backup])
+    model.load_weights("run/best.weights.h5")
     ```
     """
 
@@ -101,9 +122,10 @@ class RunBackup(keras.callbacks.Callback):
         self,
         directory,
         save_freq="epoch",
-        monitor="val_loss",
-        early_stopping=None,
+        checkpoint=None,
+        callbacks=(),
         chief=True,
+        start_time=None,
     ):
         super().__init__()
         if save_freq != "epoch" and not (
@@ -117,11 +139,15 @@ class RunBackup(keras.callbacks.Callback):
             )
         self.directory = pathlib.Path(directory)
         self.save_freq = save_freq
-        self.monitor = monitor
-        self.early_stopping = early_stopping
+        self.checkpoint = (
+            None if checkpoint is None else pathlib.Path(checkpoint)
+        )
+        self.callbacks = list(callbacks)
         self.chief = chief
+        self.start_time = start_time
         self._writing = None
         self._state = _empty_state()
+        self._checkpoint_signature = None
 
     # === Restoring ===
 
@@ -129,27 +155,45 @@ class RunBackup(keras.callbacks.Callback):
         """Loads the last backup into `model`; returns the epoch to start.
 
         Builds the optimizer first so that its variables (step count,
-        moments) are restored too. Without a backup, returns 0 and leaves
-        `model` as it is.
+        moments, learning rate) are restored too, and puts `checkpoint`
+        back as the backup has it (deleting one that no backup knows).
+        Without a backup, returns 0 and leaves `model` as it is.
         """
         path = self.directory / STATE_FILE
         if self.chief:
             remove_temporary_files(self.directory)
-        if not path.exists():
-            self._state = _empty_state()
-            return 0
-        state = json.loads(path.read_text(encoding="utf-8"))
-        weights = self.directory / state["weights"]
-        if not weights.exists():
-            raise FileNotFoundError(
-                f"{path}: names {weights.name}, which is missing; the backup "
-                "is damaged. Delete the directory to train from scratch."
+        state = None
+        if path.exists():
+            state = json.loads(path.read_text(encoding="utf-8"))
+        if state is not None:
+            weights = self.directory / state["weights"]
+            if not weights.exists():
+                raise FileNotFoundError(
+                    f"{path}: names {weights.name}, which is missing; the "
+                    "backup is damaged. Delete the directory to train from "
+                    "scratch."
+                )
+            if model.optimizer is not None and not model.optimizer.built:
+                model.optimizer.build(model.trainable_variables)
+            model.load_weights(weights)
+            state.setdefault("resumed_from", []).append(
+                {"epoch": state["epoch"], "step": state["step"]}
             )
-        if model.optimizer is not None and not model.optimizer.built:
-            model.optimizer.build(model.trainable_variables)
-        model.load_weights(weights)
-        self._state = state
-        return state["epoch"]
+        self._state = state or _empty_state()
+        self._restore_checkpoint()
+        return self._state["epoch"]
+
+    def _restore_checkpoint(self):
+        if self.checkpoint is None:
+            return
+        saved = self._state["checkpoint"]
+        if self.chief and saved is None:
+            # Written after the last commit: not part of the history.
+            self.checkpoint.unlink(missing_ok=True)
+        elif self.chief:
+            with atomic_write(self.checkpoint) as temporary:
+                shutil.copyfile(self.directory / saved["file"], temporary)
+        self._checkpoint_signature = _signature(self.checkpoint)
 
     def finished(self, epochs):
         """Whether the backed-up run needs no more training for `epochs`."""
@@ -164,9 +208,9 @@ class RunBackup(keras.callbacks.Callback):
         return self._state["history"]
 
     @property
-    def best(self):
-        best = self._state["best"]
-        return None if best is None else dict(best)
+    def checkpoint_epoch(self):
+        saved = self._state["checkpoint"]
+        return None if saved is None else saved["epoch"]
 
     @property
     def stopped(self):
@@ -177,10 +221,8 @@ class RunBackup(keras.callbacks.Callback):
         return self._state["train_seconds"]
 
     @property
-    def best_weights_path(self):
-        """The weights file of the best epoch, or `None` if there is none."""
-        best = self._state["best"]
-        return None if best is None else self.directory / best["weights"]
+    def resumed_from(self):
+        return list(self._state["resumed_from"])
 
     def delete(self):
         """Removes the backup (once the finished run is saved elsewhere)."""
@@ -190,7 +232,9 @@ class RunBackup(keras.callbacks.Callback):
     # === Callback ===
 
     def on_train_begin(self, logs=None):
-        self._started = time.monotonic()
+        self._started = self.start_time
+        if self._started is None:
+            self._started = time.monotonic()
         self._spent_before = self._state["train_seconds"]
         self._batches_since_save = 0
         if self.chief:
@@ -199,11 +243,11 @@ class RunBackup(keras.callbacks.Callback):
             self._writing = pathlib.Path(
                 tempfile.mkdtemp(prefix="run-backup-worker-")
             )
-        saved = self._state["early_stopping"]
-        if self.early_stopping is not None and saved is not None:
-            # EarlyStopping.on_train_begin (earlier in the list) reset them.
-            for name in EARLY_STOPPING_STATE:
-                setattr(self.early_stopping, name, saved[name])
+        # The callbacks earlier in the list have reset themselves.
+        saved = self._state["callbacks"]
+        for key, callback in self._stateful():
+            if key in saved:
+                _set_state(callback, saved[key])
 
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = epoch
@@ -217,57 +261,50 @@ class RunBackup(keras.callbacks.Callback):
             self._commit(epoch=self._epoch, step=batch + 1)
 
     def on_epoch_end(self, epoch, logs=None):
-        logs = logs or {}
         history = self._state["history"]
-        for key, value in logs.items():
+        for key, value in (logs or {}).items():
             history.setdefault(key, []).append(float(value))
-        value = logs.get(self.monitor)
-        best = self._state["best"]
-        improved = (
-            value is not None
-            and math.isfinite(value)
-            and (best is None or value < best["value"])
-        )
         self._batches_since_save = 0
         self._commit(
-            epoch=epoch + 1,
-            step=0,
-            best_value=float(value) if improved else None,
-            stopped=bool(self.model.stop_training),
+            epoch=epoch + 1, step=0, stopped=bool(self.model.stop_training)
         )
 
     def on_train_end(self, logs=None):
         if not self.chief and self._writing is not None:
             shutil.rmtree(self._writing, ignore_errors=True)
 
-    def _commit(self, epoch, step, best_value=None, stopped=False):
+    def _stateful(self):
+        for index, callback in enumerate(self.callbacks):
+            if hasattr(callback, "get_state") or _attributes(callback):
+                yield f"{index}:{type(callback).__name__}", callback
+
+    def _commit(self, epoch, step, stopped=False):
         directory = self._writing
+        state = self._state
         name = f"epoch-{epoch}-step-{step}{WEIGHTS_SUFFIX}"
         with atomic_write(directory / name) as temporary:
             self.model.save_weights(temporary)
-        state = self._state
         state["weights"] = name
+        signature = _signature(self.checkpoint)
+        if step == 0 and signature and signature != self._checkpoint_signature:
+            copy = f"checkpoint-{epoch - 1}{WEIGHTS_SUFFIX}"
+            with atomic_write(directory / copy) as temporary:
+                shutil.copyfile(self.checkpoint, temporary)
+            state["checkpoint"] = {"file": copy, "epoch": epoch - 1}
+            self._checkpoint_signature = signature
         state["epoch"] = epoch
         state["step"] = step
         state["stopped"] = stopped
         state["train_seconds"] = round(
             self._spent_before + time.monotonic() - self._started, 3
         )
-        if best_value is not None:
-            state["best"] = {
-                "epoch": epoch - 1,
-                "value": best_value,
-                "weights": name,
-            }
-        if self.early_stopping is not None:
-            state["early_stopping"] = {
-                name: _json_number(getattr(self.early_stopping, name))
-                for name in EARLY_STOPPING_STATE
-            }
+        state["callbacks"] = {
+            key: _get_state(callback) for key, callback in self._stateful()
+        }
         write_text(directory / STATE_FILE, json.dumps(state, indent=2) + "\n")
         keep = {state["weights"]}
-        if state["best"] is not None:
-            keep.add(state["best"]["weights"])
+        if state["checkpoint"] is not None:
+            keep.add(state["checkpoint"]["file"])
         for path in directory.glob(f"*{WEIGHTS_SUFFIX}"):
             if path.name not in keep:
                 path.unlink(missing_ok=True)
@@ -279,15 +316,48 @@ def _empty_state():
         "step": 0,
         "weights": None,
         "history": {},
-        "best": None,
-        "early_stopping": None,
+        "checkpoint": None,
+        "callbacks": {},
         "stopped": False,
         "train_seconds": 0.0,
+        "resumed_from": [],
     }
 
 
+def _signature(path):
+    """What changes when a file is rewritten (even with the same bytes)."""
+    if path is None or not path.exists():
+        return None
+    stat = os.stat(path)
+    return [stat.st_ino, stat.st_mtime_ns, stat.st_size]
+
+
+def _attributes(callback):
+    for kind, names in CALLBACK_STATE:
+        if isinstance(callback, kind):
+            return names
+    return ()
+
+
+def _get_state(callback):
+    if hasattr(callback, "get_state"):
+        return callback.get_state()
+    return {
+        name: _json_number(getattr(callback, name))
+        for name in _attributes(callback)
+    }
+
+
+def _set_state(callback, state):
+    if hasattr(callback, "set_state"):
+        callback.set_state(state)
+        return
+    for name, value in state.items():
+        setattr(callback, name, value)
+
+
 def _json_number(value):
-    # EarlyStopping keeps NumPy scalars; JSON needs Python numbers.
+    # Callbacks keep NumPy scalars; JSON needs Python numbers.
     if value is None or isinstance(value, int | float):
         return value
     return value.item()

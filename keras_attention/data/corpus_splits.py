@@ -3,11 +3,14 @@
 import collections.abc
 import pathlib
 
+from keras_attention.atomic_write import wait_for_files
 from keras_attention.data.bundled_corpus import BundledCorpus
 from keras_attention.data.reader_factory import reader_from_config
 from keras_attention.data.tsv_reader import TsvReader
 
 SPLITS = ("train", "valid", "test")
+# How long a distributed worker waits for the chief's bundled corpus.
+CHIEF_TIMEOUT_SECONDS = 600
 
 
 class CorpusSplits(collections.abc.Mapping):
@@ -42,23 +45,32 @@ class CorpusSplits(collections.abc.Mapping):
         self._loaded = {}
 
     @classmethod
-    def from_config(cls, config, data_dir):
+    def from_config(cls, config, data_dir, write=True):
         """The splits of `config`; the bundled corpus is written to `data_dir`.
 
         Args:
             config: a `Config`.
             data_dir: str or path, where the bundled corpus is written (not
                 used for a config with its own files).
+            write: bool. Write the bundled corpus; `False` waits (up to
+                `CHIEF_TIMEOUT_SECONDS`) for another process, a distributed
+                job's chief, to write it, and only reads. Defaults to
+                `True`.
 
         Returns:
             A `CorpusSplits` with `train`, `valid` and, when there is one,
             `test`.
         """
         if config.train is None:
-            corpus = BundledCorpus(
-                num_pairs=config.num_pairs, seed=config.corpus_seed
-            )
-            paths = corpus.write(pathlib.Path(data_dir))
+            data_dir = pathlib.Path(data_dir)
+            if write:
+                corpus = BundledCorpus(
+                    num_pairs=config.num_pairs, seed=config.corpus_seed
+                )
+                paths = corpus.write(data_dir)
+            else:
+                paths = {name: data_dir / f"{name}.tsv" for name in SPLITS}
+                wait_for_files(paths.values(), timeout=CHIEF_TIMEOUT_SECONDS)
             return cls({name: TsvReader(path) for name, path in paths.items()})
         if config.valid is None:
             raise ValueError("A config with `train` needs `valid` too.")

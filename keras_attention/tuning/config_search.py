@@ -12,6 +12,8 @@ import keras
 import keras_tuner
 
 from keras_attention import stages
+from keras_attention.atomic_write import wait_for_files
+from keras_attention.atomic_write import write_text
 from keras_attention.data.corpus_report import summarize_corpus_report
 from keras_attention.run_directory import RunDirectory
 from keras_attention.trainer import Trainer
@@ -24,6 +26,8 @@ TUNERS = ("hyperband", "bayesian", "random")
 SEARCH_FILE = "search.json"
 RUN_FILE = "run.json"
 SUMMARY_FILES = ("summary.csv", "summary.json")
+# How long a worker waits for the chief's search.json and corpus files.
+CHIEF_TIMEOUT_SECONDS = 600
 
 
 class ConfigSearch:
@@ -120,7 +124,11 @@ class ConfigSearch:
         # As it reads back from search.json (tuples become lists).
         self.identity = json.loads(json.dumps(identity))
         self._check_project()
-        self.trainer = Trainer(config, self.project_dir)
+        # Workers wait for the chief's corpus files and write no shared
+        # file (their tokenizers, learned alike, stay in memory).
+        self.trainer = Trainer(
+            config, self.project_dir, chief=self.role != "worker"
+        )
         self.hypermodel = ConfigHyperModel(
             self.trainer, objective=objective, bleu_sentences=bleu_sentences
         )
@@ -142,6 +150,9 @@ class ConfigSearch:
 
     def _check_project(self):
         path = self.project_dir / SEARCH_FILE
+        if self.role == "worker":
+            # The chief writes it (and the corpus); workers only read.
+            wait_for_files([path], timeout=CHIEF_TIMEOUT_SECONDS)
         if path.exists():
             previous = json.loads(path.read_text(encoding="utf-8"))
             if previous != self.identity:
@@ -153,14 +164,9 @@ class ConfigSearch:
                     "--project-dir or --overwrite."
                 )
             return
-        self.project_dir.mkdir(parents=True, exist_ok=True)
-        # Atomic: a chief and workers may start at the same moment.
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(
-            json.dumps(self.identity, indent=2, ensure_ascii=False) + "\n",
-            encoding="utf-8",
+        write_text(
+            path, json.dumps(self.identity, indent=2, ensure_ascii=False) + "\n"
         )
-        os.replace(temporary, path)
 
     def search(self, verbose=2, callbacks=None):
         """Runs the remaining trials, then checks that every one completed.
@@ -446,7 +452,7 @@ class _Recording:
             },
         }
         path = pathlib.Path(self.get_trial_dir(trial.trial_id)) / RUN_FILE
-        path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+        write_text(path, json.dumps(record, indent=2) + "\n")
         return histories
 
     def on_trial_end(self, trial):

@@ -4,6 +4,7 @@ import keras
 import numpy as np
 import pytest
 
+from keras_attention.callbacks.checkpoint_averaging import CheckpointAveraging
 from keras_attention.callbacks.run_backup import RunBackup
 
 EPOCHS = 5
@@ -44,6 +45,8 @@ def model():
 
 
 def fit(model, backup, *callbacks, validation_sign=1.0, epochs=EPOCHS):
+    """`model.fit` as a training script would run it, continuing `backup`."""
+    backup.callbacks = list(callbacks)
     initial_epoch = backup.restore(model)
     if not backup.finished(epochs):
         model.fit(
@@ -59,26 +62,41 @@ def fit(model, backup, *callbacks, validation_sign=1.0, epochs=EPOCHS):
     return backup
 
 
+def checkpoint(path):
+    return keras.callbacks.ModelCheckpoint(
+        path, save_best_only=True, save_weights_only=True
+    )
+
+
 def test_a_rerun_continues_with_the_same_model_optimizer_and_history(
     tmp_path,
 ):
     whole = model()
-    reference = fit(whole, RunBackup(tmp_path / "whole"))
+    best = tmp_path / "whole.weights.h5"
+    reference = fit(
+        whole, RunBackup(tmp_path / "whole", checkpoint=best), checkpoint(best)
+    )
 
     first = model()
+    best = tmp_path / "cut.weights.h5"
     with pytest.raises(Interrupt):
-        fit(first, RunBackup(tmp_path / "cut"), InterruptAt(3))
+        fit(
+            first,
+            RunBackup(tmp_path / "cut", checkpoint=best),
+            checkpoint(best),
+            InterruptAt(3),
+        )
     state = json.loads((tmp_path / "cut" / "state.json").read_text())
     assert (state["epoch"], state["step"]) == (3, 0)
     assert len(state["history"]["loss"]) == 3
 
     resumed = model()
-    backup = RunBackup(tmp_path / "cut")
+    backup = RunBackup(tmp_path / "cut", checkpoint=best)
     assert backup.restore(resumed) == 3
     # The optimizer's step count came back with the weights: 3 epochs of
     # 5 batches.
     assert int(resumed.optimizer.iterations.numpy()) == 15
-    fit(resumed, backup)
+    fit(resumed, backup, checkpoint(best))
     assert int(resumed.optimizer.iterations.numpy()) == 25
     assert backup.history.keys() == reference.history.keys()
     for key, values in reference.history.items():
@@ -86,10 +104,35 @@ def test_a_rerun_continues_with_the_same_model_optimizer_and_history(
         np.testing.assert_allclose(backup.history[key], values, rtol=1e-5)
     for got, want in zip(resumed.get_weights(), whole.get_weights()):
         np.testing.assert_allclose(got, want, rtol=1e-5)
-    assert backup.best == reference.best
+    # ModelCheckpoint's `best` was restored: it saved the same best epoch.
     val_loss = reference.history["val_loss"]
-    assert reference.best["epoch"] == int(np.argmin(val_loss))
+    assert backup.checkpoint_epoch == reference.checkpoint_epoch
+    assert reference.checkpoint_epoch == int(np.argmin(val_loss))
+    whole.load_weights(tmp_path / "whole.weights.h5")
+    resumed.load_weights(best)
+    for got, want in zip(resumed.get_weights(), whole.get_weights()):
+        np.testing.assert_allclose(got, want, rtol=1e-5)
+    assert backup.resumed_from == [{"epoch": 3, "step": 0}]
     assert backup.train_seconds > 0
+
+
+def test_a_checkpoint_written_after_the_last_backup_is_put_back(tmp_path):
+    best = tmp_path / "best.weights.h5"
+    backup = fit(
+        model(),
+        RunBackup(tmp_path / "backup", checkpoint=best),
+        checkpoint(best),
+        epochs=2,
+    )
+    saved = best.read_bytes()
+    # A killed run's ModelCheckpoint wrote (part of) a new best file.
+    best.write_bytes(b"half a file")
+    RunBackup(tmp_path / "backup", checkpoint=best).restore(model())
+    assert best.read_bytes() == saved
+    # And one with no backup at all is not part of any history.
+    backup.delete()
+    RunBackup(tmp_path / "backup", checkpoint=best).restore(model())
+    assert not best.exists()
 
 
 def test_early_stopping_counters_survive_a_restart(tmp_path):
@@ -101,20 +144,19 @@ def test_early_stopping_counters_survive_a_restart(tmp_path):
     whole = early_stopping()
     reference = fit(
         model(),
-        RunBackup(tmp_path / "whole", early_stopping=whole),
+        RunBackup(tmp_path / "whole"),
         whole,
         validation_sign=-1.0,
         epochs=20,
     )
     assert reference.stopped
     assert len(reference.history["loss"]) == 3
-    assert reference.best["epoch"] == 0
 
     cut = early_stopping()
     with pytest.raises(Interrupt):
         fit(
             model(),
-            RunBackup(tmp_path / "cut", early_stopping=cut),
+            RunBackup(tmp_path / "cut"),
             cut,
             InterruptAt(2),
             validation_sign=-1.0,
@@ -123,7 +165,7 @@ def test_early_stopping_counters_survive_a_restart(tmp_path):
     resumed = early_stopping()
     backup = fit(
         model(),
-        RunBackup(tmp_path / "cut", early_stopping=resumed),
+        RunBackup(tmp_path / "cut"),
         resumed,
         validation_sign=-1.0,
         epochs=20,
@@ -179,14 +221,59 @@ def test_a_failed_save_leaves_the_previous_backup(tmp_path, monkeypatch):
     assert RunBackup(tmp_path).restore(model()) == 2
 
 
-def test_no_finite_monitor_value_means_no_best_epoch(tmp_path):
+def test_a_nan_loss_stops_and_leaves_a_nan_checkpoint_epoch(tmp_path):
     network = model()
     network.compile(keras.optimizers.SGD(1e30), loss="mse")
-    backup = fit(network, RunBackup(tmp_path), keras.callbacks.TerminateOnNaN())
+    best = tmp_path / "best.weights.h5"
+    backup = fit(
+        network,
+        RunBackup(tmp_path / "backup", checkpoint=best),
+        keras.callbacks.TerminateOnNaN(),
+        checkpoint(best),
+    )
     assert backup.stopped
-    assert backup.best is None
-    assert backup.best_weights_path is None
-    assert not np.isfinite(backup.history["val_loss"][-1])
+    assert len(backup.history["loss"]) == 1
+    # Keras' ModelCheckpoint saves the first epoch whatever its value:
+    # the caller must check it (stages.fit does).
+    assert backup.checkpoint_epoch == 0
+    assert not np.isfinite(backup.history["val_loss"][0])
+
+
+def test_the_learning_rate_and_plateau_counters_survive_a_restart(tmp_path):
+    def plateau():
+        return keras.callbacks.ReduceLROnPlateau(factor=0.5, patience=1)
+
+    reference = model()
+    fit(
+        reference,
+        RunBackup(tmp_path / "whole"),
+        plateau(),
+        validation_sign=-1.0,
+    )
+    with pytest.raises(Interrupt):
+        fit(
+            model(),
+            RunBackup(tmp_path / "cut"),
+            plateau(),
+            InterruptAt(3),
+            validation_sign=-1.0,
+        )
+    resumed = model()
+    callback = plateau()
+    backup = RunBackup(tmp_path / "cut")
+    backup.callbacks = [callback]
+    backup.restore(resumed)
+    # 0.05 halved twice in the first 3 epochs: the optimizer's variable.
+    assert resumed.optimizer.learning_rate.numpy() == np.float32(0.0125)
+    fit(resumed, backup, callback, validation_sign=-1.0)
+    assert backup.history == reference_history(tmp_path / "whole")
+    assert float(resumed.optimizer.learning_rate.numpy()) == float(
+        reference.optimizer.learning_rate.numpy()
+    )
+
+
+def reference_history(directory):
+    return json.loads((directory / "state.json").read_text())["history"]
 
 
 def test_a_worker_writes_elsewhere_and_restores_from_the_chief(tmp_path):
@@ -201,3 +288,32 @@ def test_a_worker_writes_elsewhere_and_restores_from_the_chief(tmp_path):
 def test_save_freq_is_checked():
     with pytest.raises(ValueError, match="Received: save_freq=0"):
         RunBackup("x", save_freq=0)
+
+
+def test_checkpoint_averaging_keeps_its_best_value_across_a_restart(
+    tmp_path,
+):
+    # val_loss rises after epoch 0 (index): without the restored best
+    # value, the first epoch after the restart would count as the best.
+    best = tmp_path / "best.weights.h5"
+
+    def averaging():
+        return CheckpointAveraging(best, last=2)
+
+    with pytest.raises(Interrupt):
+        fit(
+            model(),
+            RunBackup(tmp_path / "backup", checkpoint=best),
+            averaging(),
+            InterruptAt(3),
+            validation_sign=-1.0,
+        )
+    backup = fit(
+        model(),
+        RunBackup(tmp_path / "backup", checkpoint=best),
+        averaging(),
+        validation_sign=-1.0,
+    )
+    val_loss = backup.history["val_loss"]
+    assert len(val_loss) == EPOCHS
+    assert backup.checkpoint_epoch == int(np.argmin(val_loss)) < 3

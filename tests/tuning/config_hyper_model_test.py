@@ -59,7 +59,11 @@ def test_callbacks_drop_the_checkpoint_and_put_bleu_first(tiny_run):
     hypermodel = ConfigHyperModel(tiny_run)
     callbacks = hypermodel.callbacks(tiny_run.config)
     kinds = [type(c) for c in callbacks]
-    assert kinds == [keras.callbacks.EarlyStopping, TimeBudget]
+    assert kinds == [
+        keras.callbacks.TerminateOnNaN,
+        keras.callbacks.EarlyStopping,
+        TimeBudget,
+    ]
 
     bleu = ConfigHyperModel(tiny_run, objective="val_bleu", bleu_sentences=30)
     callbacks = bleu.callbacks(tiny_run.config)

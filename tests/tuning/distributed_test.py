@@ -7,6 +7,7 @@ import time
 import pytest
 
 TIMEOUT_SECONDS = 600
+SPLITS = ("train", "valid", "test")
 
 
 def free_port():
@@ -38,6 +39,13 @@ def test_chief_and_two_workers_share_one_search(tmp_path, tune_cli):
                 **oracle,
             )
         deadline = time.monotonic() + TIMEOUT_SECONDS
+        # The chief writes the corpus once; a rewrite (even atomic) would
+        # change a file's inode.
+        corpus = [project / "data" / f"{s}.tsv" for s in SPLITS]
+        while not all(path.exists() for path in corpus):
+            assert time.monotonic() < deadline, "the corpus never appeared"
+            time.sleep(0.05)
+        written = [(p.stat().st_ino, p.stat().st_mtime_ns) for p in corpus]
         for name in names:
             remaining = max(1.0, deadline - time.monotonic())
             processes[name].wait(timeout=remaining)
@@ -47,6 +55,12 @@ def test_chief_and_two_workers_share_one_search(tmp_path, tune_cli):
                 process.kill()
                 process.wait(timeout=60)
     logs = {name: (tmp_path / f"{name}.log").read_text() for name in names}
+    assert [(p.stat().st_ino, p.stat().st_mtime_ns) for p in corpus] == (
+        written
+    )
+    # Workers wrote no shared file (their tokenizers stayed in memory).
+    assert not (project / "corpus.json").exists()
+    assert not (project / "source_vocabulary.txt").exists()
     for name in names:
         assert processes[name].returncode == 0, logs[name][-3000:]
 
