@@ -152,3 +152,37 @@ def test_killed_mid_epoch_during_a_save_and_evaluating_then_resumed(
         {"epoch": 1, "step": 5},
         {"epoch": 1, "step": 10},
     ]
+
+
+@pytest.mark.slow
+def test_killed_between_epochs_committing_and_validating_then_resumed(
+    tmp_path,
+):
+    from training import train
+
+    config = write_config(tmp_path, backup_every_steps=None)
+    run_dir = tmp_path / "run"
+    arguments = command(config, run_dir)
+
+    # 1. Between epochs: at the start of epoch 1, after epoch 0's backup.
+    run_killed(arguments, "epoch:1", tmp_path / "1.log")
+    state = backup_state(run_dir)
+    assert (state["epoch"], state["step"]) == (1, 0)
+
+    # 2. Committing: epoch 1's weights file is renamed into place, the
+    #    state.json naming it is not: the rerun continues from epoch 1.
+    run_killed(arguments, "save:state:1", tmp_path / "2.log")
+    state = backup_state(run_dir)
+    assert (state["epoch"], state["step"]) == (1, 0)
+    assert len(state["history"]["loss"]) == 1
+
+    # 3. In the final evaluation of the valid split.
+    run_killed(arguments, "evaluate:1", tmp_path / "3.log")
+    assert RunDirectory(run_dir).status() == "trained"
+
+    train.main(arguments)
+    check_complete(run_dir, epochs=3)
+    training = json.loads((run_dir / "training.json").read_text())
+    # Run 2 was killed before its first commit: only run 3's restart is
+    # recorded (both continued from the same backup).
+    assert training["resumed_from"] == [{"epoch": 1, "step": 0}]
