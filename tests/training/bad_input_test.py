@@ -162,6 +162,24 @@ def run_dir(t):
     return ["--run-dir", str(t / "run")]
 
 
+def started_run(t, metrics=False, **changes):
+    """`corpus(t)` with RUN_DIR/config.yaml of a run started before.
+
+    The run's config is the one `corpus(t)` trains with, with `changes`;
+    `metrics` adds the metrics.json of a finished run.
+    """
+    from keras_attention.config import Config
+
+    argv = corpus(t)
+    run = t / "run"
+    run.mkdir()
+    config = Config(train=str(t / "train.tsv"), valid=str(t / "valid.tsv"))
+    config.replace(**changes).to_yaml(run / "config.yaml")
+    if metrics:
+        write(run / "metrics.json", "{}\n")
+    return argv
+
+
 # train and demo write the bundled corpus into RUN_DIR/data first.
 RUN_DIR_IS_A_FILE = (
     "run directory is a file",
@@ -226,6 +244,18 @@ CASES = {
             r"\(see `python -m training.train --help`\)",
         ),
         RUN_DIR_IS_A_FILE,
+        (
+            "run directory holds a finished run",
+            lambda t: started_run(t, metrics=True),
+            r"run holds a finished run \(metrics\.json exists\)\. Pass "
+            r"--overwrite",
+        ),
+        (
+            "run directory holds a run with another config",
+            lambda t: started_run(t, units=16),
+            r"run holds a run with another config \(changed: units: 16 -> "
+            r"256\)",
+        ),
     ],
     "translate": [
         ("untrained run directory", lambda t: [empty_run(t), "나는"], None),
@@ -404,7 +434,7 @@ def test_bad_input_is_one_error_line_and_status_2(
 def test_every_entry_point_has_cases():
     counts = {command: len(entries) for command, entries in CASES.items()}
     assert counts == {
-        "train": 18,
+        "train": 20,
         "translate": 7,
         "export": 5,
         "evaluate": 6,
