@@ -28,7 +28,7 @@ test: $(STAMP)
 test-slow: $(STAMP)
 	$(PY) -m pytest -m slow
 
-## Keras Tuner chief + two workers on 127.0.0.1 (also part of test-slow).
+## Keras Tuner chief + two workers, two training workers, on 127.0.0.1 (also part of test-slow).
 test-distributed: $(STAMP)
 	$(PY) -m pytest -m distributed
 

@@ -21,6 +21,9 @@ CHOICES = {
     "normalization": ("NFC", "NFKC"),
     "learning_rate_schedule": ("constant", "inverse_sqrt", "cosine", "plateau"),
     "early_stopping_metric": ("val_loss", "val_bleu"),
+    # `Distribution`'s strategies and dtype policies.
+    "distribution": ("auto", "mirrored", "multi_worker", "one_device"),
+    "mixed_precision": ("none", "mixed_float16", "mixed_bfloat16"),
 }
 # The smallest value of each integer field (`None` stays allowed where the
 # field's type has it).
@@ -143,7 +146,11 @@ class Config:
         `RUN_DIR/logs`; view with `tensorboard --logdir RUN_DIR/logs`),
         backup_every_steps (also back up the run every this many training
         batches, not only at the end of every epoch; `None`: epochs only;
-        a rerun after a crash continues from the last backup).
+        a rerun after a crash continues from the last backup),
+        distribution (`"auto"`, `"mirrored"`, `"multi_worker"`,
+        `"one_device"`: the `tf.distribute` strategy, see `Distribution`;
+        `batch_size` is the global batch over all replicas),
+        mixed_precision (`"none"`, `"mixed_float16"`, `"mixed_bfloat16"`).
     Decoding (the one set of defaults of `Translator`, the trainer's and
     `training.evaluate`'s scoring and `SavedModelExporter`; see
     `decoding_kwargs`; `training.export` flags override them):
@@ -219,6 +226,8 @@ class Config:
     max_train_seconds: float | None = None
     tensorboard: bool = False
     backup_every_steps: int | None = None
+    distribution: str = "auto"
+    mixed_precision: str = "none"
     # Decoding.
     max_decode_length: int = 64
     beam_width: int = 4

@@ -21,6 +21,7 @@ training callbacks are listed, `fit` the only `model.fit` of a training
 run. A distribution strategy scope wraps `build_model` + `compile_model`.
 """
 
+import collections
 import math
 import time
 
@@ -30,6 +31,7 @@ from keras_attention.callbacks.run_backup import RunBackup
 from keras_attention.data.corpus_splits import CorpusSplits
 from keras_attention.data.length_policy import LengthPolicy
 from keras_attention.data.pipeline import CACHE_BYTES
+from keras_attention.data.pipeline import batch_sizes
 from keras_attention.data.pipeline import cached_ids_bytes
 from keras_attention.data.pipeline import count_batches
 from keras_attention.data.pipeline import make_dataset
@@ -235,6 +237,19 @@ def build_datasets(config, splits, source_tokenizer, target_tokenizer):
                 config.pad_to_multiple,
                 bucket_by_length=config.bucket_by_length,
                 batch_tokens=config.batch_tokens,
+            ),
+            # [rows, batches of that many rows] of one epoch (JSON-ready).
+            "batch_sizes": sorted(
+                [size, count]
+                for size, count in collections.Counter(
+                    batch_sizes(
+                        train_lengths,
+                        config.batch_size,
+                        config.pad_to_multiple,
+                        bucket_by_length=config.bucket_by_length,
+                        batch_tokens=config.batch_tokens,
+                    )
+                ).items()
             ),
         }
     }

@@ -8,6 +8,7 @@ from keras_attention import stages
 from keras_attention.data.corpus_report import describe_corpus_report
 from keras_attention.data.corpus_report import summarize_corpus_report
 from keras_attention.decoding.translator import Translator
+from keras_attention.distribution import Distribution
 from keras_attention.run_directory import TRAINING_FILE
 from keras_attention.run_directory import RunDirectory
 
@@ -68,8 +69,12 @@ class Trainer:
         self, config, run_dir, verbose=True, overwrite=False, chief=True
     ):
         self.config = config
+        # First: a multi-worker strategy must exist before any TF op runs.
+        self.distribution = Distribution.from_config(config)
         self.run = RunDirectory(run_dir)
         self.verbose = verbose
+        # Only the chief of a multi-worker run writes the run directory.
+        chief = chief and self.distribution.is_chief
         self.chief = chief
         self.data = None
         self.corpus_report = None
@@ -96,12 +101,13 @@ class Trainer:
         if self.data is not None:
             return
         self.source_tokenizer, self.target_tokenizer = self._tokenizers()
-        self.data, self.corpus_report = stages.build_datasets(
+        data, self.corpus_report = stages.build_datasets(
             self.config,
             self.splits,
             self.source_tokenizer,
             self.target_tokenizer,
         )
+        self.data = {k: self.distribution.shard(d) for k, d in data.items()}
         if self.chief:
             self.run.save_json("corpus.json", self.corpus_report)
         if self.verbose:
@@ -115,16 +121,19 @@ class Trainer:
         """
         config = config or self.config
         self.prepare()
-        model = stages.build_model(
-            config, self.source_tokenizer, self.target_tokenizer
-        )
         # Without a fixed cardinality (subword sampling): the estimate.
         steps_per_epoch = int(self.data["train"].cardinality())
         if steps_per_epoch < 0:
             steps_per_epoch = self.corpus_report["train"]["batches"]
-        return stages.compile_model(
-            model, config, steps_per_epoch=steps_per_epoch or None
-        )
+        with self.distribution.scope():
+            model = stages.build_model(
+                config, self.source_tokenizer, self.target_tokenizer
+            )
+            stages.compile_model(
+                model, config, steps_per_epoch=steps_per_epoch or None
+            )
+        self.distribution.prepare_for_fit(model, self.data["train"])
+        return model
 
     def _tokenizers(self):
         """The saved tokenizers of a run in progress, or learned ones."""
@@ -165,19 +174,27 @@ class Trainer:
         backup = stages.run_backup(
             config, run.path, chief=self.chief, start_time=budget_start
         )
-        self.history = stages.fit(
-            self.model,
-            self.data,
-            config,
-            run.path,
-            callbacks=callbacks,
-            verbose=verbose,
-            start_time=budget_start,
-            valid=self.splits["valid"],
-            source_tokenizer=self.source_tokenizer,
-            target_tokenizer=self.target_tokenizer,
-            backup=backup,
-        )
+        if self.verbose:
+            print(
+                self.distribution.describe(
+                    config.batch_size,
+                    self.corpus_report["train"]["batch_sizes"],
+                )
+            )
+        with self.distribution.lost_workers():
+            self.history = stages.fit(
+                self.model,
+                self.data,
+                config,
+                run.path,
+                callbacks=callbacks,
+                verbose=verbose,
+                start_time=budget_start,
+                valid=self.splits["valid"],
+                source_tokenizer=self.source_tokenizer,
+                target_tokenizer=self.target_tokenizer,
+                backup=backup,
+            )
         self.train_seconds = backup.train_seconds
         if self.chief:
             run.save_json("history.json", self.history)

@@ -90,6 +90,20 @@ def parse_args(argv=None, prog=PROG):
         "Without it, rerunning the same command continues an interrupted "
         "run from its last backup, and a finished run is refused.",
     )
+    parser.add_argument(
+        "--distribution",
+        choices=("auto", "mirrored", "multi_worker", "one_device"),
+        help="tf.distribute strategy (config default: auto = mirrored over "
+        "the GPUs when there are several, multi_worker when TF_CONFIG names "
+        "a cluster, else one device). multi_worker reads TF_CONFIG; run the "
+        "same command on every worker. The config's batch_size is the "
+        "global batch, split over the replicas.",
+    )
+    parser.add_argument(
+        "--mixed-precision",
+        choices=("none", "mixed_float16", "mixed_bfloat16"),
+        help="Keras dtype policy while training (config default: none).",
+    )
     return parser.parse_args(argv)
 
 
@@ -110,6 +124,8 @@ def main(argv=None, prog=PROG):
         "decoder": args.decoder,
         "max_train_seconds": args.max_train_seconds,
         "jit_compile": args.jit_compile,
+        "distribution": args.distribution,
+        "mixed_precision": args.mixed_precision,
     }
     config = config.replace(
         **{k: v for k, v in overrides.items() if v is not None}
@@ -121,10 +137,22 @@ def main(argv=None, prog=PROG):
     print(f"Model: {config.model_kwargs()}")
     # `fit` prints the corpus report (pairs, skipped lines, length policy,
     # padding) once the tokenizers are learned.
-    trainer.fit()
-    metrics = trainer.evaluate()
+    from keras_attention.worker_lost_error import WorkerLostError
+
+    try:
+        with trainer.distribution.lost_workers():
+            trainer.fit()
+            metrics = trainer.evaluate()
+    except WorkerLostError as error:
+        raise SystemExit(f"error: {error}") from None
     print(json.dumps(metrics, indent=2, ensure_ascii=False))
-    print(f"Run saved in {trainer.run.path}")
+    if trainer.distribution.is_chief:
+        print(f"Run saved in {trainer.run.path}")
+    else:
+        print(
+            f"Worker {trainer.distribution.worker_index} done; the chief "
+            f"saved the run in {trainer.run.path}."
+        )
     return metrics
 
 

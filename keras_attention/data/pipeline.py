@@ -418,17 +418,45 @@ def count_batches(
     Returns:
         int.
     """
-    if not bucket_by_length:
-        return -(-sum(lengths.values()) // batch_size)
-    width = max(pad_to_multiple, 1)
-    buckets = collections.Counter()
-    for (source_length, target_length), count in lengths.items():
-        # The decoder input is [START] + target: target_length + 1.
-        buckets[_bucket_key(source_length, target_length + 1, width)] += count
-    return sum(
-        -(-count // _bucket_rows(key, width, batch_size, batch_tokens))
-        for key, count in buckets.items()
+    return len(
+        batch_sizes(
+            lengths, batch_size, pad_to_multiple, bucket_by_length, batch_tokens
+        )
     )
+
+
+def batch_sizes(
+    lengths,
+    batch_size,
+    pad_to_multiple=8,
+    bucket_by_length=False,
+    batch_tokens=None,
+):
+    """The rows of every batch of one pass (see `count_batches`), unordered.
+
+    Returns:
+        list of int: each bucket's full batches, then its last, partial
+        one (one bucket without bucketing).
+    """
+    if not bucket_by_length:
+        sizes = {0: (sum(lengths.values()), batch_size)}
+    else:
+        width = max(pad_to_multiple, 1)
+        buckets = collections.Counter()
+        for (source_length, target_length), count in lengths.items():
+            # The decoder input is [START] + target: target_length + 1.
+            key = _bucket_key(source_length, target_length + 1, width)
+            buckets[key] += count
+        sizes = {
+            key: (count, _bucket_rows(key, width, batch_size, batch_tokens))
+            for key, count in buckets.items()
+        }
+    result = []
+    for count, rows in sizes.values():
+        result.extend([rows] * (count // rows))
+        if count % rows:
+            result.append(count % rows)
+    return result
 
 
 def cached_ids_bytes(lengths):

@@ -129,7 +129,8 @@ class Translator(tf.Module):
             "states": states,
             "memory": memory,
             "memory_mask": memory_mask,
-            "attention": tf.zeros_like(tf.cast(memory_mask, memory.dtype)),
+            # float32 like `decode_step`'s attention (mixed precision too).
+            "attention": tf.zeros_like(tf.cast(memory_mask, tf.float32)),
         }
         max_length = tf.minimum(self.max_decode_length, 2 * source_lengths + 10)
         result = search(

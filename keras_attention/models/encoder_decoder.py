@@ -75,7 +75,8 @@ class EncoderDecoder(keras.Model):
     `decoder_token_ids` `(batch_size, Tt)` (the target shifted right, i.e.
     starting with the start token).
 
-    Outputs: logits `(batch_size, Tt, target_vocabulary_size)`. Use
+    Outputs: logits `(batch_size, Tt, target_vocabulary_size)`, float32
+    (like the attention weights) under a mixed-precision policy too. Use
     `call_with_attention` for the attention weights `(batch_size, Tt, Ts)`
     as well, and `encode` plus `decode_step` to decode step by step.
 
@@ -344,9 +345,16 @@ class EncoderDecoder(keras.Model):
             )
             x = self.attention_combine(ops.concatenate([context, x], axis=-1))
         x = self.dropout_layer(x, training=training)
-        return self._logits(x), attention
+        return self._logits(x), ops.cast(attention, "float32")
 
     def _logits(self, x):
+        # float32 whatever the dtype policy: under mixed precision the
+        # softmax, the loss and the search's log-probabilities stay exact.
+        # (The attention weights are returned in float32 too: one dtype
+        # for the searches and the SavedModel signatures.)
+        return ops.cast(self._logits_in_compute_dtype(x), "float32")
+
+    def _logits_in_compute_dtype(self, x):
         if not self.tie_embeddings:
             return self.output_dense(x)
         if self.output_projection is not None:
@@ -411,7 +419,7 @@ class EncoderDecoder(keras.Model):
             )
             context, attention = context[:, 0], attention[:, 0]
             x = self.attention_combine(ops.concatenate([context, x], axis=-1))
-        return self._logits(x), new_states, attention
+        return self._logits(x), new_states, ops.cast(attention, "float32")
 
     def get_config(self):
         return {
@@ -431,8 +439,20 @@ class EncoderDecoder(keras.Model):
             "input_feeding": self.input_feeding,
             "tie_embeddings": self.tie_embeddings,
             "word_dropout": self.word_dropout,
+            # The sub-layers were built under this policy (e.g. a
+            # mixed-precision run); `from_config` builds them the same.
+            "dtype": self.dtype_policy.name,
         }
 
     @classmethod
     def from_config(cls, config):
-        return cls(**config)
+        config = dict(config)
+        policy = config.pop("dtype", None)
+        if policy is None:
+            return cls(**config)
+        previous = keras.config.dtype_policy()
+        keras.config.set_dtype_policy(policy)
+        try:
+            return cls(**config)
+        finally:
+            keras.config.set_dtype_policy(previous)

@@ -1,0 +1,352 @@
+"""Where and in what precision a model trains: tf.distribute, dtype policy."""
+
+import contextlib
+import json
+import math
+import os
+import re
+
+import keras
+import tensorflow as tf
+
+from keras_attention.config import CHOICES
+from keras_attention.config_error import ConfigError
+from keras_attention.usage_error import UsageError
+from keras_attention.worker_lost_error import WorkerLostError
+
+DISTRIBUTIONS = CHOICES["distribution"]
+MIXED_PRECISION = CHOICES["mixed_precision"]
+# Errors a collective raises when a peer worker is gone: the health check
+# aborts collectives with UNAVAILABLE; a peer that restarted gives
+# FAILED_PRECONDITION; a timed-out collective DEADLINE_EXCEEDED.
+LOST_WORKER_ERRORS = (
+    tf.errors.UnavailableError,
+    tf.errors.DeadlineExceededError,
+    tf.errors.FailedPreconditionError,
+    tf.errors.CancelledError,
+    tf.errors.AbortedError,
+)
+
+# How TensorFlow names a task in its errors.
+PEER = r"/job:\w+/replica:\d+/task:\d+"
+
+
+class Distribution:
+    """The `tf.distribute` strategy and dtype policy a `Config` asks for.
+
+    Build and compile the model under `scope()`, then call
+    `prepare_for_fit(model, dataset)` before `model.fit`. The batch size
+    of the datasets is the global batch: every training step splits it
+    over `num_replicas` replicas of `per_replica_batch_size(batch_size)`
+    pairs each and averages their gradients, so one step sees the same
+    pairs as one step of a single-device run.
+
+    Strategies (`distribution`):
+
+    - `"auto"`: `"multi_worker"` when `TF_CONFIG` names a cluster of more
+      than one task, `"mirrored"` when more than one GPU is visible, else
+      TensorFlow's default strategy (one device, nothing distributed).
+    - `"mirrored"`: `tf.distribute.MirroredStrategy` over every GPU of this
+      machine, or over every logical CPU device when there is no GPU.
+    - `"multi_worker"`: `tf.distribute.MultiWorkerMirroredStrategy` over
+      the cluster in `TF_CONFIG` (one process per machine; each process
+      mirrors over its GPUs). It must be created before TensorFlow runs
+      any op. The chief (task `chief`, or `worker` 0 when the cluster has
+      no `chief`) writes the run directory (`is_chief`; `Trainer` passes
+      it on: other workers keep their backups in temporary directories). Every worker reads the whole corpus and keeps
+      its share of every batch (`tf.data` auto-sharding by data: the
+      streamed corpus is not split into files).
+    - `"one_device"`: `tf.distribute.OneDeviceStrategy` on the first GPU,
+      else the CPU.
+
+    Mixed precision (`mixed_precision`): `"mixed_float16"` or
+    `"mixed_bfloat16"` set Keras' dtype policy while the model is built:
+    variables stay float32, layers compute in 16 bits, the model casts
+    its logits to float32 so that the softmax and the loss run in float32,
+    and float16 training scales the loss (`model.compile` wraps the
+    optimizer in a `keras.optimizers.LossScaleOptimizer` when the model's
+    policy is `mixed_float16`). `"none"` leaves the policy
+    alone (float32).
+
+    Args:
+        distribution: str. One of `DISTRIBUTIONS`. Defaults to `"auto"`.
+        mixed_precision: str. One of `MIXED_PRECISION`. Defaults to
+            `"none"`.
+
+    Attributes:
+        name: str, the strategy in use: `"default"`, `"mirrored"`,
+            `"multi_worker"` or `"one_device"`.
+        strategy: the `tf.distribute.Strategy`.
+        num_replicas: int, replicas in sync over all workers.
+        num_workers: int, worker processes (1 unless multi-worker).
+        worker_index: int, this process's index among the workers (the
+            chief is 0).
+        is_chief: bool, whether this process writes the run directory.
+
+    Example:
+
+    ```python
+    distribution = Distribution("mirrored", "mixed_bfloat16")
+    with distribution.scope():
+        model = EncoderDecoder(100, 120, units=32)
+        model.compile(optimizer="adam", loss=...)
+    distribution.prepare_for_fit(model, dataset)
+    model.fit(distribution.shard(dataset))
+    ```
+    """
+
+    def __init__(self, distribution="auto", mixed_precision="none"):
+        if distribution not in DISTRIBUTIONS:
+            raise ValueError(
+                f"distribution must be one of {DISTRIBUTIONS}. "
+                f"Received: distribution={distribution!r}"
+            )
+        if mixed_precision not in MIXED_PRECISION:
+            raise ValueError(
+                f"mixed_precision must be one of {MIXED_PRECISION}. "
+                f"Received: mixed_precision={mixed_precision!r}"
+            )
+        self.mixed_precision = mixed_precision
+        tf_config = _tf_config()
+        if distribution == "auto":
+            if _cluster_size(tf_config) > 1:
+                distribution = "multi_worker"
+            elif len(tf.config.list_physical_devices("GPU")) > 1:
+                distribution = "mirrored"
+            else:
+                distribution = "default"
+        self.name = distribution
+        self.num_workers = 1
+        self.worker_index = 0
+        self.is_chief = True
+        gpus = tf.config.list_physical_devices("GPU")
+        if distribution == "multi_worker":
+            self.strategy = tf.distribute.MultiWorkerMirroredStrategy()
+            resolver = self.strategy.cluster_resolver
+            self.num_workers = max(_cluster_size(tf_config), 1)
+            task_type, task_id = resolver.task_type, resolver.task_id or 0
+            jobs = resolver.cluster_spec().jobs
+            # Workers are numbered after the chief when there is one.
+            self.worker_index = task_id + (
+                1 if task_type == "worker" and "chief" in jobs else 0
+            )
+            self.is_chief = task_type in (None, "chief") or (
+                task_type == "worker" and task_id == 0 and "chief" not in jobs
+            )
+        elif distribution == "mirrored":
+            devices = [d.name for d in tf.config.list_logical_devices("GPU")]
+            if not devices:
+                devices = [
+                    d.name for d in tf.config.list_logical_devices("CPU")
+                ]
+            self.strategy = tf.distribute.MirroredStrategy(devices)
+        elif distribution == "one_device":
+            self.strategy = tf.distribute.OneDeviceStrategy(
+                "/gpu:0" if gpus else "/cpu:0"
+            )
+        else:
+            self.strategy = tf.distribute.get_strategy()
+        self.num_replicas = self.strategy.num_replicas_in_sync
+
+    @classmethod
+    def from_config(cls, config):
+        """The `Distribution` of a `Config`'s `distribution` and
+        `mixed_precision` fields."""
+        distribution = cls(config.distribution, config.mixed_precision)
+        if distribution.num_workers > 1 and config.max_train_seconds:
+            # Each worker reads its own clock: they would stop after
+            # different batches and wait for each other forever.
+            raise ConfigError(
+                "max_train_seconds",
+                "cannot be used with distribution 'multi_worker' (the "
+                "workers would stop after different batches). Received: "
+                f"max_train_seconds={config.max_train_seconds!r}",
+            )
+        distribution.per_replica_batch_size(config.batch_size)
+        return distribution
+
+    @property
+    def dtype_policy(self):
+        """The Keras dtype policy name the model is built with."""
+        if self.mixed_precision == "none":
+            return keras.config.dtype_policy().name
+        return self.mixed_precision
+
+    def per_replica_batch_size(self, batch_size):
+        """The pairs each replica gets of a global batch of `batch_size`."""
+        if batch_size % self.num_replicas:
+            raise ConfigError(
+                "batch_size",
+                f"is the global batch and must be divisible by the "
+                f"{self.num_replicas} replicas of distribution "
+                f"'{self.name}'. Received: batch_size={batch_size}",
+            )
+        return batch_size // self.num_replicas
+
+    def describe(self, batch_size, batch_sizes=None):
+        """One line for the training log: strategy, replicas, batch sizes.
+
+        Args:
+            batch_size: int, the config's (global) batch size.
+            batch_sizes: `[size, count]` pairs of the global batches of
+                one epoch, or `None`; given, this worker's share of the
+                pairs is counted.
+        """
+        line = (
+            f"Distribution: {self.name} ({type(self.strategy).__name__}), "
+            f"{self.num_workers} worker(s), {self.num_replicas} replica(s) "
+            f"in sync, precision {self.dtype_policy}; global batch "
+            f"{batch_size} = {self.num_replicas} x "
+            f"{self.per_replica_batch_size(batch_size)} per replica"
+        )
+        if self.num_workers > 1:
+            role = "chief" if self.is_chief else "worker"
+            line += f"; this is worker {self.worker_index} ({role})"
+            if batch_sizes is not None:
+                share = self.worker_pairs(batch_sizes)
+                pairs = sum(size * n for size, n in batch_sizes)
+                line += (
+                    f", training on {share} of {pairs} pairs per epoch "
+                    f"({sum(n for _, n in batch_sizes)} steps)"
+                )
+        return line
+
+    def worker_pairs(self, batch_sizes):
+        """The pairs of one epoch this worker trains on.
+
+        `tf.distribute` splits every global batch of `b` pairs into
+        `num_replicas` slices of `ceil(b / num_replicas)` pairs (the last
+        ones smaller or empty) and deals them out to the workers in turn.
+
+        Args:
+            batch_sizes: `[size, count]` pairs of the global batches of
+                one epoch.
+
+        Returns:
+            int.
+        """
+        replicas = range(self.worker_index, self.num_replicas, self.num_workers)
+        total = 0
+        for size, count in batch_sizes:
+            width = math.ceil(size / self.num_replicas)
+            share = sum(min(max(size - r * width, 0), width) for r in replicas)
+            total += share * count
+        return total
+
+    @contextlib.contextmanager
+    def scope(self):
+        """Build and compile the model in here: strategy and dtype policy."""
+        previous = keras.config.dtype_policy()
+        if self.mixed_precision != "none":
+            keras.config.set_dtype_policy(self.mixed_precision)
+        try:
+            with self.strategy.scope():
+                yield
+        finally:
+            keras.config.set_dtype_policy(previous)
+
+    def shard(self, dataset):
+        """`dataset` set to be sharded by data over workers.
+
+        The streamed corpus comes from a Python generator, which cannot be
+        split by file: every worker runs the pipeline and keeps its slices
+        of every batch. Without a distributed strategy this changes
+        nothing.
+        """
+        options = tf.data.Options()
+        options.experimental_distribute.auto_shard_policy = (
+            tf.data.experimental.AutoShardPolicy.DATA
+        )
+        return dataset.with_options(options)
+
+    def prepare_for_fit(self, model, dataset):
+        """Lets `model.fit`/`evaluate` run under this strategy (Keras 3.15).
+
+        Under a distributed strategy Keras 3.15's TensorFlow trainer builds
+        the model's state from the first batch, first reducing that
+        distributed batch with `strategy.reduce("MEAN", batch)`; with
+        `MultiWorkerMirroredStrategy` this fails ("unsupported type
+        PerReplica"), and a mean of token ids of differently padded
+        batches would be meaningless anyway. Only shapes and dtypes are
+        needed: the model, its loss, metrics and optimizer are built here
+        from `dataset.element_spec` (Keras' own symbolic build, given
+        specs instead of a batch), and `fit`/`evaluate` use that build.
+
+        In multi-worker mode the trainer also reduces every step's scalar
+        logs with `strategy.reduce("MEAN", value, axis=0)`, which fails on
+        scalars; the train and test steps return them as `(1,)` tensors,
+        which that reduce averages over the replicas into scalars. The
+        epoch logs (history, callbacks) are read from the metrics, which
+        sum over all replicas, as in single-device training.
+
+        Does nothing under the default strategy.
+
+        Args:
+            model: a compiled `keras.Model` built under `scope()`.
+            dataset: a `tf.data.Dataset` of `(inputs, labels,
+                sample_weight)` batches like the ones `fit` gets.
+        """
+        if self.name == "default":
+            return
+        spec = dataset.element_spec
+
+        def symbolic_build(iterator=None, data_batch=None):
+            with self.strategy.scope():
+                model._symbolic_build(data_batch=spec)
+
+        symbolic_build()
+        model._maybe_symbolic_build = symbolic_build
+        if self.name == "multi_worker":
+            for name in ("train_step", "test_step"):
+                setattr(model, name, _logs_as_vectors(getattr(model, name)))
+
+    @contextlib.contextmanager
+    def lost_workers(self):
+        """Turns a collective failure into a `WorkerLostError`.
+
+        When a worker dies, TensorFlow's cluster health check (every 30 s)
+        aborts the collectives of the others, or a collective fails at
+        once because its peer is unreachable; training cannot go on.
+        """
+        try:
+            yield
+        except LOST_WORKER_ERRORS as error:
+            if self.name != "multi_worker":
+                raise
+            peers = sorted(set(re.findall(PEER, str(error))))
+            raise WorkerLostError(
+                f"multi_worker: lost contact with another worker "
+                f"({', '.join(peers) or 'unknown peer'}: "
+                f"{type(error).__name__}); training stopped. Restart every "
+                f"worker with the same command."
+            ) from error
+
+
+def _logs_as_vectors(step):
+    def step_with_vector_logs(data):
+        return {
+            name: keras.ops.reshape(value, (1,))
+            for name, value in step(data).items()
+        }
+
+    return step_with_vector_logs
+
+
+def _tf_config():
+    text = os.environ.get("TF_CONFIG")
+    if not text:
+        return {}
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UsageError(
+            f"TF_CONFIG: expected JSON like "
+            f'{{"cluster": {{"worker": ["host1:port", "host2:port"]}}, '
+            f'"task": {{"type": "worker", "index": 0}}}}. Received: '
+            f"{text!r} ({error})"
+        ) from None
+
+
+def _cluster_size(tf_config):
+    cluster = tf_config.get("cluster", {})
+    return sum(len(cluster.get(job, [])) for job in ("chief", "worker"))
