@@ -53,7 +53,8 @@ class Distribution:
       mirrors over its GPUs). It must be created before TensorFlow runs
       any op. The chief (task `chief`, or `worker` 0 when the cluster has
       no `chief`) writes the run directory (`is_chief`; `Trainer` passes
-      it on: other workers keep their backups in temporary directories). Every worker reads the whole corpus and keeps
+      it on: other workers keep their backups in temporary directories).
+      Every worker reads the whole corpus and keeps
       its share of every batch (`tf.data` auto-sharding by data: the
       streamed corpus is not split into files).
     - `"one_device"`: `tf.distribute.OneDeviceStrategy` on the first GPU,

@@ -1,5 +1,6 @@
 """Train an `EncoderDecoder` from a `Config` with `model.fit`."""
 
+import tempfile
 import time
 
 import keras
@@ -181,12 +182,14 @@ class Trainer:
                     self.corpus_report["train"]["batch_sizes"],
                 )
             )
+        # A worker keeps its checkpoint out of the chief's directory.
+        workspace = None if self.chief else tempfile.TemporaryDirectory()
         with self.distribution.lost_workers():
             self.history = stages.fit(
                 self.model,
                 self.data,
                 config,
-                run.path,
+                workspace.name if workspace else run.path,
                 callbacks=callbacks,
                 verbose=verbose,
                 start_time=budget_start,
