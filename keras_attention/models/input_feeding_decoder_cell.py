@@ -3,12 +3,11 @@
 import keras
 from keras import ops
 
-from keras_attention.layers.dot_attention import DotAttention
-from keras_attention.models.seed_decoder_cell import _recurrent_cell
+from keras_attention.models.seed_decoder_cell import SeedDecoderCell
 
 
 @keras.saving.register_keras_serializable(package="keras_attention")
-class InputFeedingDecoderCell(keras.layers.Layer):
+class InputFeedingDecoderCell(SeedDecoderCell):
     """One step of the `"luong"` decoder with input feeding.
 
     At step t, with the previous attentional vector `h~_{t-1}` (zeros at
@@ -24,8 +23,10 @@ class InputFeedingDecoderCell(keras.layers.Layer):
     step by step in training too. With `num_layers > 1` the cells are
     stacked and the top one's output is the query.
 
-    As in `SeedDecoderCell`, the memory and its float mask travel through
-    `keras.layers.RNN` as two extra states returned unchanged, and
+    It shares `SeedDecoderCell`'s layers, arguments and config and
+    differs in the order of the step. As there, the memory and its float
+    mask travel through `keras.layers.RNN` as two extra states returned
+    unchanged, and
     `h~_{t-1}` is one more state, so nothing is stored on the layer.
 
     Args:
@@ -63,47 +64,20 @@ class InputFeedingDecoderCell(keras.layers.Layer):
         use_scale=False,
         **kwargs,
     ):
-        super().__init__(**kwargs)
-        self.units = units
-        self.cell = cell
-        self.num_layers = num_layers
-        self.score_mode = score_mode
-        self.use_scale = use_scale
-        self.states_per_layer = 2 if cell == "lstm" else 1
-        self.cells = [
-            _recurrent_cell(cell, units, f"{cell}_cell_{i}", self.dtype_policy)
-            for i in range(num_layers)
-        ]
-        self.attention = DotAttention(
+        super().__init__(
+            units,
+            cell=cell,
+            num_layers=num_layers,
             score_mode=score_mode,
             use_scale=use_scale,
-            name="attention",
-            dtype=self.dtype_policy,
+            **kwargs,
         )
-        self.attention_combine = keras.layers.Dense(
-            units,
-            activation="tanh",
-            name="attention_combine",
-            dtype=self.dtype_policy,
-        )
-        # Recurrent states, h~, then placeholders for the memory and its
-        # mask (always given as initial states, never created).
-        self.state_size = [units] * (self.states_per_layer * num_layers) + [
-            units,
-            units,
-            1,
-        ]
+        # Recurrent states, then h~ before the memory and mask placeholders.
+        self.state_size = self.state_size[:-2] + [units] + self.state_size[-2:]
 
     def build(self, inputs_shape):
-        batch_size = inputs_shape[0]
-        input_dim = inputs_shape[-1] + self.units
-        for cell in self.cells:
-            cell.build((batch_size, input_dim))
-            input_dim = self.units
-        self.attention.build(
-            [(batch_size, 1, self.units), (batch_size, None, self.units)]
-        )
-        self.attention_combine.build((batch_size, 2 * self.units))
+        # The first cell reads [e(y_{t-1}); h~_{t-1}].
+        super().build((*inputs_shape[:-1], inputs_shape[-1] + self.units))
 
     def call(self, inputs, states, training=False):
         n = self.states_per_layer
@@ -126,14 +100,3 @@ class InputFeedingDecoderCell(keras.layers.Layer):
             [h_tilde, ops.cast(weights, h_tilde.dtype)], axis=-1
         )
         return output, new_states + [h_tilde, memory, memory_mask]
-
-    def get_config(self):
-        base_config = super().get_config()
-        config = {
-            "units": self.units,
-            "cell": self.cell,
-            "num_layers": self.num_layers,
-            "score_mode": self.score_mode,
-            "use_scale": self.use_scale,
-        }
-        return {**base_config, **config}
