@@ -14,6 +14,7 @@ CHOICES = {
     "cell": ("gru", "lstm"),
     "decoder": ("seed", "luong"),
     "score_mode": ("dot", "general"),
+    "attention_combine": ("add_norm", "tanh"),
     "corpus_format": ("tsv", "csv", "anki", "aligned"),
     "length_policy": ("drop", "truncate"),
     "tokenizer": ("word", "sentencepiece"),
@@ -71,7 +72,9 @@ class Config:
     Model:
         embedding_dim, units, num_layers, cell (`"gru"`/`"lstm"`),
         bidirectional, dropout, decoder (`"seed"`/`"luong"`), score_mode
-        (`"dot"`/`"general"`), use_scale, input_feeding (luong only),
+        (`"dot"`/`"general"`), use_scale, attention_combine
+        (`"add_norm"`/`"tanh"`, the model's `combine`), input_feeding
+        (luong only),
         tie_embeddings, word_dropout (whole tokens): see `EncoderDecoder`.
     Data:
         train, valid, test: corpus files (`source<TAB>target[<TAB>...]`
@@ -178,6 +181,7 @@ class Config:
     decoder: str = "seed"
     score_mode: str = "dot"
     use_scale: bool = False
+    attention_combine: str = "add_norm"
     input_feeding: bool = False
     tie_embeddings: bool = False
     word_dropout: float = 0.0
@@ -376,7 +380,9 @@ class Config:
             "tie_embeddings",
             "word_dropout",
         )
-        return {name: getattr(self, name) for name in names}
+        kwargs = {name: getattr(self, name) for name in names}
+        kwargs["combine"] = self.attention_combine
+        return kwargs
 
     def decoding_kwargs(self):
         """The `Translator` / `SavedModelExporter` decoding arguments."""

@@ -10,8 +10,9 @@ Two entry points build the same batches:
 
 Both shuffle (optionally), tokenize in the graph, apply a `LengthPolicy`,
 add `[START]`/`[END]` to targets, optionally group pairs of similar length
-into the same batch (`bucket_by_length`, with a fixed number of sentences
-or of target positions per batch: `batch_tokens`), pad every batch to a
+into the same batch (`bucket_by_length`: length-sorted pools with a fixed
+number of sentences per batch, or length buckets with a fixed number of
+target positions per batch: `batch_tokens`), pad every batch to a
 multiple of `pad_to_multiple` (few distinct shapes for XLA) and prefetch.
 A corpus held in memory is tokenized once: its token ids are cached
 (`Dataset.cache()`) and only shuffled and batched again every epoch.
@@ -35,6 +36,9 @@ STREAM_CHUNK = 1024
 CACHE_BYTES = 2**30
 # Length buckets per side; longer sentences share the last bucket.
 MAX_BUCKETS = 64
+# `bucket_by_length` with a fixed batch size sorts pools of this many
+# batches by length, cuts them into batches and shuffles those.
+POOL_BATCHES = 32
 
 
 def make_dataset(
@@ -74,8 +78,9 @@ def make_dataset(
             to `8`.
         length_policy: a `LengthPolicy` or `None` (keep every pair whole).
             Defaults to `None`.
-        bucket_by_length: bool. Batch pairs whose padded lengths are equal
-            together (see `batch_pairs`). Defaults to `False`.
+        bucket_by_length: bool. Batch pairs of similar length together
+            (length-sorted pools, or exact length buckets with
+            `batch_tokens`; see `batch_pairs`). Defaults to `False`.
         shuffle_buffer_size: int. Defaults to `None`: all the pairs.
         pad_batches: bool. Pad every batch to `batch_size` rows (with
             `batch_tokens`: to its bucket's rows) with weight-0 padding
@@ -244,14 +249,23 @@ def batch_pairs(
 ):
     """Turns a dataset of string pairs into model batches.
 
-    With `bucket_by_length`, pairs are grouped by
-    `(ceil(source_length / pad_to_multiple), ceil(decoder_length /
-    pad_to_multiple))` (`tf.data.Dataset.group_by_window`), i.e. by the
-    padded shape they would get: a batch only holds pairs that pad to the
-    same width, so it carries at most `pad_to_multiple - 1` padding
-    positions per side and sentence. Batches of a bucket come out when it
-    fills; the last, partial ones at the end of each pass. The number of
-    batches of a pass does not depend on the shuffle (`count_batches`).
+    With `bucket_by_length` and a fixed `batch_size`, pairs are taken in
+    pools of `POOL_BATCHES * batch_size` (in the shuffled order), each pool
+    is sorted by target then source length and cut into batches, and the
+    batches are shuffled (the "pool" batching of fairseq and OpenNMT): a
+    batch holds pairs of similar length, every batch but the last of a pass
+    is full, and long and short batches are spread over the pass. (Exact
+    2-D length buckets, which this replaced, flushed dozens of partial
+    batches of rare lengths at the end of every pass and trained far worse
+    on Tatoeba: benchmarks/RESULTS-quality.md.)
+
+    With `batch_tokens`, pairs are grouped by `(ceil(source_length /
+    pad_to_multiple), ceil(decoder_length / pad_to_multiple))`
+    (`tf.data.Dataset.group_by_window`), i.e. by the padded shape they
+    would get, and each bucket's batches hold `batch_tokens` target
+    positions; they come out when a bucket fills, the last, partial ones
+    at the end of each pass. Either way the number of batches of a pass
+    does not depend on the shuffle (`count_batches`).
 
     Args:
         pairs: `tf.data.Dataset` of `(source, target)` scalar strings.
@@ -314,7 +328,9 @@ def batch_pairs(
                 shuffle_buffer_size, seed=seed, reshuffle_each_iteration=True
             )
     width = max(pad_to_multiple, 1)
-    if bucket_by_length:
+    if bucket_by_length and batch_tokens is None:
+        ids = _pool_batches(ids, batch_size, shuffle, seed)
+    elif bucket_by_length:
 
         def bucket(source_ids, target_ids):
             # Decoder inputs and labels are the target minus one token.
@@ -364,6 +380,24 @@ def batch_pairs(
     return batches.prefetch(tf.data.AUTOTUNE)
 
 
+def _pool_batches(ids, batch_size, shuffle, seed):
+    """Length-sorted batches from pools of `POOL_BATCHES` batches."""
+
+    def sort_pool(source_ids, target_ids):
+        # Target length first (the decoder's steps), then source length.
+        key = target_ids.row_lengths() * 4096 + source_ids.row_lengths()
+        order = tf.argsort(key, stable=True)
+        pool = (tf.gather(source_ids, order), tf.gather(target_ids, order))
+        return tf.data.Dataset.from_tensor_slices(pool).batch(batch_size)
+
+    batches = ids.ragged_batch(POOL_BATCHES * batch_size).flat_map(sort_pool)
+    if shuffle:
+        batches = batches.shuffle(
+            POOL_BATCHES, seed=seed, reshuffle_each_iteration=True
+        )
+    return batches
+
+
 def _bucket_key(source_length, decoder_length, width):
     """The length bucket of a pair (its padded shape) as one int.
 
@@ -401,9 +435,11 @@ def count_batches(
 ):
     """The number of batches one pass over pairs of these lengths gives.
 
-    With bucketing it is `sum(ceil(n_k / rows_k))` over the buckets `k`
-    (`rows_k` is `batch_size`, or set by `batch_tokens`): each bucket's
-    last batch may be partial, whatever the order.
+    Without `batch_tokens` it is `ceil(n / batch_size)` (pool batching
+    fills every batch but the last); with `batch_tokens` it is
+    `sum(ceil(n_k / rows_k))` over the length buckets `k` (`rows_k` set by
+    `batch_tokens`): each bucket's last batch may be partial, whatever the
+    order.
 
     Args:
         lengths: `collections.Counter` of `(source_length, target_length)`
@@ -436,9 +472,9 @@ def batch_sizes(
 
     Returns:
         list of int: each bucket's full batches, then its last, partial
-        one (one bucket without bucketing).
+        one (one bucket without `batch_tokens`).
     """
-    if not bucket_by_length:
+    if not bucket_by_length or batch_tokens is None:
         sizes = {0: (sum(lengths.values()), batch_size)}
     else:
         width = max(pad_to_multiple, 1)

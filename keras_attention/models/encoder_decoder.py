@@ -3,6 +3,8 @@
 import keras
 from keras import ops
 
+from keras_attention.layers.attention_combine import MODES as COMBINES
+from keras_attention.layers.attention_combine import AttentionCombine
 from keras_attention.layers.dot_attention import DotAttention
 from keras_attention.models.input_feeding_decoder import InputFeedingDecoder
 from keras_attention.models.seed_decoder import SeedDecoder
@@ -22,15 +24,19 @@ class EncoderDecoder(keras.Model):
     and the output head (docs/model.md):
 
     - `"seed"` (default): at every step the previous
-      decoder state queries the encoder states, `s~ = tanh(W_c [c; s])`
+      decoder state queries the encoder states, `s~ = combine(c, s)`
       replaces that state, then the cell reads the previous target token.
       Step by step, in training too (see `SeedDecoderCell`).
     - `"luong"` (Luong et al., 2015, global attention): the decoder RNN runs
       over the whole target first, then its outputs query the encoder states
-      in one batched `DotAttention` call, and `h~ = tanh(W_c [c; h])` feeds
+      in one batched `DotAttention` call, and `h~ = combine(c, h)` feeds
       the output layer. With `input_feeding=True` (Luong §3.3), `h~_{t-1}`
       is concatenated to the next input, so this decoder too runs step by
       step (see `InputFeedingDecoderCell`).
+
+    `combine` is an `AttentionCombine`: `LayerNorm(h + c)` (`"add_norm"`,
+    the default) or Luong's `tanh(W_c [c; h])` (`"tanh"`), which learns far
+    slower here (docs/model.md, "Joining context and query").
 
     Bridge: with `bidirectional=True` the encoder's states are `2 * units`
     wide. The forward and backward final states of each layer are then
@@ -58,6 +64,9 @@ class EncoderDecoder(keras.Model):
         score_mode: str. `DotAttention` score, `"dot"` or `"general"`.
             Defaults to `"dot"`.
         use_scale: bool. Learned scale on the scores. Defaults to `False`.
+        combine: str. `"add_norm"` or `"tanh"`, how the attention context
+            joins the decoder state (`AttentionCombine`). Defaults to
+            `"add_norm"`.
         input_feeding: bool. Luong input feeding (`decoder="luong"` only).
             Defaults to `False`.
         tie_embeddings: bool. The output layer is the transposed target
@@ -110,11 +119,24 @@ class EncoderDecoder(keras.Model):
         decoder="seed",
         score_mode="dot",
         use_scale=False,
+        combine="add_norm",
         input_feeding=False,
         tie_embeddings=False,
         word_dropout=0.0,
         **kwargs,
     ):
+        unknown = set(kwargs) - {"name", "trainable", "dtype"}
+        if unknown:
+            # keras.Model would drop them silently.
+            raise TypeError(
+                f"EncoderDecoder got unexpected keyword arguments: "
+                f"{sorted(unknown)}"
+            )
+        if combine not in COMBINES:
+            raise ValueError(
+                f"Expected combine to be one of {COMBINES}. "
+                f"Received: combine={combine}"
+            )
         if decoder not in DECODERS:
             raise ValueError(
                 f"Expected decoder to be one of {DECODERS}. "
@@ -193,6 +215,7 @@ class EncoderDecoder(keras.Model):
                 num_layers=num_layers,
                 score_mode=score_mode,
                 use_scale=use_scale,
+                combine=combine,
                 name="seed_decoder",
             )
         elif input_feeding:
@@ -202,6 +225,7 @@ class EncoderDecoder(keras.Model):
                 num_layers=num_layers,
                 score_mode=score_mode,
                 use_scale=use_scale,
+                combine=combine,
                 name="feeding_decoder",
             )
         else:
@@ -217,8 +241,8 @@ class EncoderDecoder(keras.Model):
             self.attention = DotAttention(
                 score_mode=score_mode, use_scale=use_scale, name="attention"
             )
-            self.attention_combine = keras.layers.Dense(
-                units, activation="tanh", name="attention_combine"
+            self.attention_combine = AttentionCombine(
+                units, mode=combine, name="attention_combine"
             )
         self.output_projection = None
         if not tie_embeddings:
@@ -266,6 +290,7 @@ class EncoderDecoder(keras.Model):
         self.decoder = decoder
         self.score_mode = score_mode
         self.use_scale = use_scale
+        self.combine = combine
         self.input_feeding = input_feeding
         self.tie_embeddings = tie_embeddings
         self.word_dropout = word_dropout
@@ -343,7 +368,7 @@ class EncoderDecoder(keras.Model):
                 mask=[None, memory_mask],
                 return_attention_scores=True,
             )
-            x = self.attention_combine(ops.concatenate([context, x], axis=-1))
+            x = self.attention_combine([context, x])
         x = self.dropout_layer(x, training=training)
         return self._logits(x), ops.cast(attention, "float32")
 
@@ -418,7 +443,7 @@ class EncoderDecoder(keras.Model):
                 return_attention_scores=True,
             )
             context, attention = context[:, 0], attention[:, 0]
-            x = self.attention_combine(ops.concatenate([context, x], axis=-1))
+            x = self.attention_combine([context, x])
         return self._logits(x), new_states, ops.cast(attention, "float32")
 
     def get_config(self):
@@ -436,6 +461,7 @@ class EncoderDecoder(keras.Model):
             "decoder": self.decoder,
             "score_mode": self.score_mode,
             "use_scale": self.use_scale,
+            "combine": self.combine,
             "input_feeding": self.input_feeding,
             "tie_embeddings": self.tie_embeddings,
             "word_dropout": self.word_dropout,

@@ -15,7 +15,7 @@ class InputFeedingDecoderCell(SeedDecoderCell):
 
         s_t  = RNNCell([e(y_{t-1}); h~_{t-1}], state=s_{t-1})
         c_t  = DotAttention(query=s_t, value=memory)
-        h~_t = tanh(W_c [c_t; s_t])              # feeds the output layer
+        h~_t = combine(c_t, s_t)                 # feeds the output layer
                                                   # and the next step
 
     Feeding `h~_{t-1}` to the next input tells the decoder what it
@@ -36,6 +36,7 @@ class InputFeedingDecoderCell(SeedDecoderCell):
         num_layers: int. Number of stacked recurrent cells. Defaults to `1`.
         score_mode: str. Passed to `DotAttention`. Defaults to `"dot"`.
         use_scale: bool. Passed to `DotAttention`. Defaults to `False`.
+        combine: str. `AttentionCombine` mode. Defaults to `"add_norm"`.
         **kwargs: base layer keyword arguments.
 
     Call arguments:
@@ -62,6 +63,7 @@ class InputFeedingDecoderCell(SeedDecoderCell):
         num_layers=1,
         score_mode="dot",
         use_scale=False,
+        combine="add_norm",
         **kwargs,
     ):
         super().__init__(
@@ -70,6 +72,7 @@ class InputFeedingDecoderCell(SeedDecoderCell):
             num_layers=num_layers,
             score_mode=score_mode,
             use_scale=use_scale,
+            combine=combine,
             **kwargs,
         )
         # Recurrent states, then h~ before the memory and mask placeholders.
@@ -95,7 +98,7 @@ class InputFeedingDecoderCell(SeedDecoderCell):
         )
         context = ops.squeeze(context, 1)
         weights = ops.squeeze(weights, 1)
-        h_tilde = self.attention_combine(ops.concatenate([context, x], axis=-1))
+        h_tilde = self.attention_combine([context, x])
         output = ops.concatenate(
             [h_tilde, ops.cast(weights, h_tilde.dtype)], axis=-1
         )

@@ -21,6 +21,7 @@ class SeedDecoder(keras.layers.Layer):
         num_layers: int. Number of stacked cells. Defaults to `1`.
         score_mode: str. Passed to `DotAttention`. Defaults to `"dot"`.
         use_scale: bool. Passed to `DotAttention`. Defaults to `False`.
+        combine: str. `AttentionCombine` mode. Defaults to `"add_norm"`.
         **kwargs: base layer keyword arguments.
 
     Subclasses run another step cell with the same contract (output
@@ -50,6 +51,7 @@ class SeedDecoder(keras.layers.Layer):
         num_layers=1,
         score_mode="dot",
         use_scale=False,
+        combine="add_norm",
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -58,12 +60,14 @@ class SeedDecoder(keras.layers.Layer):
         self.num_layers = num_layers
         self.score_mode = score_mode
         self.use_scale = use_scale
+        self.combine = combine
         self.step = self.cell_class(
             units,
             cell=cell,
             num_layers=num_layers,
             score_mode=score_mode,
             use_scale=use_scale,
+            combine=combine,
             name="step",
             dtype=self.dtype_policy,
         )
@@ -108,5 +112,6 @@ class SeedDecoder(keras.layers.Layer):
             "num_layers": self.num_layers,
             "score_mode": self.score_mode,
             "use_scale": self.use_scale,
+            "combine": self.combine,
         }
         return {**base_config, **config}

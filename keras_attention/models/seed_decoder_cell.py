@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from keras_attention.layers.attention_combine import AttentionCombine
 from keras_attention.layers.dot_attention import DotAttention
 
 
@@ -24,7 +25,7 @@ class SeedDecoderCell(keras.layers.Layer):
     query:
 
         c_t = DotAttention(query=s_{t-1}, value=memory)
-        s~  = tanh(W_c [c_t; s_{t-1}])        # back to `units`
+        s~  = combine(c_t, s_{t-1})           # `AttentionCombine`
         s_t = RNNCell(e(y_{t-1}), state=s~)    # s~ replaces s_{t-1}
 
     With `num_layers > 1` the cells are stacked; attention reads and `s~`
@@ -42,6 +43,8 @@ class SeedDecoderCell(keras.layers.Layer):
         num_layers: int. Number of stacked recurrent cells. Defaults to `1`.
         score_mode: str. Passed to `DotAttention`. Defaults to `"dot"`.
         use_scale: bool. Passed to `DotAttention`. Defaults to `False`.
+        combine: str. `AttentionCombine` mode, `"add_norm"` (`LayerNorm(s +
+            c)`) or `"tanh"` (`tanh(W_c [c; s])`). Defaults to `"add_norm"`.
         **kwargs: base layer keyword arguments.
 
     Call arguments:
@@ -65,6 +68,7 @@ class SeedDecoderCell(keras.layers.Layer):
         num_layers=1,
         score_mode="dot",
         use_scale=False,
+        combine="add_norm",
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -73,6 +77,7 @@ class SeedDecoderCell(keras.layers.Layer):
         self.num_layers = num_layers
         self.score_mode = score_mode
         self.use_scale = use_scale
+        self.combine = combine
         self.states_per_layer = 2 if cell == "lstm" else 1
         self.cells = [
             _recurrent_cell(cell, units, f"{cell}_cell_{i}", self.dtype_policy)
@@ -84,9 +89,9 @@ class SeedDecoderCell(keras.layers.Layer):
             name="attention",
             dtype=self.dtype_policy,
         )
-        self.attention_combine = keras.layers.Dense(
+        self.attention_combine = AttentionCombine(
             units,
-            activation="tanh",
+            mode=combine,
             name="attention_combine",
             dtype=self.dtype_policy,
         )
@@ -106,7 +111,9 @@ class SeedDecoderCell(keras.layers.Layer):
         self.attention.build(
             [(batch_size, 1, self.units), (batch_size, None, self.units)]
         )
-        self.attention_combine.build((batch_size, 2 * self.units))
+        self.attention_combine.build(
+            [(batch_size, self.units), (batch_size, self.units)]
+        )
 
     def split_states(self, states):
         """Splits `states` into per-layer recurrent states and the memory."""
@@ -127,9 +134,7 @@ class SeedDecoderCell(keras.layers.Layer):
         )
         context = ops.squeeze(context, 1)
         weights = ops.squeeze(weights, 1)
-        s_tilde = self.attention_combine(
-            ops.concatenate([context, query], axis=-1)
-        )
+        s_tilde = self.attention_combine([context, query])
         layer_states[-1] = [s_tilde] + layer_states[-1][1:]
         x = inputs
         new_states = []
@@ -147,5 +152,6 @@ class SeedDecoderCell(keras.layers.Layer):
             "num_layers": self.num_layers,
             "score_mode": self.score_mode,
             "use_scale": self.use_scale,
+            "combine": self.combine,
         }
         return {**base_config, **config}

@@ -81,6 +81,9 @@ def test_negative_budget_is_refused():
         TimeBudget(-1)
 
 
+# Slow (a real SentencePiece run, about 35 s); the callback's own tests
+# above run by default.
+@pytest.mark.slow
 def test_trainer_budget_counts_tokenizer_learning(tmp_path):
     # A 1 ms budget is spent before the first batch (by learning the
     # tokenizers): the trainer stops after one batch, then validates,

@@ -22,6 +22,11 @@ VARIANTS = (
         dict(decoder=decoder, tie_embeddings=True, word_dropout=0.2)
         for decoder in ("seed", "luong")
     ]
+    + [
+        dict(decoder="seed", combine="tanh"),
+        dict(decoder="luong", combine="tanh"),
+        dict(decoder="luong", input_feeding=True, combine="tanh"),
+    ]
 )
 
 
@@ -134,11 +139,58 @@ def test_fit_reduces_the_loss_with_jit_compile():
         (dict(num_layers=0), "at least 1"),
         (dict(input_feeding=True), "input_feeding needs decoder='luong'"),
         (dict(word_dropout=1.0), "word_dropout must be in"),
+        (dict(combine="sum"), "combine=sum"),
     ],
 )
 def test_bad_arguments_raise(kwargs, message):
     with pytest.raises(ValueError, match=message):
         small_model(**kwargs)
+
+
+def test_unknown_keyword_arguments_raise():
+    # keras.Model would drop a misspelt option silently.
+    with pytest.raises(TypeError, match="'combined'"):
+        small_model(combined="tanh")
+
+
+@pytest.mark.parametrize("decoder", ["seed", "luong"])
+def test_add_norm_joins_state_and_context_by_layer_norm(decoder):
+    # luong: h~_t = LayerNorm(s_t + c_t) feeds the output layer; seed:
+    # s~ = LayerNorm(s_{t-1} + c_t) replaces the state. Recompute the first
+    # step of each from the model's own layers.
+    model = small_model(decoder=decoder)
+    memory, memory_mask, states = model.encode(ENCODER_IDS)
+    mask = np.asarray(memory_mask)[:, None, :]
+    memory = np.asarray(memory)
+
+    def attend(query):
+        scores = np.einsum("bd,btd->bt", query, memory)[:, None, :]
+        scores = np.where(mask, scores, -np.inf)
+        weights = np.exp(scores - scores.max(-1, keepdims=True))
+        weights /= weights.sum(-1, keepdims=True)
+        return np.einsum("bqt,btd->bd", weights, memory)
+
+    def layer_norm(x):
+        mean = x.mean(-1, keepdims=True)
+        return (x - mean) / np.sqrt(x.var(-1, keepdims=True) + 1e-3)
+
+    embedded = model.target_embedding(DECODER_IDS[:, 0])
+    if decoder == "luong":
+        cell = model.decoder_layers[0].cell
+        h, _ = cell(embedded, [states[0]])
+        h = np.asarray(h)
+        output = layer_norm(h + attend(h))
+    else:
+        query = np.asarray(states[0])
+        s_tilde = layer_norm(query + attend(query))
+        cell = model.seed_decoder.step.cells[0]
+        output, _ = cell(embedded, [s_tilde])
+        output = np.asarray(output)
+    logits, _, _ = model.decode_step(
+        DECODER_IDS[:, 0], states, model.encode(ENCODER_IDS)[0], memory_mask
+    )
+    expected_logits = np.asarray(model.output_dense(output))
+    np.testing.assert_allclose(logits, expected_logits, rtol=1e-4, atol=1e-5)
 
 
 def test_input_feeding_feeds_the_previous_attentional_vector():

@@ -99,6 +99,9 @@ def check_complete(run_dir, epochs):
     return history, metrics
 
 
+# Slow (about a minute): the in-process restarts of run_backup_test run by
+# default; this one kills a real training process.
+@pytest.mark.slow
 def test_killed_mid_epoch_during_a_save_and_evaluating_then_resumed(
     tmp_path, capsys
 ):

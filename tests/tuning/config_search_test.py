@@ -79,6 +79,8 @@ def test_a_project_of_another_search_is_refused(tiny_search, tmp_path):
     assert search.config.epochs == 2
 
 
+# Slow (three trials, about 50 s).
+@pytest.mark.slow
 def test_resume_never_reruns_a_trial_its_file_says_ended(
     resumed_search, tiny_search, tmp_path
 ):
