@@ -4,7 +4,6 @@ import json
 import os
 import pathlib
 import shutil
-import tempfile
 import time
 
 import keras
@@ -67,10 +66,13 @@ class RunBackup(keras.callbacks.Callback):
     epoch once, as it finished. The data order of a resumed run differs
     from an uninterrupted one (the pipeline's shuffle restarts).
 
-    Under a multi-worker strategy every worker runs the callback; only the
-    chief writes `directory` (and restores `checkpoint`), the others write
-    to a temporary directory (deleted at the end of training) and all
-    restore from `directory`.
+    Under a multi-worker strategy every worker runs the callback, and every
+    worker must restore the same state (epoch, weights, optimizer) or
+    their collectives disagree. The chief backs up to the run's directory;
+    another worker backs up to a directory of its own (e.g. a temporary
+    one, with its own `checkpoint`) and passes the chief's as `source`:
+    `restore` copies the chief's last commit there first and continues
+    from that copy, never writing the chief's files.
 
     Args:
         directory: str or `pathlib.Path`. Where the backup is kept; no
@@ -84,8 +86,11 @@ class RunBackup(keras.callbacks.Callback):
             state of those in `CALLBACK_STATE` or with `get_state` and
             `set_state` is backed up and restored. May also be set as an
             attribute before `fit`. Defaults to `()`.
-        chief: bool. Whether this process writes `directory`. Defaults to
-            `True`.
+        source: str or path of another `RunBackup`'s directory (a
+            multi-worker chief's), or `None`. Given, `restore` first
+            replaces the backup in `directory` with a copy of the last
+            commit in `source` (none when `source` has no backup yet).
+            Defaults to `None`.
         start_time: float or `None`. The `time.monotonic()` reading from
             which this process's training time counts (e.g. before the
             data is prepared, as `TimeBudget` counts); `None`: when `fit`
@@ -124,7 +129,7 @@ class RunBackup(keras.callbacks.Callback):
         save_freq="epoch",
         checkpoint=None,
         callbacks=(),
-        chief=True,
+        source=None,
         start_time=None,
     ):
         super().__init__()
@@ -143,9 +148,8 @@ class RunBackup(keras.callbacks.Callback):
             None if checkpoint is None else pathlib.Path(checkpoint)
         )
         self.callbacks = list(callbacks)
-        self.chief = chief
+        self.source = None if source is None else pathlib.Path(source)
         self.start_time = start_time
-        self._writing = None
         self._state = _empty_state()
         self._checkpoint_signature = None
 
@@ -157,11 +161,13 @@ class RunBackup(keras.callbacks.Callback):
         Builds the optimizer first so that its variables (step count,
         moments, learning rate) are restored too, and puts `checkpoint`
         back as the backup has it (deleting one that no backup knows).
-        Without a backup, returns 0 and leaves `model` as it is.
+        Without a backup, returns 0 and leaves `model` as it is. With a
+        `source`, its last commit is copied into `directory` first.
         """
+        if self.source is not None:
+            copy_backup(self.source, self.directory)
         path = self.directory / STATE_FILE
-        if self.chief:
-            remove_temporary_files(self.directory)
+        remove_temporary_files(self.directory)
         state = None
         if path.exists():
             state = json.loads(path.read_text(encoding="utf-8"))
@@ -187,10 +193,10 @@ class RunBackup(keras.callbacks.Callback):
         if self.checkpoint is None:
             return
         saved = self._state["checkpoint"]
-        if self.chief and saved is None:
+        if saved is None:
             # Written after the last commit: not part of the history.
             self.checkpoint.unlink(missing_ok=True)
-        elif self.chief:
+        else:
             with atomic_write(self.checkpoint) as temporary:
                 shutil.copyfile(self.directory / saved["file"], temporary)
         self._checkpoint_signature = _signature(self.checkpoint)
@@ -226,8 +232,7 @@ class RunBackup(keras.callbacks.Callback):
 
     def delete(self):
         """Removes the backup (once the finished run is saved elsewhere)."""
-        if self.chief:
-            shutil.rmtree(self.directory, ignore_errors=True)
+        shutil.rmtree(self.directory, ignore_errors=True)
 
     # === Callback ===
 
@@ -237,12 +242,6 @@ class RunBackup(keras.callbacks.Callback):
             self._started = time.monotonic()
         self._spent_before = self._state["train_seconds"]
         self._batches_since_save = 0
-        if self.chief:
-            self._writing = self.directory
-        else:
-            self._writing = pathlib.Path(
-                tempfile.mkdtemp(prefix="run-backup-worker-")
-            )
         # The callbacks earlier in the list have reset themselves.
         saved = self._state["callbacks"]
         for key, callback in self._stateful():
@@ -269,17 +268,13 @@ class RunBackup(keras.callbacks.Callback):
             epoch=epoch + 1, step=0, stopped=bool(self.model.stop_training)
         )
 
-    def on_train_end(self, logs=None):
-        if not self.chief and self._writing is not None:
-            shutil.rmtree(self._writing, ignore_errors=True)
-
     def _stateful(self):
         for index, callback in enumerate(self.callbacks):
             if hasattr(callback, "get_state") or _attributes(callback):
                 yield f"{index}:{type(callback).__name__}", callback
 
     def _commit(self, epoch, step, stopped=False):
-        directory = self._writing
+        directory = self.directory
         state = self._state
         name = f"epoch-{epoch}-step-{step}{WEIGHTS_SUFFIX}"
         with atomic_write(directory / name) as temporary:
@@ -308,6 +303,59 @@ class RunBackup(keras.callbacks.Callback):
         for path in directory.glob(f"*{WEIGHTS_SUFFIX}"):
             if path.name not in keep:
                 path.unlink(missing_ok=True)
+
+
+def copy_backup(source, destination, attempts=3):
+    """Replaces the backup in `destination` by the last commit in `source`.
+
+    Copies the files `source`'s `state.json` names, then that
+    `state.json` (the commit, last); `source` is only read. Without a
+    backup in `source`, `destination` is left without one too. Should
+    `source` commit again during the copy (another process writing it),
+    the copy starts over with the new commit.
+
+    Args:
+        source: str or path of a `RunBackup` directory.
+        destination: str or path of another one (created if missing).
+        attempts: int, how many times to start over. Defaults to 3.
+
+    Raises:
+        FileNotFoundError: `source` names a file it does not hold.
+        RuntimeError: `source` kept changing for `attempts` copies.
+    """
+    source = pathlib.Path(source)
+    destination = pathlib.Path(destination)
+    destination.mkdir(parents=True, exist_ok=True)
+    (destination / STATE_FILE).unlink(missing_ok=True)
+    for path in destination.glob(f"*{WEIGHTS_SUFFIX}"):
+        path.unlink()
+    path = source / STATE_FILE
+    for _ in range(attempts):
+        if not path.exists():
+            return
+        text = path.read_text(encoding="utf-8")
+        state = json.loads(text)
+        names = [state["weights"]]
+        if state["checkpoint"] is not None:
+            names.append(state["checkpoint"]["file"])
+        try:
+            for name in names:
+                with atomic_write(destination / name) as temporary:
+                    shutil.copyfile(source / name, temporary)
+        except FileNotFoundError:
+            if path.read_text(encoding="utf-8") != text:
+                continue
+            raise FileNotFoundError(
+                f"{path}: names {name}, which is missing; the backup is "
+                "damaged. Delete the directory to train from scratch."
+            ) from None
+        if path.read_text(encoding="utf-8") == text:
+            write_text(destination / STATE_FILE, text)
+            return
+    raise RuntimeError(
+        f"{source}: the backup changed during each of {attempts} copies; "
+        "is another process still training in this run directory?"
+    )
 
 
 def _empty_state():
