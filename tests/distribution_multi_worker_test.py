@@ -8,6 +8,7 @@ import json
 import os
 import pathlib
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -214,7 +215,8 @@ def assert_lost_worker(process, log, peer):
 def test_a_killed_worker_stops_the_other_with_a_clear_message(tmp_path):
     run_dir = tmp_path / "run"
     config = {**TINY, "num_pairs": 3000, "epochs": 50, "patience": 50}
-    _, workers = start_workers(tmp_path, config, run_dir)
+    # The killed worker cannot remove its temporary directory.
+    _, workers = start_workers(tmp_path, config, run_dir, tmpdir=tmp_path)
     waited = kill_in_epoch_2(tmp_path, workers, victim=1)
     log = (tmp_path / "worker0.log").read_text()
     assert_lost_worker(workers[0], log, peer=1)
@@ -290,3 +292,52 @@ def test_rerunning_the_workers_after_a_kill_resumes_the_run(tmp_path, victim):
     assert [r["epoch"] for r in training["resumed_from"]] == [resumed[0] - 1]
     # The rerun workers removed their temporary directories.
     assert list(temporary["tmp-rerun"].iterdir()) == []
+
+
+@pytest.mark.slow
+@pytest.mark.distributed
+def test_a_worker_that_cannot_see_the_chiefs_backup_is_refused(tmp_path):
+    """Worker 1 reruns on a copy of the run directory without the backup.
+
+    It would start from scratch while the chief continues: both stop with
+    the same one-line error instead of hanging in mismatched collectives.
+    """
+    run_dir = tmp_path / "run"
+    config = {**TINY, "num_pairs": 3000, "epochs": 4, "patience": 50}
+    addresses = [f"127.0.0.1:{port}" for port in free_ports(2)]
+    config_path, workers = start_workers(
+        tmp_path, config, run_dir, addresses, tmpdir=tmp_path
+    )
+    kill_in_epoch_2(tmp_path, workers, victim=1)
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(run_dir, elsewhere, ignore=shutil.ignore_patterns("backup"))
+
+    workers = []
+    for index, directory in enumerate((run_dir, elsewhere)):
+        tf_config = {
+            "cluster": {"worker": addresses},
+            "task": {"type": "worker", "index": index},
+        }
+        workers.append(
+            start(
+                config_path,
+                directory,
+                tmp_path / f"rerun{index}.log",
+                tf_config,
+                "--distribution",
+                "multi_worker",
+                tmpdir=tmp_path,
+            )
+        )
+    wait_all(workers, TIMEOUT_SECONDS)
+    for index, process in enumerate(workers):
+        log = (tmp_path / f"rerun{index}.log").read_text()
+        assert process.returncode == 2, log[-3000:]
+        last = log.strip().splitlines()[-1]
+        assert re.match(
+            r"error: multi_worker: the workers would start from different "
+            r"points of the run \(\[epoch, batch, optimizer step\] of each "
+            r"replica: \[\[1, 0, [1-9]\d*\], \[0, 0, 0\]\]\)",
+            last,
+        ), log[-3000:]
+    assert (run_dir / "backup" / "state.json").exists()

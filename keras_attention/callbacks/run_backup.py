@@ -7,10 +7,12 @@ import shutil
 import time
 
 import keras
+import tensorflow as tf
 
 from keras_attention.atomic_write import atomic_write
 from keras_attention.atomic_write import remove_temporary_files
 from keras_attention.atomic_write import write_text
+from keras_attention.usage_error import UsageError
 
 STATE_FILE = "state.json"
 WEIGHTS_SUFFIX = ".weights.h5"
@@ -72,7 +74,11 @@ class RunBackup(keras.callbacks.Callback):
     another worker backs up to a directory of its own (e.g. a temporary
     one, with its own `checkpoint`) and passes the chief's as `source`:
     `restore` copies the chief's last commit there first and continues
-    from that copy, never writing the chief's files.
+    from that copy, never writing the chief's files. When `fit` begins,
+    the workers compare where they start (epoch, batch, optimizer step)
+    and all raise the same `UsageError` if they differ (a worker that
+    cannot read the chief's directory would start from scratch and its
+    collectives would never match the others').
 
     Args:
         directory: str or `pathlib.Path`. Where the backup is kept; no
@@ -237,6 +243,7 @@ class RunBackup(keras.callbacks.Callback):
     # === Callback ===
 
     def on_train_begin(self, logs=None):
+        self._check_workers_agree()
         self._started = self.start_time
         if self._started is None:
             self._started = time.monotonic()
@@ -250,6 +257,26 @@ class RunBackup(keras.callbacks.Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = epoch
+
+    def _check_workers_agree(self):
+        strategy = getattr(self.model, "distribute_strategy", None)
+        if not isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+            return
+        iterations = 0
+        if self.model.optimizer is not None:
+            iterations = int(self.model.optimizer.iterations.numpy())
+        start = [self._state["epoch"], self._state["step"], iterations]
+        starts = _every_replica(strategy, start)
+        if any(row != starts[0] for row in starts):
+            raise UsageError(
+                "multi_worker: the workers would start from different "
+                f"points of the run ([epoch, batch, optimizer step] of each "
+                f"replica: {starts}). Every worker continues the chief's "
+                f"backup in {self.source or self.directory}, so the run "
+                "directory must be readable by every worker at the same "
+                "path (e.g. on a shared file system); rerun every worker "
+                "with the same command."
+            )
 
     def on_train_batch_end(self, batch, logs=None):
         if self.save_freq == "epoch":
@@ -356,6 +383,23 @@ def copy_backup(source, destination, attempts=3):
         f"{source}: the backup changed during each of {attempts} copies; "
         "is another process still training in this run directory?"
     )
+
+
+def _every_replica(strategy, values):
+    """`values` (ints) of every replica of `strategy`, in replica order."""
+    count = strategy.num_replicas_in_sync
+
+    def rows():
+        replica = tf.distribute.get_replica_context().replica_id_in_sync_group
+        one_hot = tf.one_hot(replica, count, dtype=tf.float64)
+        return one_hot[:, None] * tf.constant(values, tf.float64)[None, :]
+
+    # One collective (a sum of one row per replica), in a tf.function as
+    # MultiWorkerMirroredStrategy prefers.
+    table = tf.function(
+        lambda: strategy.reduce("SUM", strategy.run(rows), axis=None)
+    )()
+    return [[int(v) for v in row] for row in table.numpy().tolist()]
 
 
 def _empty_state():
