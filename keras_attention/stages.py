@@ -471,14 +471,16 @@ def fit(
     return backup.history
 
 
-def run_backup(config, run_dir, chief=True, start_time=None):
+def run_backup(config, run_dir, source=None, start_time=None):
     """The `RunBackup` of `fit`: `RUN_DIR/backup`, with the best checkpoint.
 
     Args:
         config: a `Config` (`backup_every_steps`).
         run_dir: str or path of the run directory.
-        chief: bool. `False` in a distributed worker (see `RunBackup`).
-            Defaults to `True`.
+        source: str or path of the backup to continue instead of
+            `RUN_DIR/backup`'s (a distributed worker fitting in its own
+            directory continues the chief's; see `RunBackup`), or `None`.
+            Defaults to `None`.
         start_time: float, see `RunBackup`. Defaults to `None`.
     """
     run = RunDirectory(run_dir)
@@ -486,7 +488,7 @@ def run_backup(config, run_dir, chief=True, start_time=None):
         run.backup_path,
         save_freq=config.backup_every_steps or "epoch",
         checkpoint=run.path / CHECKPOINT,
-        chief=chief,
+        source=source,
         start_time=start_time,
     )
 
@@ -494,9 +496,10 @@ def run_backup(config, run_dir, chief=True, start_time=None):
 def describe_resume(backup, epochs):
     """The line `fit` prints when it continues a backup."""
     where = backup.resumed_from[-1]
+    origin = backup.source or backup.directory
     if backup.finished(epochs):
         return (
-            f"Resuming from {backup.directory}: training had ended after "
+            f"Resuming from {origin}: training had ended after "
             f"{len(backup.history.get('loss', []))} epochs; nothing to train."
         )
     after = (
@@ -505,7 +508,7 @@ def describe_resume(backup, epochs):
         else ""
     )
     return (
-        f"Resuming from {backup.directory}: {where['epoch']} epochs done, "
+        f"Resuming from {origin}: {where['epoch']} epochs done, "
         f"continuing with epoch {where['epoch'] + 1}/{epochs}{after}."
     )
 

@@ -1,5 +1,6 @@
 """Train an `EncoderDecoder` from a `Config` with `model.fit`."""
 
+import contextlib
 import tempfile
 import time
 
@@ -46,8 +47,10 @@ class Trainer:
         chief: bool. Whether this process writes the run directory. A
             distributed worker (`False`) waits for the chief's bundled
             corpus, learns the tokenizers in memory unless the directory
-            has them, writes backups to a temporary directory and saves
-            nothing. Defaults to `True`.
+            has them, fits in a temporary directory (removed when `fit`
+            returns or raises) from a copy of the chief's backup, so that
+            a rerun continues where the chief does, and saves nothing.
+            Defaults to `True`.
 
     Attributes:
         splits: a `CorpusSplits`, `{split: (sources, targets)}` read on
@@ -172,9 +175,6 @@ class Trainer:
         self.model = self.build_model()
         if run.status() == "trained":
             return self._load_trained(verbose)
-        backup = stages.run_backup(
-            config, run.path, chief=self.chief, start_time=budget_start
-        )
         if self.verbose:
             print(
                 self.distribution.describe(
@@ -182,14 +182,29 @@ class Trainer:
                     self.corpus_report["train"]["batch_sizes"],
                 )
             )
-        # A worker keeps its checkpoint out of the chief's directory.
-        workspace = None if self.chief else tempfile.TemporaryDirectory()
-        with self.distribution.lost_workers():
+        # A worker keeps its checkpoint and backup out of the chief's
+        # directory and continues the chief's backup.
+        workspace = (
+            contextlib.nullcontext(run.path)
+            if self.chief
+            else tempfile.TemporaryDirectory(
+                prefix="keras-attention-worker-", ignore_cleanup_errors=True
+            )
+        )
+        with workspace as directory, self.distribution.lost_workers():
+            if not self.chief and self.verbose:
+                print(f"This worker writes to {directory} (removed at exit).")
+            backup = stages.run_backup(
+                config,
+                directory,
+                source=None if self.chief else run.backup_path,
+                start_time=budget_start,
+            )
             self.history = stages.fit(
                 self.model,
                 self.data,
                 config,
-                workspace.name if workspace else run.path,
+                directory,
                 callbacks=callbacks,
                 verbose=verbose,
                 start_time=budget_start,

@@ -8,6 +8,7 @@ import json
 import os
 import pathlib
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -52,12 +53,14 @@ def free_ports(count):
     return ports
 
 
-def start(config_path, run_dir, log, tf_config=None, *extra):
+def start(config_path, run_dir, log, tf_config=None, *extra, tmpdir=None):
     env = {
         **os.environ,
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "PYTHONUNBUFFERED": "1",
     }
+    if tmpdir is not None:
+        env["TMPDIR"] = str(tmpdir)
     env.pop("TF_CONFIG", None)
     if tf_config is not None:
         env["TF_CONFIG"] = json.dumps(tf_config)
@@ -81,10 +84,17 @@ def start(config_path, run_dir, log, tf_config=None, *extra):
         )
 
 
-def start_workers(tmp_path, config, run_dir):
+def start_workers(
+    tmp_path, config, run_dir, workers=None, logs="worker", tmpdir=None
+):
+    """Two workers on `workers` (addresses; default: two free ports).
+
+    Their logs are `tmp_path / f"{logs}{index}.log"`.
+    """
     config_path = tmp_path / "config.yaml"
     config_path.write_text(yaml.safe_dump(config))
-    workers = [f"127.0.0.1:{port}" for port in free_ports(2)]
+    if workers is None:
+        workers = [f"127.0.0.1:{port}" for port in free_ports(2)]
     processes = []
     for index in range(2):
         tf_config = {
@@ -95,10 +105,11 @@ def start_workers(tmp_path, config, run_dir):
             start(
                 config_path,
                 run_dir,
-                tmp_path / f"worker{index}.log",
+                tmp_path / f"{logs}{index}.log",
                 tf_config,
                 "--distribution",
                 "multi_worker",
+                tmpdir=tmpdir,
             )
         )
     return config_path, processes
@@ -165,33 +176,168 @@ def test_two_workers_train_like_one_process(tmp_path):
     )
 
 
-@pytest.mark.slow
-@pytest.mark.distributed
-def test_a_killed_worker_stops_the_other_with_a_clear_message(tmp_path):
-    run_dir = tmp_path / "run"
-    config = {**TINY, "num_pairs": 3000, "epochs": 50, "patience": 50}
-    _, workers = start_workers(tmp_path, config, run_dir)
-    chief_log = tmp_path / "worker0.log"
+def kill_in_epoch_2(tmp_path, workers, victim, logs="worker"):
+    """Kills `workers[victim]` once the chief has started epoch 2.
+
+    Returns:
+        The seconds the survivor took to exit after the kill.
+    """
+    chief_log = tmp_path / f"{logs}0.log"
+    survivor = workers[1 - victim]
     deadline = time.monotonic() + TIMEOUT_SECONDS
     try:
         while "Epoch 2/" not in chief_log.read_text():
             assert workers[0].poll() is None, chief_log.read_text()[-3000:]
             assert time.monotonic() < deadline, "training never started"
-            time.sleep(2)
-        workers[1].send_signal(signal.SIGKILL)
+            time.sleep(0.5)
+        workers[victim].send_signal(signal.SIGKILL)
         killed = time.monotonic()
-        workers[0].wait(timeout=LOST_WORKER_SECONDS)
-        waited = time.monotonic() - killed
+        survivor.wait(timeout=LOST_WORKER_SECONDS)
+        return time.monotonic() - killed
     finally:
         for process in workers:
             if process.poll() is None:
                 process.kill()
                 process.wait(timeout=60)
-    log = chief_log.read_text()
-    assert workers[0].returncode == 1, log[-3000:]
+
+
+def assert_lost_worker(process, log, peer):
+    assert process.returncode == 1, log[-3000:]
     last = log.strip().splitlines()[-1]
     assert last.startswith(
         "error: multi_worker: lost contact with another worker"
     ), log[-3000:]
+    assert f"/job:worker/replica:0/task:{peer}" in last
+
+
+@pytest.mark.slow
+@pytest.mark.distributed
+def test_a_killed_worker_stops_the_other_with_a_clear_message(tmp_path):
+    run_dir = tmp_path / "run"
+    config = {**TINY, "num_pairs": 3000, "epochs": 50, "patience": 50}
+    # The killed worker cannot remove its temporary directory.
+    _, workers = start_workers(tmp_path, config, run_dir, tmpdir=tmp_path)
+    waited = kill_in_epoch_2(tmp_path, workers, victim=1)
+    log = (tmp_path / "worker0.log").read_text()
+    assert_lost_worker(workers[0], log, peer=1)
     assert waited < LOST_WORKER_SECONDS
-    assert "/job:worker/replica:0/task:1" in last
+
+
+@pytest.mark.slow
+@pytest.mark.distributed
+@pytest.mark.parametrize(
+    "victim", [1, 0], ids=["worker-killed", "chief-killed"]
+)
+def test_rerunning_the_workers_after_a_kill_resumes_the_run(tmp_path, victim):
+    """A worker is killed in epoch 2; the same two commands again finish.
+
+    Both workers continue from the chief's last backup (the same epoch,
+    weights and optimizer state, or their collectives would disagree).
+    Worker 1's temporary directory is gone when it exits, also when its
+    fit raised (the chief killed).
+    """
+    run_dir = tmp_path / "run"
+    epochs = 4
+    config = {**TINY, "num_pairs": 3000, "epochs": epochs, "patience": 50}
+    addresses = [f"127.0.0.1:{port}" for port in free_ports(2)]
+    temporary = {name: tmp_path / name for name in ("tmp-killed", "tmp-rerun")}
+    for path in temporary.values():
+        path.mkdir()
+    _, workers = start_workers(
+        tmp_path, config, run_dir, addresses, tmpdir=temporary["tmp-killed"]
+    )
+    kill_in_epoch_2(tmp_path, workers, victim)
+    survivor = 1 - victim
+    log = (tmp_path / f"worker{survivor}.log").read_text()
+    assert_lost_worker(workers[survivor], log, peer=victim)
+    assert (run_dir / "backup" / "state.json").exists()
+    if victim == 0:
+        # Only worker 1 makes temporary directories; it removed them.
+        assert not [p for p in temporary["tmp-killed"].iterdir() if p.is_dir()]
+
+    _, workers = start_workers(
+        tmp_path,
+        config,
+        run_dir,
+        addresses,
+        logs="rerun",
+        tmpdir=temporary["tmp-rerun"],
+    )
+    wait_all(workers, TIMEOUT_SECONDS)
+    logs = [(tmp_path / f"rerun{i}.log").read_text() for i in range(2)]
+    for process, log in zip(workers, logs):
+        assert process.returncode == 0, log[-3000:]
+    resumed = []
+    for log in logs:
+        line = re.search(
+            r"Resuming from (\S+): (\d+) epochs done, continuing with epoch "
+            rf"(\d+)/{epochs}\.",
+            log,
+        )
+        assert line, log[-3000:]
+        resumed.append(int(line[3]))
+    # Both continue where the chief's backup is, from its directory.
+    assert resumed[0] == resumed[1] > 1
+    assert f"Resuming from {run_dir / 'backup'}:" in logs[0]
+    assert f"Run saved in {run_dir}" in logs[0]
+
+    assert RUN_FILES <= {p.name for p in run_dir.iterdir()}
+    assert not (run_dir / "backup").exists()
+    history = json.loads((run_dir / "history.json").read_text())
+    for key in ("loss", "val_loss"):
+        assert len(history[key]) == epochs
+        assert all(np.isfinite(history[key]))
+    training = json.loads((run_dir / "training.json").read_text())
+    assert training["epochs"] == epochs
+    assert [r["epoch"] for r in training["resumed_from"]] == [resumed[0] - 1]
+    # The rerun workers removed their temporary directories.
+    assert list(temporary["tmp-rerun"].iterdir()) == []
+
+
+@pytest.mark.slow
+@pytest.mark.distributed
+def test_a_worker_that_cannot_see_the_chiefs_backup_is_refused(tmp_path):
+    """Worker 1 reruns on a copy of the run directory without the backup.
+
+    It would start from scratch while the chief continues: both stop with
+    the same one-line error instead of hanging in mismatched collectives.
+    """
+    run_dir = tmp_path / "run"
+    config = {**TINY, "num_pairs": 3000, "epochs": 4, "patience": 50}
+    addresses = [f"127.0.0.1:{port}" for port in free_ports(2)]
+    config_path, workers = start_workers(
+        tmp_path, config, run_dir, addresses, tmpdir=tmp_path
+    )
+    kill_in_epoch_2(tmp_path, workers, victim=1)
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(run_dir, elsewhere, ignore=shutil.ignore_patterns("backup"))
+
+    workers = []
+    for index, directory in enumerate((run_dir, elsewhere)):
+        tf_config = {
+            "cluster": {"worker": addresses},
+            "task": {"type": "worker", "index": index},
+        }
+        workers.append(
+            start(
+                config_path,
+                directory,
+                tmp_path / f"rerun{index}.log",
+                tf_config,
+                "--distribution",
+                "multi_worker",
+                tmpdir=tmp_path,
+            )
+        )
+    wait_all(workers, TIMEOUT_SECONDS)
+    for index, process in enumerate(workers):
+        log = (tmp_path / f"rerun{index}.log").read_text()
+        assert process.returncode == 2, log[-3000:]
+        last = log.strip().splitlines()[-1]
+        assert re.match(
+            r"error: multi_worker: the workers would start from different "
+            r"points of the run \(\[epoch, batch, optimizer step\] of each "
+            r"replica: \[\[1, 0, [1-9]\d*\], \[0, 0, 0\]\]\)",
+            last,
+        ), log[-3000:]
+    assert (run_dir / "backup" / "state.json").exists()

@@ -4,14 +4,15 @@ import json
 import os
 import pathlib
 import shutil
-import tempfile
 import time
 
 import keras
+import tensorflow as tf
 
 from keras_attention.atomic_write import atomic_write
 from keras_attention.atomic_write import remove_temporary_files
 from keras_attention.atomic_write import write_text
+from keras_attention.usage_error import UsageError
 
 STATE_FILE = "state.json"
 WEIGHTS_SUFFIX = ".weights.h5"
@@ -67,10 +68,17 @@ class RunBackup(keras.callbacks.Callback):
     epoch once, as it finished. The data order of a resumed run differs
     from an uninterrupted one (the pipeline's shuffle restarts).
 
-    Under a multi-worker strategy every worker runs the callback; only the
-    chief writes `directory` (and restores `checkpoint`), the others write
-    to a temporary directory (deleted at the end of training) and all
-    restore from `directory`.
+    Under a multi-worker strategy every worker runs the callback, and every
+    worker must restore the same state (epoch, weights, optimizer) or
+    their collectives disagree. The chief backs up to the run's directory;
+    another worker backs up to a directory of its own (e.g. a temporary
+    one, with its own `checkpoint`) and passes the chief's as `source`:
+    `restore` copies the chief's last commit there first and continues
+    from that copy, never writing the chief's files. When `fit` begins,
+    the workers compare where they start (epoch, batch, optimizer step)
+    and all raise the same `UsageError` if they differ (a worker that
+    cannot read the chief's directory would start from scratch and its
+    collectives would never match the others').
 
     Args:
         directory: str or `pathlib.Path`. Where the backup is kept; no
@@ -84,8 +92,11 @@ class RunBackup(keras.callbacks.Callback):
             state of those in `CALLBACK_STATE` or with `get_state` and
             `set_state` is backed up and restored. May also be set as an
             attribute before `fit`. Defaults to `()`.
-        chief: bool. Whether this process writes `directory`. Defaults to
-            `True`.
+        source: str or path of another `RunBackup`'s directory (a
+            multi-worker chief's), or `None`. Given, `restore` first
+            replaces the backup in `directory` with a copy of the last
+            commit in `source` (none when `source` has no backup yet).
+            Defaults to `None`.
         start_time: float or `None`. The `time.monotonic()` reading from
             which this process's training time counts (e.g. before the
             data is prepared, as `TimeBudget` counts); `None`: when `fit`
@@ -124,7 +135,7 @@ class RunBackup(keras.callbacks.Callback):
         save_freq="epoch",
         checkpoint=None,
         callbacks=(),
-        chief=True,
+        source=None,
         start_time=None,
     ):
         super().__init__()
@@ -143,9 +154,8 @@ class RunBackup(keras.callbacks.Callback):
             None if checkpoint is None else pathlib.Path(checkpoint)
         )
         self.callbacks = list(callbacks)
-        self.chief = chief
+        self.source = None if source is None else pathlib.Path(source)
         self.start_time = start_time
-        self._writing = None
         self._state = _empty_state()
         self._checkpoint_signature = None
 
@@ -157,11 +167,13 @@ class RunBackup(keras.callbacks.Callback):
         Builds the optimizer first so that its variables (step count,
         moments, learning rate) are restored too, and puts `checkpoint`
         back as the backup has it (deleting one that no backup knows).
-        Without a backup, returns 0 and leaves `model` as it is.
+        Without a backup, returns 0 and leaves `model` as it is. With a
+        `source`, its last commit is copied into `directory` first.
         """
+        if self.source is not None:
+            copy_backup(self.source, self.directory)
         path = self.directory / STATE_FILE
-        if self.chief:
-            remove_temporary_files(self.directory)
+        remove_temporary_files(self.directory)
         state = None
         if path.exists():
             state = json.loads(path.read_text(encoding="utf-8"))
@@ -187,10 +199,10 @@ class RunBackup(keras.callbacks.Callback):
         if self.checkpoint is None:
             return
         saved = self._state["checkpoint"]
-        if self.chief and saved is None:
+        if saved is None:
             # Written after the last commit: not part of the history.
             self.checkpoint.unlink(missing_ok=True)
-        elif self.chief:
+        else:
             with atomic_write(self.checkpoint) as temporary:
                 shutil.copyfile(self.directory / saved["file"], temporary)
         self._checkpoint_signature = _signature(self.checkpoint)
@@ -226,23 +238,17 @@ class RunBackup(keras.callbacks.Callback):
 
     def delete(self):
         """Removes the backup (once the finished run is saved elsewhere)."""
-        if self.chief:
-            shutil.rmtree(self.directory, ignore_errors=True)
+        shutil.rmtree(self.directory, ignore_errors=True)
 
     # === Callback ===
 
     def on_train_begin(self, logs=None):
+        self._check_workers_agree()
         self._started = self.start_time
         if self._started is None:
             self._started = time.monotonic()
         self._spent_before = self._state["train_seconds"]
         self._batches_since_save = 0
-        if self.chief:
-            self._writing = self.directory
-        else:
-            self._writing = pathlib.Path(
-                tempfile.mkdtemp(prefix="run-backup-worker-")
-            )
         # The callbacks earlier in the list have reset themselves.
         saved = self._state["callbacks"]
         for key, callback in self._stateful():
@@ -251,6 +257,26 @@ class RunBackup(keras.callbacks.Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = epoch
+
+    def _check_workers_agree(self):
+        strategy = getattr(self.model, "distribute_strategy", None)
+        if not isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+            return
+        iterations = 0
+        if self.model.optimizer is not None:
+            iterations = int(self.model.optimizer.iterations.numpy())
+        start = [self._state["epoch"], self._state["step"], iterations]
+        starts = _every_replica(strategy, start)
+        if any(row != starts[0] for row in starts):
+            raise UsageError(
+                "multi_worker: the workers would start from different "
+                f"points of the run ([epoch, batch, optimizer step] of each "
+                f"replica: {starts}). Every worker continues the chief's "
+                f"backup in {self.source or self.directory}, so the run "
+                "directory must be readable by every worker at the same "
+                "path (e.g. on a shared file system); rerun every worker "
+                "with the same command."
+            )
 
     def on_train_batch_end(self, batch, logs=None):
         if self.save_freq == "epoch":
@@ -269,17 +295,13 @@ class RunBackup(keras.callbacks.Callback):
             epoch=epoch + 1, step=0, stopped=bool(self.model.stop_training)
         )
 
-    def on_train_end(self, logs=None):
-        if not self.chief and self._writing is not None:
-            shutil.rmtree(self._writing, ignore_errors=True)
-
     def _stateful(self):
         for index, callback in enumerate(self.callbacks):
             if hasattr(callback, "get_state") or _attributes(callback):
                 yield f"{index}:{type(callback).__name__}", callback
 
     def _commit(self, epoch, step, stopped=False):
-        directory = self._writing
+        directory = self.directory
         state = self._state
         name = f"epoch-{epoch}-step-{step}{WEIGHTS_SUFFIX}"
         with atomic_write(directory / name) as temporary:
@@ -308,6 +330,76 @@ class RunBackup(keras.callbacks.Callback):
         for path in directory.glob(f"*{WEIGHTS_SUFFIX}"):
             if path.name not in keep:
                 path.unlink(missing_ok=True)
+
+
+def copy_backup(source, destination, attempts=3):
+    """Replaces the backup in `destination` by the last commit in `source`.
+
+    Copies the files `source`'s `state.json` names, then that
+    `state.json` (the commit, last); `source` is only read. Without a
+    backup in `source`, `destination` is left without one too. Should
+    `source` commit again during the copy (another process writing it),
+    the copy starts over with the new commit.
+
+    Args:
+        source: str or path of a `RunBackup` directory.
+        destination: str or path of another one (created if missing).
+        attempts: int, how many times to start over. Defaults to 3.
+
+    Raises:
+        FileNotFoundError: `source` names a file it does not hold.
+        RuntimeError: `source` kept changing for `attempts` copies.
+    """
+    source = pathlib.Path(source)
+    destination = pathlib.Path(destination)
+    destination.mkdir(parents=True, exist_ok=True)
+    (destination / STATE_FILE).unlink(missing_ok=True)
+    for path in destination.glob(f"*{WEIGHTS_SUFFIX}"):
+        path.unlink()
+    path = source / STATE_FILE
+    for _ in range(attempts):
+        if not path.exists():
+            return
+        text = path.read_text(encoding="utf-8")
+        state = json.loads(text)
+        names = [state["weights"]]
+        if state["checkpoint"] is not None:
+            names.append(state["checkpoint"]["file"])
+        try:
+            for name in names:
+                with atomic_write(destination / name) as temporary:
+                    shutil.copyfile(source / name, temporary)
+        except FileNotFoundError:
+            if path.read_text(encoding="utf-8") != text:
+                continue
+            raise FileNotFoundError(
+                f"{path}: names {name}, which is missing; the backup is "
+                "damaged. Delete the directory to train from scratch."
+            ) from None
+        if path.read_text(encoding="utf-8") == text:
+            write_text(destination / STATE_FILE, text)
+            return
+    raise RuntimeError(
+        f"{source}: the backup changed during each of {attempts} copies; "
+        "is another process still training in this run directory?"
+    )
+
+
+def _every_replica(strategy, values):
+    """`values` (ints) of every replica of `strategy`, in replica order."""
+    count = strategy.num_replicas_in_sync
+
+    def rows():
+        replica = tf.distribute.get_replica_context().replica_id_in_sync_group
+        one_hot = tf.one_hot(replica, count, dtype=tf.float64)
+        return one_hot[:, None] * tf.constant(values, tf.float64)[None, :]
+
+    # One collective (a sum of one row per replica), in a tf.function as
+    # MultiWorkerMirroredStrategy prefers.
+    table = tf.function(
+        lambda: strategy.reduce("SUM", strategy.run(rows), axis=None)
+    )()
+    return [[int(v) for v in row] for row in table.numpy().tolist()]
 
 
 def _empty_state():

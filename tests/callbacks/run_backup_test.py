@@ -6,6 +6,7 @@ import pytest
 
 from keras_attention.callbacks.checkpoint_averaging import CheckpointAveraging
 from keras_attention.callbacks.run_backup import RunBackup
+from keras_attention.callbacks.run_backup import copy_backup
 
 EPOCHS = 5
 
@@ -276,13 +277,85 @@ def reference_history(directory):
     return json.loads((directory / "state.json").read_text())["history"]
 
 
-def test_a_worker_writes_elsewhere_and_restores_from_the_chief(tmp_path):
-    fit(model(), RunBackup(tmp_path), epochs=2)
-    before = sorted(p.name for p in tmp_path.iterdir())
-    worker = RunBackup(tmp_path, chief=False)
-    fit(model(), worker, epochs=4)
-    assert len(worker.history["loss"]) == 4
-    assert sorted(p.name for p in tmp_path.iterdir()) == before
+def files(directory):
+    return {p.name: p.read_bytes() for p in directory.iterdir()}
+
+
+def test_a_worker_continues_the_chiefs_backup_in_its_own_directory(
+    tmp_path,
+):
+    """Killed after epoch 3: chief and worker rerun from the same state."""
+    chief_best = tmp_path / "chief" / "best.weights.h5"
+    chief_best.parent.mkdir()
+    with pytest.raises(Interrupt):
+        fit(
+            model(),
+            RunBackup(tmp_path / "chief" / "backup", checkpoint=chief_best),
+            checkpoint(chief_best),
+            InterruptAt(3),
+        )
+    chief_files = files(tmp_path / "chief" / "backup")
+
+    # The worker's directory holds a stale backup of its own.
+    stale = tmp_path / "worker" / "backup" / "state.json"
+    stale.parent.mkdir(parents=True)
+    stale.write_text('{"epoch": 1}')
+    runs = {}
+    for name in ("chief", "worker"):
+        best = tmp_path / name / "best.weights.h5"
+        backup = RunBackup(
+            tmp_path / name / "backup",
+            checkpoint=best,
+            source=None if name == "chief" else tmp_path / "chief" / "backup",
+        )
+        resumed = model()
+        assert backup.restore(resumed) == 3
+        assert int(resumed.optimizer.iterations.numpy()) == 15
+        # The chief's best checkpoint, put back in the worker's directory.
+        assert best.read_bytes() == chief_best.read_bytes()
+        runs[name] = backup, resumed
+    # Restoring read the chief's backup and wrote nothing there.
+    assert files(tmp_path / "chief" / "backup") == chief_files
+    for name, (backup, resumed) in runs.items():
+        backup.callbacks = [checkpoint(tmp_path / name / "best.weights.h5")]
+        resumed.fit(
+            *data(),
+            validation_data=data(),
+            batch_size=8,
+            epochs=EPOCHS,
+            initial_epoch=3,
+            shuffle=False,
+            verbose=0,
+            callbacks=[*backup.callbacks, backup],
+        )
+
+    (chief, chief_model), (worker, worker_model) = runs.values()
+    assert (
+        worker.resumed_from == chief.resumed_from == [{"epoch": 3, "step": 0}]
+    )
+    assert worker.checkpoint_epoch == chief.checkpoint_epoch
+    for key, values in chief.history.items():
+        assert len(values) == EPOCHS
+        np.testing.assert_allclose(worker.history[key], values, rtol=1e-6)
+    for got, want in zip(worker_model.get_weights(), chief_model.get_weights()):
+        np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+def test_a_worker_without_a_chiefs_backup_starts_from_scratch(tmp_path):
+    backup = RunBackup(tmp_path / "worker", source=tmp_path / "chief")
+    fit(model(), backup, epochs=2)
+    assert backup.resumed_from == []
+    assert len(backup.history["loss"]) == 2
+    assert not (tmp_path / "chief").exists()
+
+
+def test_copy_backup_names_a_missing_file(tmp_path):
+    fit(model(), RunBackup(tmp_path / "chief"), epochs=1)
+    state = json.loads((tmp_path / "chief" / "state.json").read_text())
+    (tmp_path / "chief" / state["weights"]).unlink()
+    with pytest.raises(FileNotFoundError, match="the backup is damaged"):
+        copy_backup(tmp_path / "chief", tmp_path / "worker")
+    assert not (tmp_path / "worker" / "state.json").exists()
 
 
 def test_save_freq_is_checked():
