@@ -22,6 +22,7 @@ CHOICES = {
     "normalization": ("NFC", "NFKC"),
     "learning_rate_schedule": ("constant", "inverse_sqrt", "cosine", "plateau"),
     "early_stopping_metric": ("val_loss", "val_bleu"),
+    "beam_stopping": ("exact", "heuristic"),
     # `Distribution`'s strategies and dtype policies.
     "distribution": ("auto", "mirrored", "multi_worker", "one_device"),
     "mixed_precision": ("none", "mixed_float16", "mixed_bfloat16"),
@@ -163,6 +164,10 @@ class Config:
             the exported `serving_default`).
         length_penalty: GNMT length penalty `alpha` of beam search (`0`:
             none; the GNMT paper's 0.6 by default).
+        beam_stopping: when beam search stops a sentence (`BeamSearch`'s
+            `stopping`): `"exact"` (never changes the result) or
+            `"heuristic"` (its best finished hypothesis beats every open
+            one at the current length; faster).
         max_source_length: source tokens beyond this are dropped before
             decoding, which bounds the cost of hostile inputs (`None`:
             keep every token).
@@ -236,6 +241,7 @@ class Config:
     max_decode_length: int = 64
     beam_width: int = 4
     length_penalty: float = 0.6
+    beam_stopping: str = "exact"
     max_source_length: int | None = 256
     # Keras Tuner: ranges that override the default search space.
     search_space: dict | None = None
@@ -390,6 +396,7 @@ class Config:
             "max_decode_length",
             "beam_width",
             "length_penalty",
+            "beam_stopping",
             "max_source_length",
         )
         return {name: getattr(self, name) for name in names}

@@ -7,6 +7,7 @@ Example:
 
 import argparse
 
+from keras_attention.config import CHOICES
 from training import cli
 
 EPILOG = """\
@@ -72,6 +73,13 @@ def parse_args(argv=None, prog=PROG):
         "Default: the run's config (length_penalty).",
     )
     parser.add_argument(
+        "--beam-stopping",
+        choices=CHOICES["beam_stopping"],
+        help="When serving_default stops a sentence: exact (never changes "
+        "the result) or heuristic (faster). Default: the run's config "
+        "(beam_stopping).",
+    )
+    parser.add_argument(
         "--max-source-length",
         type=cli.positive_int,
         help="Source tokens beyond this are dropped (bounds the cost of "
@@ -96,6 +104,7 @@ def main(argv=None, prog=PROG):
     flags = {
         "beam_width": args.beam_width,
         "length_penalty": args.length_penalty,
+        "beam_stopping": args.beam_stopping,
         "max_source_length": args.max_source_length,
         "max_decode_length": args.max_decode_length,
     }

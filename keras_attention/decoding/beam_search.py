@@ -2,11 +2,14 @@
 
 import tensorflow as tf
 
+from keras_attention.config import CHOICES
 from keras_attention.config import Config
 
 # Log-probability of an impossible continuation. Finite (not -inf) so that
 # sums, length penalties and comparisons never produce NaN.
 _IMPOSSIBLE = -1e9
+
+STOPPING = CHOICES["beam_stopping"]
 
 
 class BeamSearch:
@@ -38,10 +41,15 @@ class BeamSearch:
     result is the best-scoring finished hypothesis the search met, never
     worse than one it had found earlier.
 
-    A sentence stops early when its best finished hypothesis scores at
-    least as well as any open hypothesis could ever reach (log-probabilities
-    only decrease, and the penalty is at most `lp(max_length)`), so early
-    stopping never changes the result.
+    When a sentence stops is `stopping`'s choice. `"exact"`: once its best
+    finished hypothesis scores at least as well as any open hypothesis could
+    ever reach (log-probabilities only decrease, and the penalty is at most
+    `lp(max_length)`), so stopping early never changes the result.
+    `"heuristic"`: once it scores at least as well as the best open
+    hypothesis at its current length, as Hugging Face's
+    `early_stopping=False` does (JoeyNMT and OpenNMT-tf stop when the top
+    beam ends); a longer hypothesis that would have overtaken it later is
+    not searched. With `length_penalty=0` the two are the same.
 
     Args:
         end_id: int. The token that ends a sentence.
@@ -51,6 +59,8 @@ class BeamSearch:
             log-probabilities, larger values favour longer outputs.
             Defaults to `Config`'s (0.6), as for `Translator` and the
             exporter.
+        stopping: str. `"exact"` or `"heuristic"` (see above). Defaults to
+            `Config`'s (`beam_stopping`).
 
     Call arguments:
         next_fn: callable `next_fn(ids, step, state) -> (logits, state)`:
@@ -94,6 +104,7 @@ class BeamSearch:
         end_id,
         beam_width=Config.beam_width,
         length_penalty=Config.length_penalty,
+        stopping=Config.beam_stopping,
     ):
         if not isinstance(beam_width, int) or beam_width < 1:
             raise ValueError(
@@ -105,9 +116,15 @@ class BeamSearch:
                 "length_penalty must be >= 0. "
                 f"Received: length_penalty={length_penalty!r}"
             )
+        if stopping not in STOPPING:
+            raise ValueError(
+                f"stopping must be one of {STOPPING}. "
+                f"Received: stopping={stopping!r}"
+            )
         self.end_id = end_id
         self.beam_width = beam_width
         self.length_penalty = float(length_penalty)
+        self.stopping = stopping
 
     def penalty(self, lengths):
         """The GNMT length penalty `((5 + lengths) / 6) ** alpha`."""
@@ -243,9 +260,11 @@ class BeamSearch:
                 )
 
             # Stop a sentence once no open hypothesis can overtake its best
-            # finished one, even at the longest allowed length.
+            # finished one: at the longest allowed length ("exact") or at
+            # its current length ("heuristic").
             reachable = self._normalize(
-                tf.reduce_max(log_probs, axis=1), max_length
+                tf.reduce_max(log_probs, axis=1),
+                max_length if self.stopping == "exact" else step + 1,
             )
             done = v["done"] | at_limit | (best["normalized"] >= reachable)
             new_vars = {

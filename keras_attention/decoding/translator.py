@@ -36,13 +36,15 @@ class Translator(tf.Module):
             `translate_beam` (see `BeamSearch`); on the bundled corpus `0`,
             `0.6` and `1` give the same exact match
             (benchmarks/RESULTS-decoding.md).
+        beam_stopping: str. When `translate_beam` stops a sentence
+            (`BeamSearch`'s `stopping`: `"exact"` or `"heuristic"`).
         max_source_length: int or `None`. Source tokens beyond this are
             dropped, which bounds the cost of hostile inputs in serving.
             `None` keeps every token.
 
-    The defaults of the four decoding arguments are `Config`'s (64, 4,
-    0.6 and 256), the ones the trainer, evaluation and the exporter use;
-    `Translator.from_config` takes them from a config.
+    The defaults of the five decoding arguments are `Config`'s (64, 4,
+    0.6, `beam_stopping` and 256), the ones the trainer, evaluation and
+    the exporter use; `Translator.from_config` takes them from a config.
 
     Example:
 
@@ -61,6 +63,7 @@ class Translator(tf.Module):
         max_decode_length=Config.max_decode_length,
         beam_width=Config.beam_width,
         length_penalty=Config.length_penalty,
+        beam_stopping=Config.beam_stopping,
         max_source_length=Config.max_source_length,
     ):
         super().__init__()
@@ -75,6 +78,7 @@ class Translator(tf.Module):
         self.max_decode_length = max_decode_length
         self.beam_width = beam_width
         self.length_penalty = length_penalty
+        self.beam_stopping = beam_stopping
         self.max_source_length = max_source_length
         # The target tokenizer owns the special ids.
         end_id = target_tokenizer.end_token_id
@@ -83,6 +87,7 @@ class Translator(tf.Module):
             end_id=end_id,
             beam_width=beam_width,
             length_penalty=length_penalty,
+            stopping=beam_stopping,
         )
 
     @classmethod

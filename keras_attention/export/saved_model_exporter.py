@@ -61,6 +61,8 @@ class SavedModelExporter:
             `Config`'s (4).
         length_penalty: float. GNMT length penalty of `serving_default`.
             Defaults to `Config`'s (0.6).
+        beam_stopping: str. When `serving_default` stops a sentence
+            (`BeamSearch`'s `stopping`). Defaults to `Config`'s.
         max_source_length: int or `None`. Source tokens beyond this are
             dropped, so a hostile 1 MB request costs a tokenization pass,
             not a 200,000-step encoder run. Defaults to `Config`'s (256).
@@ -85,6 +87,7 @@ class SavedModelExporter:
         max_decode_length=Config.max_decode_length,
         beam_width=Config.beam_width,
         length_penalty=Config.length_penalty,
+        beam_stopping=Config.beam_stopping,
         max_source_length=Config.max_source_length,
         restored=False,
     ):
@@ -98,12 +101,14 @@ class SavedModelExporter:
             max_decode_length=max_decode_length,
             beam_width=beam_width,
             length_penalty=length_penalty,
+            beam_stopping=beam_stopping,
             max_source_length=max_source_length,
         )
         self.metadata = {
             "max_decode_length": max_decode_length,
             "beam_width": beam_width,
             "length_penalty": length_penalty,
+            "beam_stopping": beam_stopping,
             "max_source_length": max_source_length,
             "source_vocabulary_size": source_tokenizer.vocabulary_size,
             "target_vocabulary_size": target_tokenizer.vocabulary_size,
@@ -117,9 +122,9 @@ class SavedModelExporter:
         """An exporter for the trained model of a run directory.
 
         The decoding settings (`max_decode_length`, `beam_width`,
-        `length_penalty`, `max_source_length`) are the run's config's
-        unless given as keyword arguments; all keyword arguments are
-        passed to the constructor.
+        `length_penalty`, `beam_stopping`, `max_source_length`) are the
+        run's config's unless given as keyword arguments; all keyword
+        arguments are passed to the constructor.
         """
         from keras_attention.run_directory import RunDirectory
 

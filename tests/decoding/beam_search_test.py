@@ -122,6 +122,48 @@ def test_length_penalty_changes_the_winner(alpha, ids, probability, length):
     )
 
 
+# With alpha 1, END (0.5) ties the open A (0.49999) at length 1, but A A END
+# (0.49 at length 3) scores log(0.49) / (8 / 6) = -0.535 > log(0.5).
+LATE_WINNER = {
+    (): {END: 0.5, A: 0.49999, B: 0.00001},
+    (A,): {A: 0.99, END: 0.01},
+    (A, A): {END: 0.99, A: 0.01},
+}
+
+
+@pytest.mark.parametrize(
+    "stopping, ids, probability",
+    [
+        ("exact", [[A, A, END]], 0.49999 * 0.99 * 0.99),
+        # Stops after the first step: END beats A at its current length.
+        ("heuristic", [[END]], 0.5),
+    ],
+)
+def test_heuristic_stopping_stops_at_the_current_length(
+    stopping, ids, probability
+):
+    search = BeamSearch(
+        END, beam_width=2, length_penalty=1.0, stopping=stopping
+    )
+    beam = run(search, PrefixTree(LATE_WINNER), 10)
+    np.testing.assert_array_equal(beam["ids"], ids)
+    np.testing.assert_allclose(beam["scores"], [np.log(probability)], 1e-6)
+
+
+@pytest.mark.parametrize("tree", [GREEDY_TRAP, PUSHED_OUT, LENGTH_TRADE_OFF])
+def test_without_length_penalty_both_stoppings_agree(tree):
+    results = [
+        run(
+            BeamSearch(END, beam_width=2, length_penalty=0.0, stopping=s),
+            PrefixTree(tree),
+            10,
+        )
+        for s in ("exact", "heuristic")
+    ]
+    for key in results[0]:
+        np.testing.assert_array_equal(results[0][key], results[1][key])
+
+
 def test_batch_with_different_max_lengths():
     # A (0.9) forever: only the length limit stops a sentence.
     table = np.log(np.full((6, VOCABULARY_SIZE, VOCABULARY_SIZE), 1e-9))
@@ -193,6 +235,7 @@ def test_runs_in_a_tf_function():
         ({"beam_width": 0}, "beam_width must be a positive integer"),
         ({"beam_width": 2.0}, "beam_width must be a positive integer"),
         ({"length_penalty": -1.0}, "length_penalty must be >= 0"),
+        ({"stopping": "early"}, "stopping must be one of"),
     ],
 )
 def test_invalid_arguments(kwargs, message):

@@ -310,6 +310,7 @@ def test_decoding_defaults_are_the_configs():
     parameters = inspect.signature(BeamSearch.__init__).parameters
     for name in ("beam_width", "length_penalty"):
         assert parameters[name].default == expected[name]
+    assert parameters["stopping"].default == expected["beam_stopping"]
 
 
 def test_export_flags_override_the_runs_decoding_config(tiny_run, tmp_path):
@@ -332,6 +333,7 @@ def test_export_flags_override_the_runs_decoding_config(tiny_run, tmp_path):
     status = export.main(
         [str(run), "--name", "m", "--output-dir", str(tmp_path / "out")]
         + ["--length-penalty", "0.2", "--max-source-length", "9"]
+        + ["--beam-stopping", "heuristic"]
     )
     assert status == 0
     exported = json.loads(
@@ -342,3 +344,4 @@ def test_export_flags_override_the_runs_decoding_config(tiny_run, tmp_path):
     assert exported["beam_width"] == 3  # the config's
     assert exported["length_penalty"] == 0.2  # the flags'
     assert exported["max_source_length"] == 9
+    assert exported["beam_stopping"] == "heuristic"  # the flags'
