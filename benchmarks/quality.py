@@ -144,17 +144,23 @@ def load_config(args):
 
 
 class StepTimer(keras.callbacks.Callback):
-    """Sums the wall time of the training batches of `model.fit`."""
+    """Sums the wall time and counts the training batches of `model.fit`.
+
+    Counted here, not read from the optimizer: restoring the best weights
+    at the end also restores the optimizer's step counter.
+    """
 
     def __init__(self):
         super().__init__()
         self.seconds = 0.0
+        self.steps = 0
 
     def on_train_batch_begin(self, batch, logs=None):
         self._start = time.perf_counter()
 
     def on_train_batch_end(self, batch, logs=None):
         self.seconds += time.perf_counter() - self._start
+        self.steps += 1
 
 
 def count_target_tokens(dataset):
@@ -306,7 +312,7 @@ def main(argv=None):
     run_dir = pathlib.Path(
         args.run_dir
         or ROOT / "runs" / "quality" / f"{name}-{stamp:%Y%m%dT%H%M%S}"
-    )
+    ).resolve()  # the scoring process runs in another directory
 
     from keras_attention.export.saved_model_exporter import SavedModelExporter
     from keras_attention.trainer import Trainer
@@ -317,7 +323,7 @@ def main(argv=None):
     history = trainer.fit(verbose=2, callbacks=[timer])
     budget_seconds = time.monotonic() - budget_start
     train_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-    steps = int(trainer.model.optimizer.iterations.numpy())
+    steps = timer.steps
     tokens, batches = count_target_tokens(trainer.data["train"])
     step_seconds = max(timer.seconds, 1e-9)
     export = SavedModelExporter.from_run_directory(run_dir).export(

@@ -256,9 +256,15 @@ def test_width_one_equals_greedy_on_the_tiny_model(tiny_run):
     texts = tf.constant(tiny_run.splits["test"][0][:48])
     greedy = translator.translate(texts)
     beam = translator.translate_beam(texts)
-    for key in greedy:
+    for key in ("translation", "token_ids", "lengths", "source_lengths"):
         np.testing.assert_array_equal(
             beam[key].numpy(), greedy[key].numpy(), err_msg=key
+        )
+    # Greedy steps only the open rows: the same arithmetic on fewer rows,
+    # equal up to float rounding.
+    for key in ("scores", "attention"):
+        np.testing.assert_allclose(
+            beam[key].numpy(), greedy[key].numpy(), atol=1e-6, err_msg=key
         )
 
 
