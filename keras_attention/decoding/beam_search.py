@@ -4,6 +4,9 @@ import tensorflow as tf
 
 from keras_attention.config import CHOICES
 from keras_attention.config import Config
+from keras_attention.decoding.open_rows import gather_rows
+from keras_attention.decoding.open_rows import open_shape
+from keras_attention.decoding.open_rows import scatter_rows
 
 # Log-probability of an impossible continuation. Finite (not -inf) so that
 # sums, length penalties and comparisons never produce NaN.
@@ -189,8 +192,8 @@ class BeamSearch:
             "sentences": sentences,
             "ids": tf.repeat(tf.gather(start_ids, sentences), width),
             "state": tf.nest.map_structure(
-                lambda t: tf.repeat(tf.gather(t, sentences), width, axis=0),
-                state,
+                lambda t: tf.repeat(t, width, axis=0),
+                gather_rows(state, sentences),
             ),
             "log_probs": log_probs,
             # The best finished hypothesis of every sentence, kept aside:
@@ -232,10 +235,7 @@ class BeamSearch:
             candidate = tf.gather(log_probs, first, batch_dims=1)
             normalized = self._normalize(candidate, step + 1)
             index = sentences[:, None]
-            best = {
-                key: tf.gather(value, sentences)
-                for key, value in v["best"].items()
-            }
+            best = gather_rows(v["best"], sentences)
             better = tf.reduce_any(ends, axis=1) & (
                 normalized > best["normalized"]
             )
@@ -261,8 +261,9 @@ class BeamSearch:
             def write(array, value):
                 # (open sentences, ...) -> (batch_size, ...), zeros for the
                 # others (never read: a stopped sentence's best is earlier).
-                shape = tf.concat([per_beam, tf.shape(value)[2:]], 0)
-                return array.write(step + 1, tf.scatter_nd(index, value, shape))
+                return array.write(
+                    step + 1, scatter_rows(index, value, batch_size)
+                )
 
             arrays = dict(v["arrays"])
             arrays["words"] = write(arrays["words"], words)
@@ -318,9 +319,6 @@ class BeamSearch:
 
         def cond(v):
             return tf.size(v["sentences"]) > 0
-
-        def open_shape(t):
-            return tf.TensorShape([None]).concatenate(t.shape[1:])
 
         invariants = {
             "step": tf.TensorShape([]),

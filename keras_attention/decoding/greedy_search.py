@@ -2,6 +2,10 @@
 
 import tensorflow as tf
 
+from keras_attention.decoding.open_rows import gather_rows
+from keras_attention.decoding.open_rows import open_shape
+from keras_attention.decoding.open_rows import scatter_rows
+
 
 class GreedySearch:
     """Picks the most likely token at every step until `end_id`.
@@ -68,13 +72,7 @@ class GreedySearch:
         # only. A sentence that ends leaves them, so the model's work per
         # step shrinks as the batch finishes (the loop runs as long as the
         # longest output).
-        open_rows = tf.where(max_length > 0)[:, 0]
-        open_rows = tf.cast(open_rows, tf.int32)
-
-        def gather(structure, indices):
-            return tf.nest.map_structure(
-                lambda t: tf.gather(t, indices), structure
-            )
+        open_rows = tf.cast(tf.where(max_length > 0)[:, 0], tf.int32)
 
         def body(step, rows, ids, state, lengths, scores, arrays):
             logits, state = next_fn(ids, step, state)
@@ -87,11 +85,9 @@ class GreedySearch:
             lengths = tf.tensor_scatter_nd_add(
                 lengths, index, tf.cast(~ended, tf.int32)
             )
-            full = [tf.scatter_nd(index, next_ids, [batch_size])]
+            full = [scatter_rows(index, next_ids, batch_size)]
             if with_attention:
-                attention = state["attention"]
-                shape = tf.concat([[batch_size], tf.shape(attention)[1:]], 0)
-                full.append(tf.scatter_nd(index, attention, shape))
+                full.append(scatter_rows(index, state["attention"], batch_size))
             new_arrays = [
                 array.write(step + 1, value)
                 for array, value in zip(arrays, full)
@@ -102,7 +98,7 @@ class GreedySearch:
                 step + 1,
                 tf.gather(rows, keep),
                 tf.gather(next_ids, keep),
-                gather(state, keep),
+                gather_rows(state, keep),
                 lengths,
                 scores,
                 new_arrays,
@@ -111,14 +107,11 @@ class GreedySearch:
         def cond(step, rows, *_):
             return tf.size(rows) > 0
 
-        def open_shape(t):
-            return tf.TensorShape([None]).concatenate(t.shape[1:])
-
         initial = (
             tf.constant(0),
             open_rows,
             tf.gather(start_ids, open_rows),
-            gather(state, open_rows),
+            gather_rows(state, open_rows),
             tf.zeros([batch_size], tf.int32),
             tf.zeros([batch_size], tf.float32),
             arrays,
