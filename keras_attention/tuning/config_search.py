@@ -1,6 +1,7 @@
 """A resumable, distributable Keras Tuner search over one `Config`."""
 
 import csv
+import io
 import json
 import os
 import pathlib
@@ -278,10 +279,15 @@ class ConfigSearch:
         """Writes summary.csv and summary.json; returns their paths."""
         rows = self.summary()
         csv_path, json_path = (self.project_dir / n for n in SUMMARY_FILES)
-        with open(csv_path, "w", newline="", encoding="utf-8") as file:
-            writer = csv.DictWriter(file, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
+        # Atomic, like every file of a run: a search killed while writing
+        # leaves the previous summary, never half of one.
+        table = io.StringIO()
+        writer = csv.DictWriter(
+            table, fieldnames=list(rows[0]), lineterminator="\n"
+        )
+        writer.writeheader()
+        writer.writerows(rows)
+        write_text(csv_path, table.getvalue())
         best = self.best_trial()
         document = {
             "objective": self.objective,
@@ -293,9 +299,8 @@ class ConfigSearch:
             ),
             "trials": rows,
         }
-        json_path.write_text(
-            json.dumps(document, indent=2, ensure_ascii=False) + "\n",
-            encoding="utf-8",
+        write_text(
+            json_path, json.dumps(document, indent=2, ensure_ascii=False) + "\n"
         )
         return csv_path, json_path
 
