@@ -3,8 +3,9 @@
 Measures how much averaging several runs of one config (different seeds,
 same tokenizers) would give before the project builds ensembles into the
 export: every run directory is translated alone and all of them together
-on a TSV file (source, reference), beam and greedy, and scored with the
-project's `TranslationScorer` (sacreBLEU cased and lowercased, chrF).
+on a TSV file (source, reference), beam and greedy, and scored as
+`benchmarks.quality` scores an export (sacreBLEU cased and lowercased,
+chrF, with signatures).
 
 The ensemble predicts the mean of its members' next-token probabilities
 (each member encodes the source and keeps its own decoder state; the
@@ -24,10 +25,10 @@ import json
 
 import tensorflow as tf
 
+from benchmarks.quality import sacrebleu_scores
 from keras_attention.decoding.translator import Translator
 from keras_attention.evaluation.loaded_model import LoadedModel
 from keras_attention.evaluation.reference_corpus import ReferenceCorpus
-from keras_attention.evaluation.translation_scorer import TranslationScorer
 
 
 class Ensemble:
@@ -97,23 +98,20 @@ def translator(loaded_models):
 
 
 def score(translate, corpus, batch_size):
-    """Beam and greedy scores of one translator on `corpus`."""
-    results = {}
-    for search, beam in (("beam", True), ("greedy", False)):
-        hypotheses = translate.translate_texts(
-            corpus.sources, batch_size=batch_size, beam=beam
+    """Beam and greedy scores of one translator on `corpus`.
+
+    Each is `benchmarks.quality.sacrebleu_scores`: BLEU cased and
+    lowercased, chrF, length ratio and their signatures.
+    """
+    return {
+        search: sacrebleu_scores(
+            translate.translate_texts(
+                corpus.sources, batch_size=batch_size, beam=beam
+            ),
+            corpus.targets,
         )
-        cased = TranslationScorer().score(hypotheses, corpus.targets)
-        lowercased = TranslationScorer(lowercase=True).score(
-            hypotheses, corpus.targets
-        )
-        results[search] = {
-            "bleu_lc": lowercased["bleu"],
-            "bleu": cased["bleu"],
-            "chrf": cased["chrf"],
-            "length_ratio": cased["length_ratio"],
-        }
-    return results
+        for search, beam in (("beam", True), ("greedy", False))
+    }
 
 
 def main(argv=None):
