@@ -89,11 +89,11 @@ def check_vocabularies(loaded_models):
 def translator(loaded_models):
     """A `Translator` of the first run's decoding settings over all."""
     first = loaded_models[0]
-    return Translator(
+    return Translator.from_config(
         Ensemble([loaded.model for loaded in loaded_models]),
         first.source_tokenizer,
         first.target_tokenizer,
-        **first.config.decoding_kwargs(),
+        first.config,
     )
 
 
