@@ -1,5 +1,6 @@
 """Sentence pairs from two line-aligned plain-text files."""
 
+import contextlib
 import itertools
 
 from keras_attention.data.corpus_error import CorpusError
@@ -42,32 +43,41 @@ class AlignedReader(CorpusReader):
 
     def _pairs(self):
         paths = (self.source_path, self.target_path)
-        both = itertools.zip_longest(
-            self._lines(self.source_path), self._lines(self.target_path)
-        )
-        for source_line, target_line in both:
-            if source_line is None or target_line is None:
-                self._length_mismatch(
-                    both, source_line is None, (source_line or target_line)[0]
-                )
-            number = source_line[0]
-            try:
-                source, target = (
-                    clean_string(self._decode(path, number, raw))
-                    for path, (_, raw) in zip(paths, (source_line, target_line))
-                )
-                for side, path, text in (
-                    ("source", paths[0], source),
-                    ("target", paths[1], target),
-                ):
-                    if not text:
-                        raise CorpusError(
-                            path, number, f"empty {side} sentence (empty line)"
+        # Closed on any exit: an error raised here must not leave the
+        # other file open until the traceback is collected.
+        source_lines = self._lines(self.source_path)
+        target_lines = self._lines(self.target_path)
+        with contextlib.closing(source_lines), contextlib.closing(target_lines):
+            both = itertools.zip_longest(source_lines, target_lines)
+            for source_line, target_line in both:
+                if source_line is None or target_line is None:
+                    self._length_mismatch(
+                        both,
+                        source_line is None,
+                        (source_line or target_line)[0],
+                    )
+                number = source_line[0]
+                try:
+                    source, target = (
+                        clean_string(self._decode(path, number, raw))
+                        for path, (_, raw) in zip(
+                            paths, (source_line, target_line)
                         )
-            except CorpusError as error:
-                self._bad(error)
-                continue
-            yield source, target
+                    )
+                    for side, path, text in (
+                        ("source", paths[0], source),
+                        ("target", paths[1], target),
+                    ):
+                        if not text:
+                            raise CorpusError(
+                                path,
+                                number,
+                                f"empty {side} sentence (empty line)",
+                            )
+                except CorpusError as error:
+                    self._bad(error)
+                    continue
+                yield source, target
 
     def _length_mismatch(self, rest, source_is_shorter, first_unmatched):
         """Counts the longer file to its end and raises."""

@@ -1,5 +1,6 @@
 """Sentence pairs from a CSV file, parsed by Python's `csv` module."""
 
+import contextlib
 import csv
 
 from keras_attention.data.corpus_error import CorpusError
@@ -77,54 +78,59 @@ class CsvReader(CorpusReader):
                     # An empty record in its place keeps the numbering.
                     yield "\n"
 
-        records = csv.reader(lines(), delimiter=self.delimiter, strict=True)
-        needed = max(self.source_column, self.target_column) + 1
-        expected = None
-        start = 1
-        while True:
-            try:
-                row = next(records)
-            except StopIteration:
-                return
-            except csv.Error as e:
-                self._bad(CorpusError(self.path, start, f"CSV: {e}"))
-                start = place["line"] + 1
-                continue
-            number, start = start, place["line"] + 1
-            if number in undecodable:
-                continue
-            if number == 1 and self.header:
-                expected = expected or (len(row), 1)
-                continue
-            try:
-                if not any(clean_string(field) for field in row):
-                    raise CorpusError(self.path, number, "empty line")
-                if expected is None and len(row) >= needed:
-                    expected = (len(row), number)
-                if expected is None or len(row) != expected[0]:
-                    wanted = (
-                        f"{expected[0]} fields (as on line {expected[1]})"
-                        if expected
-                        else f"at least {needed} fields"
-                    )
-                    raise CorpusError(
+        # Closed on any exit: a raised error must not leave the file open
+        # until the traceback is collected.
+        with contextlib.closing(lines()) as raw_lines:
+            records = csv.reader(
+                raw_lines, delimiter=self.delimiter, strict=True
+            )
+            needed = max(self.source_column, self.target_column) + 1
+            expected = None
+            start = 1
+            while True:
+                try:
+                    row = next(records)
+                except StopIteration:
+                    return
+                except csv.Error as e:
+                    self._bad(CorpusError(self.path, start, f"CSV: {e}"))
+                    start = place["line"] + 1
+                    continue
+                number, start = start, place["line"] + 1
+                if number in undecodable:
+                    continue
+                if number == 1 and self.header:
+                    expected = expected or (len(row), 1)
+                    continue
+                try:
+                    if not any(clean_string(field) for field in row):
+                        raise CorpusError(self.path, number, "empty line")
+                    if expected is None and len(row) >= needed:
+                        expected = (len(row), number)
+                    if expected is None or len(row) != expected[0]:
+                        wanted = (
+                            f"{expected[0]} fields (as on line {expected[1]})"
+                            if expected
+                            else f"at least {needed} fields"
+                        )
+                        raise CorpusError(
+                            self.path,
+                            number,
+                            f"expected {wanted}, found {len(row)}",
+                        )
+                    source = clean_string(row[self.source_column])
+                    target = clean_string(row[self.target_column])
+                    self._check_sides(
                         self.path,
                         number,
-                        f"expected {wanted}, found {len(row)}",
+                        source,
+                        target,
+                        (
+                            f" (field {self.source_column + 1})",
+                            f" (field {self.target_column + 1})",
+                        ),
                     )
-                source = clean_string(row[self.source_column])
-                target = clean_string(row[self.target_column])
-                self._check_sides(
-                    self.path,
-                    number,
-                    source,
-                    target,
-                    (
-                        f" (field {self.source_column + 1})",
-                        f" (field {self.target_column + 1})",
-                    ),
-                )
-            except CorpusError as error:
-                self._bad(error)
-                continue
-            yield source, target
+                except CorpusError as error:
+                    self._bad(error)
+                    continue
+                yield source, target

@@ -1,5 +1,6 @@
 """The malformed-file suite: every reader names file, line and problem."""
 
+import pathlib
 import re
 
 import pytest
@@ -69,6 +70,14 @@ MALFORMED = [
 ]  # fmt: skip
 
 
+def open_files_under(directory):
+    """Paths under `directory` that this process holds open (Linux)."""
+    targets = (
+        path.resolve() for path in pathlib.Path("/proc/self/fd").iterdir()
+    )
+    return [str(t) for t in targets if t.is_relative_to(directory)]
+
+
 def make_reader(tmp_path, corpus_format, files, options, **extra):
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
@@ -105,6 +114,9 @@ def test_bad_data_names_file_line_and_problem(
     assert str(error).startswith(f"{where}: ")
     # A ValueError, as `read_parallel_tsv` always raised.
     assert isinstance(error, ValueError)
+    # The traceback still holds the readers' frames: their files are
+    # closed all the same, not left to the garbage collector.
+    assert open_files_under(tmp_path) == []
 
 
 def test_skip_bad_lines_counts_and_reports(tmp_path):
