@@ -27,21 +27,39 @@ def parse_args(argv=None, prog=PROG):
     parser.add_argument(
         "sentences",
         nargs="*",
-        help="Sentences to translate (default: one per line on stdin).",
+        help=(
+            "Sentences to translate (default: one per line on stdin; blank "
+            "lines are skipped and counted on stderr)."
+        ),
     )
     return parser.parse_args(argv)
+
+
+def read_stdin():
+    """The non-blank lines of stdin, and how many blank ones were skipped."""
+    sentences, blank = [], 0
+    for line in sys.stdin:
+        if line.strip():
+            sentences.append(line.rstrip("\r\n"))
+        else:
+            blank += 1
+    return sentences, blank
 
 
 @cli.entry_point
 def main(argv=None, prog=PROG):
     args = parse_args(argv, prog)
-    sentences = args.sentences or [
-        line.rstrip("\n") for line in sys.stdin if line.strip()
-    ]
+    sentences, blank = (args.sentences, 0) if args.sentences else read_stdin()
     if not sentences:
         cli.fail(
             "no sentences to translate: give them as arguments or one per "
             "line on stdin"
+        )
+    if blank:
+        print(
+            f"{prog}: skipped {blank} blank line(s) of stdin; translating "
+            f"{len(sentences)}",
+            file=sys.stderr,
         )
     from keras_attention.run_directory import RunDirectory
 

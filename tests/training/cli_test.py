@@ -1,3 +1,4 @@
+import io
 import os
 import pathlib
 import shutil
@@ -165,6 +166,20 @@ def test_translate_cli_prints_source_and_translation(tiny_run, capsys):
     lines = capsys.readouterr().out.strip().split("\n")
     assert lines == [f"{s}\t{t}" for s, t in zip(sources, translations)]
     assert all(t for t in translations)
+
+
+def test_translate_cli_counts_the_blank_lines_of_stdin_it_skips(
+    tiny_run, capsys, monkeypatch
+):
+    first, second = tiny_run.splits["test"][0][:2]
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{first}\r\n\n \n{second}\n"))
+    translations = translate.main([str(tiny_run.run.path)])
+    captured = capsys.readouterr()
+    lines = captured.out.strip().split("\n")
+    assert lines == [f"{s}\t{t}" for s, t in zip([first, second], translations)]
+    assert captured.err.splitlines()[-1] == (
+        f"{translate.PROG}: skipped 2 blank line(s) of stdin; translating 2"
+    )
 
 
 def test_translate_cli_refuses_an_untrained_directory(tmp_path, capsys):
