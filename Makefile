@@ -20,9 +20,14 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m training.demo
 
-## The default test suite (slow tests excluded); CI runs this.
+## The default test suite (slow tests excluded); CI runs this. TEST_WORKERS
+## pytest-xdist processes share it out (0: all in this process); --dist
+## loadfile keeps a module on one worker, so a module's trained fixtures are
+## built once. (Its loadgroup does not group under pytest 9: it renames
+## `item._nodeid`, which pytest 9 no longer reads.)
+TEST_WORKERS ?= 2
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 ## Tests marked slow.
 test-slow: $(STAMP)
