@@ -12,9 +12,9 @@ per ablation) it:
    `greedy` signatures in batches of `--batch-size`;
 4. scores both with the project's one scorer (`TranslationScorer`:
    sacreBLEU BLEU cased and lowercased, chrF; signatures recorded)
-   against the valid references as read and appends one row,
-   with the command, to `benchmarks/RESULTS-quality.md` (details in
-   `RUN_DIR/quality.json`).
+   against the valid references as read and adds one row, with the
+   command, to the results table of `benchmarks/RESULTS-quality.md`
+   (`append_row`; details in `RUN_DIR/quality.json`).
 
 Recorded: steps/s and target tokens/s of the training batches (time
 spent inside `model.fit`'s train steps, input pipeline waits included,
@@ -50,6 +50,8 @@ import time
 
 import keras
 
+from keras_attention.atomic_write import write_text
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared"
 CLIENT = pathlib.Path(__file__).with_name("export_client.py")
@@ -79,7 +81,7 @@ COLUMNS = (
 )
 HEADER = """# Quality: the exported model on the valid split
 
-Rows are appended by `benchmarks/quality.py` (one per run; its docstring
+`benchmarks/quality.py` adds a row to this table per run (its docstring
 says what each column measures). BLEU is sacreBLEU's corpus BLEU of the
 export's `serving_default` (beam) and `greedy` signatures, translated in a
 fresh process that imports only `tensorflow` and `tensorflow_text`,
@@ -232,17 +234,17 @@ def sacrebleu_scores(hypotheses, references):
 
 
 def append_row(results_path, result, command):
+    """Adds the run's row at the end of the file's results table.
+
+    The table is the first one whose header row is `COLUMNS`: rows go
+    right after its last row, so that sections written below it (a
+    session's reading, tables copied from runs) stay below. A missing or
+    empty file gets `HEADER` and the table; a file without the table gets
+    it at its end.
+    """
     path = pathlib.Path(results_path)
-    if not path.exists() or not path.read_text("utf-8").strip():
-        path.write_text(
-            HEADER
-            + "| "
-            + " | ".join(COLUMNS)
-            + " |\n|"
-            + " --- |" * len(COLUMNS)
-            + "\n",
-            encoding="utf-8",
-        )
+    header = "| " + " | ".join(COLUMNS) + " |\n"
+    table = header + "|" + " --- |" * len(COLUMNS) + "\n"
     beam = result["signatures"]["serving_default"]
     greedy = result["signatures"]["greedy"]
     changes = ", ".join(f"{k}={v}" for k, v in result["changes"].items())
@@ -269,8 +271,19 @@ def append_row(results_path, result, command):
         f"{train['peak_rss_mb']} / {result['score_peak_rss_mb']}",
         f"`{command}`",
     ]
-    with path.open("a", encoding="utf-8") as f:
-        f.write("| " + " | ".join(str(c) for c in cells) + " |\n")
+    row = "| " + " | ".join(str(c) for c in cells) + " |\n"
+    text = path.read_text("utf-8") if path.exists() else ""
+    lines = text.splitlines(keepends=True)
+    if not text.strip():
+        lines = [HEADER, table, row]
+    elif header not in lines:
+        lines += (["\n"] if text.endswith("\n") else ["\n\n"]) + [table, row]
+    else:
+        end = lines.index(header) + 2
+        while end < len(lines) and lines[end].startswith("|"):
+            end += 1
+        lines.insert(end, row)
+    write_text(path, "".join(lines))
 
 
 def main(argv=None):

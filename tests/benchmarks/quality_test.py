@@ -30,6 +30,61 @@ def test_a_missing_corpus_says_where_it_looked():
         quality.corpus_path("data/nowhere/train.tsv")
 
 
+def fake_result(label):
+    scores = {"bleu_lc": 2.0, "bleu": 1.0, "chrf": 3.0}
+    return {
+        "date": "2026-12-03 18:00",
+        "config": "c.yaml",
+        "label": label,
+        "changes": {"seed": 1},
+        "signatures": {
+            "serving_default": {**scores, "sentences_per_second": 4.0},
+            "greedy": {**scores, "sentences_per_second": 5.0},
+        },
+        "train": {
+            "epochs": 1,
+            "steps": 2,
+            "steps_per_second": 3.0,
+            "target_tokens_per_second": 4,
+            "seconds": 5.0,
+            "budget_seconds": 6.0,
+            "peak_rss_mb": 7,
+        },
+        "wall_seconds": 8.0,
+        "score_peak_rss_mb": 9,
+    }
+
+
+def test_rows_go_at_the_end_of_the_table_above_later_sections(tmp_path):
+    results = tmp_path / "RESULTS.md"
+    quality.append_row(results, fake_result("first"), "one")
+    assert results.read_text("utf-8").startswith(quality.HEADER)
+    with results.open("a", encoding="utf-8") as file:
+        file.write("\n## A session\n\n| a | table |\n| --- | --- |\n")
+    quality.append_row(results, fake_result("second"), "two")
+    lines = results.read_text("utf-8").splitlines()
+    table = lines.index("| " + " | ".join(quality.COLUMNS) + " |")
+    assert [line.split(" | ")[2] for line in lines[table + 2 : table + 4]] == [
+        "first: seed=1",
+        "second: seed=1",
+    ]
+    assert lines[table + 4 :] == [
+        "",
+        "## A session",
+        "",
+        "| a | table |",
+        "| --- | --- |",
+    ]
+    # A file without the table gets it at its end.
+    other = tmp_path / "other.md"
+    other.write_text("# Notes\n", encoding="utf-8")
+    quality.append_row(other, fake_result("third"), "three")
+    lines = other.read_text("utf-8").splitlines()
+    assert lines[:2] == ["# Notes", ""]
+    assert lines[2] == "| " + " | ".join(quality.COLUMNS) + " |"
+    assert "third: seed=1" in lines[4] and len(lines) == 5
+
+
 @pytest.mark.slow
 def test_trains_exports_scores_and_appends_a_row(tmp_path):
     config = tmp_path / "tiny.yaml"
