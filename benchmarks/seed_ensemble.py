@@ -94,6 +94,7 @@ def translator(loaded_models):
         first.source_tokenizer,
         first.target_tokenizer,
         first.config,
+        memory=first.translator.memory,
     )
 
 

@@ -173,6 +173,14 @@ class Config:
         max_source_length: source tokens beyond this are dropped before
             decoding, which bounds the cost of hostile inputs (`None`:
             keep every token).
+        translation_memory_threshold: `None` (off) or a similarity in
+            (0, 1]: training keeps its training pairs as a
+            `TranslationMemory` (`RUN_DIR/translation_memory.json`), and a
+            sentence whose most alike training source (Jaccard similarity
+            of character trigrams) reaches this similarity is translated
+            by that source's training translation instead of the model's
+            search: in `Translator`, evaluation and the exported
+            signatures alike.
     Tuning:
         search_space: Keras Tuner ranges overriding the defaults of
             `training.tune` (`None`: the defaults).
@@ -245,6 +253,7 @@ class Config:
     length_penalty: float = 0.6
     beam_stopping: str = "exact"
     max_source_length: int | None = 256
+    translation_memory_threshold: float | None = None
     # Keras Tuner: ranges that override the default search space.
     search_space: dict | None = None
 
@@ -309,6 +318,13 @@ class Config:
                 "warmup_steps",
                 "must be >= 1 with learning_rate_schedule 'inverse_sqrt'. "
                 f"Received: warmup_steps={self.warmup_steps}",
+            )
+        threshold = self.translation_memory_threshold
+        if threshold is not None and not 0 < threshold <= 1:
+            raise ConfigError(
+                "translation_memory_threshold",
+                "must be in (0, 1] (a similarity), or null for no "
+                f"translation memory. Received: {threshold!r}",
             )
         if not 0 <= self.subword_sampling_alpha <= 1:
             raise ConfigError(

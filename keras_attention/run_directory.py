@@ -13,6 +13,7 @@ from keras_attention.atomic_write import remove_temporary_files
 from keras_attention.atomic_write import wait_for_files
 from keras_attention.atomic_write import write_text
 from keras_attention.config import Config
+from keras_attention.decoding.translation_memory import TranslationMemory
 from keras_attention.decoding.translator import Translator
 
 # Registers the classes a saved model.keras names, so that loading a run
@@ -28,6 +29,7 @@ SIDES = ("source", "target")
 BACKUP_DIRECTORY = "backup"
 TRAINING_FILE = "training.json"
 METRICS_FILE = "metrics.json"
+MEMORY_FILE = "translation_memory.json"
 
 
 class RunDirectory:
@@ -50,6 +52,8 @@ class RunDirectory:
         training.json             how training ended: epochs, best epoch,
                                   seconds, whether a callback stopped it
         metrics.json              final evaluation numbers
+        translation_memory.json   with `translation_memory_threshold`: the
+                                  training pairs of the `TranslationMemory`
         corpus.json               what was read: pairs, skipped bad lines,
                                   pairs dropped or truncated by the length
                                   policy, padding before/after bucketing
@@ -151,6 +155,7 @@ class RunDirectory:
             TRAINING_FILE,
             METRICS_FILE,
             "corpus.json",
+            MEMORY_FILE,
             # What runs older than `RunBackup` checkpointed to.
             "best.weights.h5",
         ]
@@ -234,6 +239,22 @@ class RunDirectory:
                 f"{path}: not a vocabulary file: {error}"
             ) from None
 
+    @property
+    def memory_path(self):
+        return self.path / MEMORY_FILE
+
+    def load_memory(self, config):
+        """The run's `TranslationMemory`, or `None` if `config` uses none."""
+        if config.translation_memory_threshold is None:
+            return None
+        if not self.memory_path.exists():
+            raise UsageError(
+                f"{self.memory_path} is missing: the run's config sets "
+                "translation_memory_threshold, whose memory training writes "
+                "there. Train the run again (--overwrite)."
+            )
+        return TranslationMemory.from_file(self.memory_path)
+
     def save_json(self, name, values):
         write_text(
             self.path / name,
@@ -270,5 +291,9 @@ class RunDirectory:
         """A `Translator` for the trained model."""
         model, source_tokenizer, target_tokenizer, config = self.load()
         return Translator.from_config(
-            model, source_tokenizer, target_tokenizer, config
+            model,
+            source_tokenizer,
+            target_tokenizer,
+            config,
+            memory=self.load_memory(config),
         )

@@ -522,6 +522,7 @@ def evaluate(
     config,
     batch_size=256,
     verbose=0,
+    memory=None,
 ):
     """Stage 6: token accuracy, exact match, BLEU and chrF per held-out split.
 
@@ -540,13 +541,15 @@ def evaluate(
         batch_size: int. Sentences per translation batch. Defaults to
             `256`.
         verbose: Keras verbosity of `model.evaluate`. Defaults to `0`.
+        memory: the run's `TranslationMemory` (with
+            `translation_memory_threshold`), or `None`. Defaults to `None`.
 
     Returns:
         `{split: {"loss", "token_accuracy", "exact_match", "bleu", "chrf",
         "sentences"}}` for `valid` and `test` when present.
     """
     translator = Translator.from_config(
-        model, source_tokenizer, target_tokenizer, config
+        model, source_tokenizer, target_tokenizer, config, memory=memory
     )
     scorer = TranslationScorer(lowercase=config.lowercase_target)
     metrics = {}

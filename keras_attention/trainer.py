@@ -5,10 +5,12 @@ import tempfile
 import time
 
 import keras
+import tensorflow as tf
 
 from keras_attention import stages
 from keras_attention.data.corpus_report import describe_corpus_report
 from keras_attention.data.corpus_report import summarize_corpus_report
+from keras_attention.decoding.translation_memory import TranslationMemory
 from keras_attention.decoding.translator import Translator
 from keras_attention.distribution import Distribution
 from keras_attention.run_directory import TRAINING_FILE
@@ -81,6 +83,7 @@ class Trainer:
         chief = chief and self.distribution.is_chief
         self.chief = chief
         self.data = None
+        self.memory = None
         self.corpus_report = None
         if chief and overwrite:
             self.run.clear()
@@ -105,6 +108,7 @@ class Trainer:
         if self.data is not None:
             return
         self.source_tokenizer, self.target_tokenizer = self._tokenizers()
+        self.memory = self._memory()
         data, self.corpus_report = stages.build_datasets(
             self.config,
             self.splits,
@@ -138,6 +142,27 @@ class Trainer:
             )
         self.distribution.prepare_for_fit(model, self.data["train"])
         return model
+
+    def _memory(self):
+        """The training pairs as a `TranslationMemory`, or `None`.
+
+        The stored translations are normalised as the target tokenizer
+        normalises (lowercased when it lowercases), like the model's own
+        output.
+        """
+        if self.config.translation_memory_threshold is None:
+            return None
+        pairs = list(self.readers["train"])
+        targets = self.target_tokenizer.normalizer(
+            tf.constant([pair[1] for pair in pairs], tf.string)
+        )
+        memory = TranslationMemory(
+            [pair[0] for pair in pairs],
+            [target.decode("utf-8") for target in targets.numpy()],
+        )
+        if self.chief:
+            memory.save(self.run.memory_path)
+        return memory
 
     def _tokenizers(self):
         """The saved tokenizers of a run in progress, or learned ones."""
@@ -251,6 +276,7 @@ class Trainer:
             self.source_tokenizer,
             self.target_tokenizer,
             self.config,
+            memory=self.memory,
         )
 
     def evaluate(self, batch_size=256, verbose=0):
@@ -270,6 +296,7 @@ class Trainer:
                 self.config,
                 batch_size=batch_size,
                 verbose=verbose,
+                memory=self.memory,
             )
         )
         if self.corpus_report is not None:

@@ -66,7 +66,12 @@ EXPORTS = {
         "make_dataset",
         "make_streaming_dataset",
     ],
-    "keras_attention.decoding": ["BeamSearch", "GreedySearch", "Translator"],
+    "keras_attention.decoding": [
+        "BeamSearch",
+        "GreedySearch",
+        "TranslationMemory",
+        "Translator",
+    ],
     "keras_attention.export": ["SavedModelExporter"],
     "keras_attention.evaluation": ["Evaluator", "TranslationScorer"],
     "keras_attention.tuning": ["ConfigSearch", "ConfigHyperModel"],

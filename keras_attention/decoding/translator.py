@@ -41,6 +41,14 @@ class Translator(tf.Module):
         max_source_length: int or `None`. Source tokens beyond this are
             dropped, which bounds the cost of hostile inputs in serving.
             `None` keeps every token.
+        memory: a `TranslationMemory` or `None`. With it, a sentence
+            whose most alike stored source has a similarity of at least
+            `memory_threshold` gets that source's stored translation as
+            its `translation` (the search's `token_ids`, `scores` and
+            `attention` stay the model's own); the outputs gain
+            `memory_similarity` `(batch,)`. Defaults to `None`.
+        memory_threshold: float in (0, 1], needed with `memory`.
+            Defaults to `None`.
 
     The defaults of the five decoding arguments are `Config`'s (64, 4,
     0.6, `beam_stopping` and 256), the ones the trainer, evaluation and
@@ -65,8 +73,17 @@ class Translator(tf.Module):
         length_penalty=Config.length_penalty,
         beam_stopping=Config.beam_stopping,
         max_source_length=Config.max_source_length,
+        memory=None,
+        memory_threshold=None,
     ):
         super().__init__()
+        if memory is not None and not (
+            memory_threshold is not None and 0 < memory_threshold <= 1
+        ):
+            raise ValueError(
+                "A translation memory needs memory_threshold in (0, 1]. "
+                f"Received: memory_threshold={memory_threshold!r}"
+            )
         if max_source_length is not None and max_source_length < 1:
             raise ValueError(
                 "max_source_length must be positive or None. "
@@ -80,6 +97,8 @@ class Translator(tf.Module):
         self.length_penalty = length_penalty
         self.beam_stopping = beam_stopping
         self.max_source_length = max_source_length
+        self.memory = memory
+        self.memory_threshold = memory_threshold
         # The target tokenizer owns the special ids.
         end_id = target_tokenizer.end_token_id
         self.search = GreedySearch(end_id=end_id)
@@ -91,12 +110,27 @@ class Translator(tf.Module):
         )
 
     @classmethod
-    def from_config(cls, model, source_tokenizer, target_tokenizer, config):
-        """A `Translator` with `config`'s decoding fields."""
+    def from_config(
+        cls, model, source_tokenizer, target_tokenizer, config, memory=None
+    ):
+        """A `Translator` with `config`'s decoding fields.
+
+        `memory` (a `TranslationMemory`) is used when the config's
+        `translation_memory_threshold` is set, and needed then.
+        """
+        threshold = config.translation_memory_threshold
+        if threshold is not None and memory is None:
+            raise ValueError(
+                f"translation_memory_threshold is {threshold} but no "
+                "translation memory was given (a run directory keeps it in "
+                "translation_memory.json)."
+            )
         return cls(
             model,
             source_tokenizer,
             target_tokenizer,
+            memory=memory if threshold is not None else None,
+            memory_threshold=threshold,
             **config.decoding_kwargs(),
         )
 
@@ -147,8 +181,19 @@ class Translator(tf.Module):
         ids = tf.RaggedTensor.from_tensor(
             result["ids"], lengths=result["lengths"]
         )
+        translation = self.target_tokenizer.detokenize(ids)
+        outputs = {}
+        if self.memory is not None:
+            match = self.memory.lookup(texts)
+            translation = tf.where(
+                match["similarity"] >= self.memory_threshold,
+                match["target"],
+                translation,
+            )
+            outputs["memory_similarity"] = match["similarity"]
         return {
-            "translation": self.target_tokenizer.detokenize(ids),
+            **outputs,
+            "translation": translation,
             "token_ids": result["ids"],
             "lengths": result["lengths"],
             "scores": result["scores"],

@@ -60,6 +60,7 @@ def demo_report(trainer_or_run_dir, sentence, output=None, verbose=0):
             trainer.target_tokenizer,
             trainer.config,
             path=run.path,
+            memory=trainer.memory,
         )
         split = trainer.splits.get("test")
         if split is not None:

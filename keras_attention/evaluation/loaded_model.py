@@ -140,9 +140,8 @@ class LoadedModel:
 
     @classmethod
     def from_run_directory(cls, path, beam_width=None):
-        model, source_tokenizer, target_tokenizer, config = RunDirectory(
-            path
-        ).load()
+        run = RunDirectory(path)
+        model, source_tokenizer, target_tokenizer, config = run.load()
         return cls.from_parts(
             model,
             source_tokenizer,
@@ -150,6 +149,7 @@ class LoadedModel:
             config,
             path=path,
             beam_width=beam_width,
+            memory=run.load_memory(config),
         )
 
     @classmethod
@@ -161,12 +161,17 @@ class LoadedModel:
         config,
         path=None,
         beam_width=None,
+        memory=None,
     ):
-        """From a Keras model, its tokenizers and its `Config` (a Trainer's)."""
+        """From a Keras model, its tokenizers and its `Config` (a Trainer's).
+
+        `memory`: the run's `TranslationMemory`, needed when the config
+        sets `translation_memory_threshold`.
+        """
         if beam_width is not None:
             config = config.replace(beam_width=beam_width)
         translator = Translator.from_config(
-            model, source_tokenizer, target_tokenizer, config
+            model, source_tokenizer, target_tokenizer, config, memory=memory
         )
         searches = {
             "greedy": translator.translate,

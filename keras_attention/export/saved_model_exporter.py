@@ -45,7 +45,10 @@ class SavedModelExporter:
     included, 0 after it), `lengths` `(batch,)` (tokens before the end
     token), `attention` `(batch, T, Ts)` float32 and `source_lengths`
     `(batch,)`; `T` and `Ts` are the longest output and source of the
-    batch, shorter rows are zero-padded.
+    batch, shorter rows are zero-padded. With a translation memory
+    (`Translator`'s `memory`), `translation` is the memory's stored
+    translation where `memory_similarity` `(batch,)`, an extra output,
+    reaches the threshold.
 
     An untrained model is refused: the model must come from a file
     (`from_run_directory`, or `restored=True` after `load_weights`) or its
@@ -68,6 +71,9 @@ class SavedModelExporter:
             not a 200,000-step encoder run. Defaults to `Config`'s (256).
         restored: bool. Whether the weights were loaded from a file (the
             optimizer may then be absent or fresh). Defaults to `False`.
+        memory: a `TranslationMemory` or `None`; and
+        translation_memory_threshold: float in (0, 1] with it (see
+            `Translator`). Default to `None`: no memory.
 
     Example:
 
@@ -90,6 +96,8 @@ class SavedModelExporter:
         beam_stopping=Config.beam_stopping,
         max_source_length=Config.max_source_length,
         restored=False,
+        memory=None,
+        translation_memory_threshold=None,
     ):
         if not restored:
             _check_trained(model)
@@ -103,6 +111,8 @@ class SavedModelExporter:
             length_penalty=length_penalty,
             beam_stopping=beam_stopping,
             max_source_length=max_source_length,
+            memory=memory,
+            memory_threshold=translation_memory_threshold,
         )
         self.metadata = {
             "max_decode_length": max_decode_length,
@@ -110,6 +120,7 @@ class SavedModelExporter:
             "length_penalty": length_penalty,
             "beam_stopping": beam_stopping,
             "max_source_length": max_source_length,
+            "translation_memory_threshold": translation_memory_threshold,
             "source_vocabulary_size": source_tokenizer.vocabulary_size,
             "target_vocabulary_size": target_tokenizer.vocabulary_size,
             # Evaluation lowercases the references when the target is.
@@ -122,9 +133,11 @@ class SavedModelExporter:
         """An exporter for the trained model of a run directory.
 
         The decoding settings (`max_decode_length`, `beam_width`,
-        `length_penalty`, `beam_stopping`, `max_source_length`) are the
-        run's config's unless given as keyword arguments; all keyword
-        arguments are passed to the constructor.
+        `length_penalty`, `beam_stopping`, `max_source_length`,
+        `translation_memory_threshold`) are the run's config's unless given
+        as keyword arguments; all keyword arguments are passed to the
+        constructor. The run's translation memory comes along when its
+        config uses one.
         """
         from keras_attention.run_directory import RunDirectory
 
@@ -137,9 +150,29 @@ class SavedModelExporter:
                 f"{run.path}`; an export needs trained weights."
             )
         model, source_tokenizer, target_tokenizer, config = run.load()
-        kwargs = {**config.decoding_kwargs(), **kwargs}
+        kwargs = {
+            **config.decoding_kwargs(),
+            "translation_memory_threshold": (
+                config.translation_memory_threshold
+            ),
+            **kwargs,
+        }
+        memory = None
+        if kwargs["translation_memory_threshold"] is not None:
+            memory = run.load_memory(
+                config.replace(
+                    translation_memory_threshold=kwargs[
+                        "translation_memory_threshold"
+                    ]
+                )
+            )
         exporter = cls(
-            model, source_tokenizer, target_tokenizer, restored=True, **kwargs
+            model,
+            source_tokenizer,
+            target_tokenizer,
+            restored=True,
+            memory=memory,
+            **kwargs,
         )
         exporter.metadata["run_dir"] = str(run.path)
         return exporter
@@ -166,6 +199,8 @@ class SavedModelExporter:
         # The tokenizers' lookup tables are resources that need tracking.
         archive.track(self.translator.source_tokenizer)
         archive.track(self.translator.target_tokenizer)
+        if self.translator.memory is not None:
+            archive.track(self.translator.memory)
         for name, function in self.serving_functions().items():
             function.get_concrete_function()
             archive.add_endpoint(name, function)
