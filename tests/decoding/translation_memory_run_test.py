@@ -15,6 +15,7 @@ from keras_attention.export.saved_model_exporter import SavedModelExporter
 from keras_attention.run_directory import RunDirectory
 from keras_attention.trainer import Trainer
 from keras_attention.usage_error import UsageError
+from tests.export.hostile_input_test import HOSTILE
 
 CONFIG = Config(
     num_pairs=400,
@@ -110,6 +111,23 @@ def test_the_export_carries_the_memory(memory_run, tmp_path):
     assert (
         session[:6] == report["outputs"]["serving_default"]["translation"][:6]
     )
+
+
+def test_the_export_answers_hostile_input(memory_run, tmp_path):
+    exporter = SavedModelExporter.from_run_directory(memory_run.run.path)
+    serving = tf.saved_model.load(str(exporter.export(tmp_path, "memory")))
+    texts = [HOSTILE[key] for key in sorted(HOSTILE)]
+    for name in ("serving_default", "greedy"):
+        for batch in (texts, [], texts * 20):
+            result = serving.signatures[name](
+                text=tf.constant(batch, tf.string)
+            )
+            similarity = result["memory_similarity"].numpy()
+            assert similarity.shape == result["translation"].shape
+            assert similarity.shape == (len(batch),)
+            assert np.all((similarity >= 0) & (similarity <= 1))
+            for translation in result["translation"].numpy():
+                translation.decode("utf-8")
 
 
 def test_a_missing_memory_file_is_a_clear_error(memory_run, tmp_path):
