@@ -63,9 +63,8 @@ class TranslationMemory(tf.Module):
         self.normalizer = Normalizer(form="NFC", lowercase=True)
         self.sources = list(sources)
         self.targets = list(targets)
-        grams = self._unique_ngrams(tf.constant(self.sources, tf.string))
-        rows, texts = grams
-        vocabulary, gram_ids = tf.unique(texts)
+        rows, grams = self._unique_ngrams(tf.constant(self.sources, tf.string))
+        vocabulary, gram_ids = tf.unique(grams)
         self.table = tf.lookup.StaticHashTable(
             tf.lookup.KeyValueTensorInitializer(
                 vocabulary,

@@ -157,15 +157,14 @@ class SavedModelExporter:
             ),
             **kwargs,
         }
-        memory = None
-        if kwargs["translation_memory_threshold"] is not None:
-            memory = run.load_memory(
-                config.replace(
-                    translation_memory_threshold=kwargs[
-                        "translation_memory_threshold"
-                    ]
-                )
+        # `None` when the threshold (the config's or the caller's) is.
+        memory = run.load_memory(
+            config.replace(
+                translation_memory_threshold=kwargs[
+                    "translation_memory_threshold"
+                ]
             )
+        )
         exporter = cls(
             model,
             source_tokenizer,
