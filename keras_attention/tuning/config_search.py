@@ -332,8 +332,9 @@ class ConfigSearch:
         `training.train` (config.yaml, model.keras, vocabularies,
         history.json, metrics.json and data/ for the bundled corpus), so
         `training.translate` and the exporter read it as they read a
-        training run. To train the best config longer, run
-        `python -m training.train --config RUN_DIR/config.yaml`.
+        training run (with `translation_memory_threshold`, the training
+        pairs' `translation_memory.json` too). To train the best config
+        longer, run `python -m training.train --config RUN_DIR/config.yaml`.
 
         Args:
             run_dir: str or path of the new run directory.
@@ -366,6 +367,10 @@ class ConfigSearch:
         )
         run.save_json("history.json", record.get("history", {}))
         run.save_json("corpus.json", trainer.corpus_report)
+        # With `translation_memory_threshold`: the trainer's memory (the
+        # same training pairs) goes with the model.
+        if trainer.memory is not None:
+            trainer.memory.save(run.memory_path)
         metrics = {"train_seconds": round(record.get("seconds", 0.0), 1)}
         metrics.update(
             stages.evaluate(
@@ -375,6 +380,7 @@ class ConfigSearch:
                 splits,
                 trainer.data,
                 config,
+                memory=trainer.memory,
             )
         )
         metrics["corpus"] = summarize_corpus_report(trainer.corpus_report)

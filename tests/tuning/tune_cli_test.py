@@ -106,7 +106,12 @@ def test_export_best_writes_a_run_directory_that_translates(
     best = summary["best_hyperparameters"]
     assert {name: getattr(config, name) for name in best} == best
     assert config.search_space is None and config.num_pairs == 1500
-    for name in ("history.json", "metrics.json", "source_vocabulary.txt"):
+    for name in (
+        "history.json",
+        "metrics.json",
+        "source_vocabulary.txt",
+        "translation_memory.json",
+    ):
         assert (run.path / name).exists(), name
     metrics = json.loads((run.path / "metrics.json").read_text())
     # The exported weights are the best trial's: same validation loss.
