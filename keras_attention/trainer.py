@@ -152,12 +152,13 @@ class Trainer:
         """
         if self.config.translation_memory_threshold is None:
             return None
-        pairs = list(self.readers["train"])
+        # The split's lists (`CorpusSplits` reads them once and keeps them).
+        sources, targets = self.splits["train"]
         targets = self.target_tokenizer.normalizer(
-            tf.constant([pair[1] for pair in pairs], tf.string)
+            tf.constant(list(targets), tf.string)
         )
         memory = TranslationMemory(
-            [pair[0] for pair in pairs],
+            list(sources),
             [target.decode("utf-8") for target in targets.numpy()],
         )
         if self.chief:
