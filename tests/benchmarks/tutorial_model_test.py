@@ -1,3 +1,5 @@
+import unicodedata
+
 import tensorflow as tf
 
 from benchmarks import decoding_vs_tutorial
@@ -11,8 +13,6 @@ def test_standardization_keeps_korean_and_spaces_punctuation():
     # NFKD splits the Hangul syllables into their letters (jamo), which
     # are kept; the apostrophe goes, as in the tutorial.
     expected = "[START] toms  cat ,  " + "고양이다" + " ! [END]"
-    import unicodedata
-
     assert text.decode("utf-8") == unicodedata.normalize("NFKD", expected)
 
 
