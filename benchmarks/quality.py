@@ -23,7 +23,9 @@ tokens, counted from one pass over the training dataset and scaled by
 the steps taken), the wall time of `fit` (validation included), of the
 budget (tokenizer learning + `fit`, what `max_train_seconds` counts) and
 of the whole benchmark, and the peak RSS of the training process and of
-the scoring process.
+the scoring process. `--calibrate-ms` records the machine's figure
+(`calibrate.py`'s ms/step, measured just before the run) in the row; the
+benchmark does not run a calibration itself.
 
 Data: a config naming `data/<corpus>/...` (the repository's convention)
 reads `../shared/data/<corpus>/...` next to the repository when
@@ -31,7 +33,7 @@ reads `../shared/data/<corpus>/...` next to the repository when
 missing corpus is an error that says which file and how to fix it.
 
     .venv/bin/python -m benchmarks.quality \\
-        --config training/configs/tatoeba-ko-en.yaml
+        --config training/configs/tatoeba-ko-en.yaml --calibrate-ms 180
     .venv/bin/python -m benchmarks.quality \\
         --config training/configs/tatoeba-ko-en.yaml \\
         --set label_smoothing=0.1 --label "label smoothing 0.1"
@@ -59,6 +61,7 @@ RESULTS = ROOT / "benchmarks" / "RESULTS-quality.md"
 SIGNATURES = ("serving_default", "greedy")
 COLUMNS = (
     "date",
+    "machine ms/step",
     "config",
     "changes",
     "beam BLEU lc",
@@ -90,8 +93,10 @@ against the valid references as read, scored by the project's
 (`nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0`) and
 lowercased (both sides lowercased first); chrF is sacreBLEU's default
 (`nc:6|nw:0|space:no`).
-`changes` are the `--set` overrides of the config. The machine is shared:
-compare speeds within a session.
+`changes` are the `--set` overrides of the config. `machine ms/step` is
+`calibrate.py`'s figure for the machine the row was measured on (lower is
+faster; budgets stated for a 286 ms/step machine scale by figure / 286):
+compare speeds only between rows of similar figures.
 
 """
 
@@ -233,14 +238,20 @@ def sacrebleu_scores(hypotheses, references):
     }
 
 
+def machine_cell(ms_per_step):
+    """The machine column: `180` for 180.0 ms/step, `-` when not given."""
+    return "-" if ms_per_step is None else f"{ms_per_step:g}"
+
+
 def append_row(results_path, result, command):
     """Adds the run's row at the end of the file's results table.
 
     The table is the first one whose header row is `COLUMNS`: rows go
-    right after its last row, so that sections written below it (a
-    session's reading, tables copied from runs) stay below. A missing or
-    empty file gets `HEADER` and the table; a file without the table gets
-    it at its end.
+    right after its last row, so that sections written below it stay
+    below. A missing or empty file gets `HEADER` and the table; a file
+    without the table gets it after its introduction, before its first
+    `## ` section (at its end if it has none), so that it is the file's
+    first table.
     """
     path = pathlib.Path(results_path)
     header = "| " + " | ".join(COLUMNS) + " |\n"
@@ -251,6 +262,7 @@ def append_row(results_path, result, command):
     train = result["train"]
     cells = [
         result["date"],
+        machine_cell(result.get("machine_ms_per_step")),
         result["config"],
         (result["label"] + ": " if result["label"] else "") + (changes or "-"),
         beam["bleu_lc"],
@@ -277,7 +289,14 @@ def append_row(results_path, result, command):
     if not text.strip():
         lines = [HEADER, table, row]
     elif header not in lines:
-        lines += (["\n"] if text.endswith("\n") else ["\n\n"]) + [table, row]
+        if not text.endswith("\n"):
+            lines[-1] += "\n"
+        sections = [i for i, line in enumerate(lines) if line.startswith("## ")]
+        if sections:
+            at = sections[0]
+            lines[at:at] = [table, row, "\n"]
+        else:
+            lines += ["\n", table, row]
     else:
         end = lines.index(header) + 2
         while end < len(lines) and lines[end].startswith("|"):
@@ -307,6 +326,12 @@ def main(argv=None):
         help="Where the run is written (default: runs/quality/CONFIG-TIME).",
     )
     parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument(
+        "--calibrate-ms",
+        type=float,
+        help="This machine's figure (ms/step) from a machine calibration "
+        "such as calibrate.py; recorded in the row's machine column.",
+    )
     parser.add_argument("--results", default=str(RESULTS))
     parser.add_argument(
         "--score-timeout",
@@ -355,6 +380,7 @@ def main(argv=None):
         }
     result = {
         "date": f"{stamp:%Y-%m-%d %H:%M}",
+        "machine_ms_per_step": args.calibrate_ms,
         "config": args.config,
         "changes": changes,
         "label": args.label,

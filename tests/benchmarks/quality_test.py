@@ -34,6 +34,7 @@ def fake_result(label):
     scores = {"bleu_lc": 2.0, "bleu": 1.0, "chrf": 3.0}
     return {
         "date": "2026-12-03 18:00",
+        "machine_ms_per_step": 180.0,
         "config": "c.yaml",
         "label": label,
         "changes": {"seed": 1},
@@ -64,7 +65,7 @@ def test_rows_go_at_the_end_of_the_table_above_later_sections(tmp_path):
     quality.append_row(results, fake_result("second"), "two")
     lines = results.read_text("utf-8").splitlines()
     table = lines.index("| " + " | ".join(quality.COLUMNS) + " |")
-    assert [line.split(" | ")[2] for line in lines[table + 2 : table + 4]] == [
+    assert [line.split(" | ")[3] for line in lines[table + 2 : table + 4]] == [
         "first: seed=1",
         "second: seed=1",
     ]
@@ -83,6 +84,31 @@ def test_rows_go_at_the_end_of_the_table_above_later_sections(tmp_path):
     assert lines[:2] == ["# Notes", ""]
     assert lines[2] == "| " + " | ".join(quality.COLUMNS) + " |"
     assert "third: seed=1" in lines[4] and len(lines) == 5
+
+
+def test_the_row_names_the_machine_and_lands_in_the_first_table(tmp_path):
+    # A results page whose prose sections have tables of their own, but
+    # not the run table: the table goes above the first section.
+    results = tmp_path / "RESULTS.md"
+    results.write_text(
+        "# Quality\n\nIntro.\n\n## Ablation\n\n| a | b |\n| --- | --- |\n"
+        "| 1 | 2 |\n",
+        encoding="utf-8",
+    )
+    quality.append_row(results, fake_result("shipped"), "one")
+    quality.append_row(
+        results, {**fake_result("again"), "machine_ms_per_step": None}, "two"
+    )
+    lines = results.read_text("utf-8").splitlines()
+    header = "| " + " | ".join(quality.COLUMNS) + " |"
+    assert lines[:4] == ["# Quality", "", "Intro.", ""]
+    assert lines[4] == header
+    rows = [line.split(" | ") for line in lines[6:8]]
+    assert [row[1] for row in rows] == ["180", "-"]
+    assert rows[0][0] == "| 2026-12-03 18:00"
+    assert rows[0][quality.COLUMNS.index("beam BLEU lc")] == "2.0"
+    assert lines[8:11] == ["", "## Ablation", ""]
+    assert lines[-1] == "| 1 | 2 |"
 
 
 @pytest.mark.slow
@@ -107,6 +133,8 @@ def test_trains_exports_scores_and_appends_a_row(tmp_path):
         str(tmp_path / "run"),
         "--results",
         str(results),
+        "--calibrate-ms",
+        "133",
     ]
     result = quality.main(argv)
     # The bundled corpus keeps 5 % of 400 pairs for valid.
@@ -135,6 +163,7 @@ def test_trains_exports_scores_and_appends_a_row(tmp_path):
     assert len(rows) == 1
     assert "label_smoothing=0.1" in rows[0]
     assert "`python -m benchmarks.quality --config" in rows[0]
+    assert rows[0].split(" | ")[1] == "133"
     # A second run appends a row under the same header.
     quality.append_row(results, result, "again")
     assert results.read_text("utf-8").count("| date |") == 1

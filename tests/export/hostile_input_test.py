@@ -130,7 +130,7 @@ def test_time_grows_at_most_linearly_with_input_size(serving):
     assert large <= 3 * small
 
 
-# Issue 10's invisible and white-space characters, spliced into real
+# Invisible and white-space characters, spliced into real
 # sentences: between words, inside a word and at both ends. (Not tab or
 # line ends: they are the TSV file's own separators.)
 GAPS = ["\u00a0", "\u3000", " \u200b ", "\u2028", "\x00", " \u200e", "\x85"]

@@ -8,7 +8,9 @@ from keras_attention.text.text_cleaning import SPACES
 from keras_attention.text.text_cleaning import clean_string
 from keras_attention.text.text_cleaning import clean_text
 
-# (raw, cleaned): what issue 10 names, and the neighbours of each case.
+# (raw, cleaned): byte-order mark, no-break and ideographic spaces, zero-
+# width and bidirectional marks, control characters, and the neighbours of
+# each case.
 TABLE = [
     ("\ufeff나는\u00a0학생\u3000입니다.\u200b", "나는 학생 입니다."),
     ("나는\x00학생 입니다.", "나는 학생 입니다."),  # NUL: a space, not an end

@@ -3,7 +3,7 @@
 Each case calls an entry point's `main(argv)` in this process and checks
 that it raises `SystemExit(2)` after printing exactly one line on stderr,
 `error: …`, naming the file (and line) or the field. `CASES` counts them
-per entry point (issue 10, point 1).
+per entry point.
 """
 
 import io
