@@ -4,6 +4,7 @@ import dataclasses
 import difflib
 import math
 import pathlib
+import sys
 import typing
 
 import yaml
@@ -23,6 +24,7 @@ CHOICES = {
     "learning_rate_schedule": ("constant", "inverse_sqrt", "cosine", "plateau"),
     "early_stopping_metric": ("val_loss", "val_bleu"),
     "beam_stopping": ("exact", "heuristic"),
+    "translation_memory": ("off", "exact"),
     # `Distribution`'s strategies and dtype policies.
     "distribution": ("auto", "mirrored", "multi_worker", "one_device"),
     "mixed_precision": ("none", "mixed_float16", "mixed_bfloat16"),
@@ -173,14 +175,18 @@ class Config:
         max_source_length: source tokens beyond this are dropped before
             decoding, which bounds the cost of hostile inputs (`None`:
             keep every token).
-        translation_memory_threshold: `None` (off) or a similarity in
-            (0, 1]: training keeps its training pairs as a
-            `TranslationMemory` (`RUN_DIR/translation_memory.json`), and a
-            sentence whose most alike training source (Jaccard similarity
-            of character trigrams) reaches this similarity is translated
-            by that source's training translation instead of the model's
-            search: in `Translator`, evaluation and the exported
-            signatures alike.
+        translation_memory: `"off"` or `"exact"`: training keeps one
+            training pair per source as a `TranslationMemory`
+            (`RUN_DIR/translation_memory.json`; of several translations of
+            one source, the one the trained model gives the highest
+            log-probability), and a sentence that is a training source up
+            to spacing and punctuation other than `?` gets that source's
+            training translation instead of the model's search, marked by
+            the output `memory_source`: in `Translator`, evaluation and the
+            exported signatures alike. The earlier field
+            `translation_memory_threshold` (a similarity) is read as
+            `"exact"` (any similarity) or `"off"` (`null`), with a note on
+            stderr.
     Tuning:
         search_space: Keras Tuner ranges overriding the defaults of
             `training.tune` (`None`: the defaults).
@@ -253,7 +259,7 @@ class Config:
     length_penalty: float = 0.6
     beam_stopping: str = "exact"
     max_source_length: int | None = 256
-    translation_memory_threshold: float | None = None
+    translation_memory: str = "off"
     # Keras Tuner: ranges that override the default search space.
     search_space: dict | None = None
 
@@ -318,13 +324,6 @@ class Config:
                 "warmup_steps",
                 "must be >= 1 with learning_rate_schedule 'inverse_sqrt'. "
                 f"Received: warmup_steps={self.warmup_steps}",
-            )
-        threshold = self.translation_memory_threshold
-        if threshold is not None and not 0 < threshold <= 1:
-            raise ConfigError(
-                "translation_memory_threshold",
-                "must be in (0, 1] (a similarity), or null for no "
-                f"translation memory. Received: {threshold!r}",
             )
         if not 0 <= self.subword_sampling_alpha <= 1:
             raise ConfigError(
@@ -442,6 +441,7 @@ class Config:
                 value, with the field (and file and line) named.
         """
         lines = lines or {}
+        values = _read_memory_threshold(dict(values), source, lines)
         known = [field.name for field in dataclasses.fields(cls)]
         for name in values:
             if name not in known:
@@ -512,6 +512,52 @@ class Config:
             )
         lines = {key.value: key.start_mark.line + 1 for key, _ in node.value}
         return cls.from_dict(values, source=path, lines=lines)
+
+
+def _read_memory_threshold(values, source, lines):
+    """`values` with the earlier `translation_memory_threshold` mapped.
+
+    That field was a similarity threshold of a fuzzy memory, which
+    replaced correct translations by those of merely similar training
+    sentences; any threshold now means the exact memory, `null` none.
+    """
+    name = "translation_memory_threshold"
+    if name not in values:
+        return values
+    threshold = values.pop(name)
+    where = f"{source}:{lines[name]}: " if name in lines else ""
+    if "translation_memory" in values:
+        raise ConfigError(
+            name,
+            "is replaced by 'translation_memory'; give only that one. "
+            "Received: both",
+            source,
+            lines.get(name),
+        )
+    if threshold is None:
+        values["translation_memory"] = "off"
+        return values
+    if (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, (int, float))
+        or not 0 < threshold <= 1
+    ):
+        raise ConfigError(
+            name,
+            "must be a similarity in (0, 1] or null (it is replaced by "
+            "'translation_memory: exact' or 'off'). "
+            f"Received: {name}={threshold!r}",
+            source,
+            lines.get(name),
+        )
+    values["translation_memory"] = "exact"
+    print(
+        f"note: {where}{name}: {threshold} is read as translation_memory: "
+        "exact (the memory answers only sentences identical to a training "
+        "source up to spacing and punctuation)",
+        file=sys.stderr,
+    )
+    return values
 
 
 def _type_name(annotation):

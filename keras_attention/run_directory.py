@@ -52,8 +52,9 @@ class RunDirectory:
         training.json             how training ended: epochs, best epoch,
                                   seconds, whether a callback stopped it
         metrics.json              final evaluation numbers
-        translation_memory.json   with `translation_memory_threshold`: the
-                                  training pairs of the `TranslationMemory`
+        translation_memory.json   with `translation_memory: exact`: the
+                                  pairs of the `TranslationMemory`, one
+                                  training pair per source
         corpus.json               what was read: pairs, skipped bad lines,
                                   pairs dropped or truncated by the length
                                   policy, padding before/after bucketing
@@ -245,12 +246,12 @@ class RunDirectory:
 
     def load_memory(self, config):
         """The run's `TranslationMemory`, or `None` if `config` uses none."""
-        if config.translation_memory_threshold is None:
+        if config.translation_memory == "off":
             return None
         if not self.memory_path.exists():
             raise UsageError(
                 f"{self.memory_path} is missing: the run's config sets "
-                "translation_memory_threshold, whose memory training writes "
+                "translation_memory: exact, whose memory training writes "
                 "there. Train the run again (--overwrite)."
             )
         return TranslationMemory.from_file(self.memory_path)

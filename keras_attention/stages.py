@@ -542,7 +542,7 @@ def evaluate(
             `256`.
         verbose: Keras verbosity of `model.evaluate`. Defaults to `0`.
         memory: the run's `TranslationMemory` (with
-            `translation_memory_threshold`), or `None`. Defaults to `None`.
+            `translation_memory: exact`), or `None`. Defaults to `None`.
 
     Returns:
         `{split: {"loss", "token_accuracy", "exact_match", "bleu", "chrf",

@@ -61,6 +61,8 @@ class Trainer:
         corpus_report: the dict saved as `corpus.json`, after `prepare`.
         source_tokenizer, target_tokenizer: after `prepare`.
         model, history, train_seconds: after `fit`.
+        memory: the `TranslationMemory` (`build_memory`) or `None`, after
+            `fit`.
 
     Example:
 
@@ -108,7 +110,6 @@ class Trainer:
         if self.data is not None:
             return
         self.source_tokenizer, self.target_tokenizer = self._tokenizers()
-        self.memory = self._memory()
         data, self.corpus_report = stages.build_datasets(
             self.config,
             self.splits,
@@ -143,27 +144,37 @@ class Trainer:
         self.distribution.prepare_for_fit(model, self.data["train"])
         return model
 
-    def _memory(self):
-        """The training pairs as a `TranslationMemory`, or `None`.
+    def build_memory(self, model):
+        """The training pairs as a `TranslationMemory`, or `None` (off).
 
-        The stored translations are normalised as the target tokenizer
-        normalises (lowercased when it lowercases), like the model's own
-        output.
+        One pair per source key (`TranslationMemory.key`): of several
+        training translations of one source, the one `model` gives the
+        highest log-probability (teacher-forced,
+        `Translator.score_pairs`). The stored translations are normalised
+        as the target tokenizer normalises (lowercased when it
+        lowercases), like the model's own output.
+
+        Args:
+            model: the trained `EncoderDecoder` that chooses.
         """
-        if self.config.translation_memory_threshold is None:
+        if self.config.translation_memory == "off":
             return None
         # The split's lists (`CorpusSplits` reads them once and keeps them).
         sources, targets = self.splits["train"]
         targets = self.target_tokenizer.normalizer(
             tf.constant(list(targets), tf.string)
         )
-        memory = TranslationMemory(
+        scorer = Translator(
+            model,
+            self.source_tokenizer,
+            self.target_tokenizer,
+            **self.config.decoding_kwargs(),
+        )
+        return TranslationMemory.from_pairs(
             list(sources),
             [target.decode("utf-8") for target in targets.numpy()],
+            score=scorer.score_pairs,
         )
-        if self.chief:
-            memory.save(self.run.memory_path)
-        return memory
 
     def _tokenizers(self):
         """The saved tokenizers of a run in progress, or learned ones."""
@@ -240,9 +251,12 @@ class Trainer:
                 backup=backup,
             )
         self.train_seconds = backup.train_seconds
+        self.memory = self.build_memory(self.model)
         if self.chief:
             run.save_json("history.json", self.history)
             run.save_model(self.model)
+            if self.memory is not None:
+                self.memory.save(run.memory_path)
             # Last: the run is trained once this file exists.
             run.save_json(
                 TRAINING_FILE,
@@ -266,6 +280,14 @@ class Trainer:
         if (run.path / TRAINING_FILE).exists():
             training = run.load_json(TRAINING_FILE)
         self.train_seconds = training.get("train_seconds", 0.0)
+        if self.config.translation_memory == "off":
+            self.memory = None
+        elif run.memory_path.exists():
+            self.memory = run.load_memory(self.config)
+        else:
+            self.memory = self.build_memory(self.model)
+            if self.chief:
+                self.memory.save(run.memory_path)
         if verbose != 0:
             print(f"{run.path} is trained already: loaded its model.keras.")
         return self.history

@@ -18,7 +18,9 @@ def parse_args(argv=None, prog=PROG):
         prog=prog,
         description=(
             "Translate sentences with a trained run directory (greedy "
-            "decoding); prints source<TAB>translation per line."
+            "decoding); prints source<TAB>translation per line. A "
+            "translation the run's translation memory gave is named on "
+            "stderr with the training source it came from."
         ),
     )
     parser.add_argument(
@@ -64,9 +66,20 @@ def main(argv=None, prog=PROG):
     from keras_attention.run_directory import RunDirectory
 
     translator = RunDirectory(args.run_dir).translator()
-    translations = translator.translate_texts(sentences)
-    for source, translation in zip(sentences, translations):
+    translations, memory_sources = translator.translate_texts(
+        sentences, return_memory_sources=True
+    )
+    for number, (source, translation, memory_source) in enumerate(
+        zip(sentences, translations, memory_sources), 1
+    ):
         print(f"{source}\t{translation}")
+        if memory_source:
+            print(
+                f"{prog}: sentence {number}: translated by the translation "
+                f"memory (training source: {memory_source!r})",
+                file=sys.stderr,
+                flush=True,
+            )
     return translations
 
 

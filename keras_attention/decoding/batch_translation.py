@@ -4,7 +4,9 @@ import keras
 import tensorflow as tf
 
 
-def translate_batches(translate, sources, batch_size=256, verbose=0):
+def translate_batches(
+    translate, sources, batch_size=256, verbose=0, return_memory_sources=False
+):
     """Translates a list of str in batches; returns a list of str.
 
     Every list translation of the project goes through here: the trainer's
@@ -18,9 +20,14 @@ def translate_batches(translate, sources, batch_size=256, verbose=0):
         sources: list of str.
         batch_size: int. Sentences per call. Defaults to `256`.
         verbose: int. `1` shows a progress bar. Defaults to `0`.
+        return_memory_sources: bool. Also return the `"memory_source"`
+            output per sentence (`""` where `translate` has none).
+            Defaults to `False`.
 
     Returns:
-        list of str, one translation per source.
+        list of str, one translation per source; with
+        `return_memory_sources`, a tuple `(translations, memory_sources)`
+        of two lists of str.
 
     Example:
 
@@ -33,11 +40,20 @@ def translate_batches(translate, sources, batch_size=256, verbose=0):
             f"batch_size must be positive. Received: batch_size={batch_size}"
         )
     sources = list(sources)
-    outputs = []
+    outputs, memory_sources = [], []
     progress = keras.utils.Progbar(len(sources), verbose=verbose)
     for start in range(0, len(sources), batch_size):
         batch = tf.constant(sources[start : start + batch_size], tf.string)
-        result = translate(batch)["translation"].numpy()
-        outputs.extend(t.decode("utf-8") for t in result)
-        progress.update(start + len(result))
+        result = translate(batch)
+        translations = result["translation"].numpy()
+        outputs.extend(t.decode("utf-8") for t in translations)
+        if "memory_source" in result:
+            memory_sources.extend(
+                s.decode("utf-8") for s in result["memory_source"].numpy()
+            )
+        else:
+            memory_sources.extend([""] * len(translations))
+        progress.update(start + len(translations))
+    if return_memory_sources:
+        return outputs, memory_sources
     return outputs

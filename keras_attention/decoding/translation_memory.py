@@ -1,4 +1,4 @@
-"""A translation memory: the training pair whose source is most alike."""
+"""A translation memory: the training pair whose source is the same."""
 
 import json
 
@@ -7,173 +7,218 @@ import tensorflow as tf
 from keras_attention.atomic_write import write_text
 from keras_attention.text.normalizer import Normalizer
 
-# Characters of a sentence that the lookup reads: a hostile 1 MB request
-# costs a bounded n-gram pass.
+# A sentence longer than this (in characters, after cleaning) is never
+# matched: a hostile 1 MB request costs a bounded pass, and two long
+# sentences that differ only after the cut cannot share a key.
 MAX_CHARACTERS = 1000
+# RE2 (`tf.strings.regex_replace`): `\s` is ASCII only, `\p{Z}` adds the
+# Unicode spaces; `[^\P{P}?']` is every punctuation mark except `?` and `'`.
+_QUESTION_MARKS = "[？﹖]"
+_APOSTROPHES = "[‘’ʼ]"
+_DROPPED = r"[\p{Z}\s]|[^\P{P}?']"
 
 
 class TranslationMemory(tf.Module):
-    """Finds, for each sentence, the stored pair with the most alike source.
+    """Answers a sentence whose source is a stored source, up to spacing.
 
-    Likeness is the Jaccard similarity of the two sources' sets of
-    character n-grams (`ngram_width` characters, of the text cleaned,
-    lowercased and NFC-normalised by `Normalizer`, with one space added at
-    either end): `|A ∩ B| / |A ∪ B|`, 1.0 for the same sentence, 0.0 for
-    no n-gram in common. A translation-memory match in the sense of
-    computer-aided translation (Bulte & Tezcan, 2019, "Neural Fuzzy
-    Repair"): on a corpus with near-duplicate sentences, such as Tatoeba,
-    the stored translation of a near-identical source is often better than
-    a small model's own.
+    The memory holds `(source, target)` pairs and answers a sentence only
+    when its *key* equals a stored source's key. The key of a text is,
+    in graph ops:
 
-    The lookup is graph ops only (core TensorFlow and tensorflow-text), so
-    it runs in a `tf.function` and in a SavedModel: the n-grams of the
-    stored sources are a vocabulary table and a sparse `(pairs, n-grams)`
-    matrix, and a batch's similarities are one sparse-dense product.
-    Only the first `MAX_CHARACTERS` characters of a sentence are read.
+    1. the project's one cleaning and NFC (`Normalizer(form="NFC")`, as
+       every tokenizer does); case is kept (German "Sie"/"sie" are "you"
+       and "they");
+    2. `？` and `﹖` made `?`, `‘ ’ ʼ` made `'`;
+    3. every white space character (Unicode `\\p{Z}` and ASCII `\\s`) and
+       every punctuation mark (`\\p{P}`) deleted, except `?` and `'`: a
+       question mark turns "커피를 좋아해요." ("I like coffee.") into
+       "Do you like coffee?", and "we'll" is not "well";
+    4. runs of `?` made one.
+
+    So "나는 학생 입니다." and "나는 학생입니다!" share a key, and "나는
+    선생님입니다." and "나는 선생님이 아닙니다." (a negation), "저는 커피를
+    좋아해요." and "저는 차를 좋아해요." (a content word) or "사과 두 개" and
+    "사과 세 개" (a number) do not. Spacing is the one difference that can
+    hide a change of meaning ("아버지가 방에" / "아버지 가방에"); every
+    answer names the stored source it came from (`lookup`'s `source`), so
+    none is silent. An empty key (only punctuation and spaces) or a text
+    longer than `MAX_CHARACTERS` never matches.
+
+    On a corpus that repeats itself, such as Tatoeba, the stored
+    translation of the same sentence can be better than a small model's
+    own (the exact match of computer-aided translation tools; Bulte &
+    Tezcan, 2019, "Neural Fuzzy Repair", start from it).
+
+    The lookup is graph ops only (core TensorFlow and tensorflow-text): a
+    hash table from keys to pairs, so it runs in a `tf.function` and in a
+    SavedModel.
 
     Args:
-        sources: list of str, the stored source sentences (at least one).
+        sources: list of str, the stored source sentences (at least one
+            with a non-empty key).
         targets: list of str, their translations.
-        ngram_width: int. Characters per n-gram. Defaults to 3.
         name: str. Module name.
+
+    Several pairs with one key: the first is kept. `from_pairs` chooses
+    among them with a score instead (the trainer's: the model's
+    log-probability of each translation).
 
     Example:
 
     ```python
     memory = TranslationMemory(["나는 학생 입니다."], ["I am a student."])
-    match = memory.lookup(tf.constant(["나는 학생입니다."]))
-    match["target"], match["similarity"]  # [b"I am a student."], [0.6...]
+    match = memory.lookup(tf.constant(["나는 학생입니다!", "나는 의사야."]))
+    match["target"]  # [b"I am a student.", b""]
+    match["source"]  # [b"나는 학생 입니다.", b""]
     ```
     """
 
-    def __init__(self, sources, targets, ngram_width=3, name=None):
+    def __init__(self, sources, targets, name=None):
         super().__init__(name=name)
         if len(sources) != len(targets):
             raise ValueError(
                 "sources and targets must have the same length. Received: "
                 f"{len(sources)} sources and {len(targets)} targets."
             )
-        if not sources:
-            raise ValueError("A translation memory needs at least one pair.")
-        if ngram_width < 1:
+        keys = self.keys_of(sources)
+        first = {}
+        for i, key in enumerate(keys):
+            if key:
+                first.setdefault(key, i)
+        if not first:
             raise ValueError(
-                f"ngram_width must be >= 1. Received: ngram_width={ngram_width}"
+                "A translation memory needs at least one pair whose source "
+                "has a letter or digit (a non-empty key)."
             )
-        self.ngram_width = ngram_width
-        self.normalizer = Normalizer(form="NFC", lowercase=True)
-        self.sources = list(sources)
-        self.targets = list(targets)
-        rows, grams = self._unique_ngrams(tf.constant(self.sources, tf.string))
-        vocabulary, gram_ids = tf.unique(grams)
+        kept = sorted(first.values())
+        self.sources = [sources[i] for i in kept]
+        self.targets = [targets[i] for i in kept]
         self.table = tf.lookup.StaticHashTable(
             tf.lookup.KeyValueTensorInitializer(
-                vocabulary,
-                tf.range(tf.size(vocabulary, tf.int64), dtype=tf.int64),
+                tf.constant([keys[i] for i in kept], tf.string),
+                tf.range(len(kept), dtype=tf.int64),
             ),
             default_value=-1,
         )
-        indices = tf.stack([rows, tf.cast(gram_ids, tf.int64)], axis=1)
-        self.size = int(tf.size(vocabulary))
-        self._indices = tf.Variable(indices, trainable=False, name="indices")
-        self._source_sizes = tf.Variable(
-            tf.cast(tf.math.bincount(rows, minlength=len(sources)), tf.float32),
+        # One empty string last: the answer of every unmatched sentence.
+        self._sources = tf.Variable(
+            tf.constant(self.sources + [""], tf.string),
             trainable=False,
-            name="source_sizes",
+            name="sources",
         )
         self._targets = tf.Variable(
-            tf.constant(self.targets, tf.string),
+            tf.constant(self.targets + [""], tf.string),
             trainable=False,
             name="targets",
         )
 
     @classmethod
+    def from_pairs(cls, sources, targets, score=None, batch_size=256):
+        """A memory of the pairs, one per key, the best-scored kept.
+
+        Args:
+            sources: list of str.
+            targets: list of str, their translations.
+            score: callable `(sources, targets) -> sequence of float` (one
+                score per pair, higher is better), or `None` to keep the
+                first pair of each key. Only keys with several distinct
+                translations are scored. Defaults to `None`.
+            batch_size: int. Pairs per `score` call. Defaults to `256`.
+        """
+        sources, targets = list(sources), list(targets)
+        if score is None:
+            return cls(sources, targets)
+        keys = cls.keys_of(sources)
+        groups = {}
+        for i, key in enumerate(keys):
+            groups.setdefault(key, []).append(i)
+        ambiguous = [
+            i
+            for key, rows in groups.items()
+            if key and len({targets[j] for j in rows}) > 1
+            for i in rows
+        ]
+        scores = {}
+        for start in range(0, len(ambiguous), batch_size):
+            rows = ambiguous[start : start + batch_size]
+            values = score(
+                [sources[i] for i in rows], [targets[i] for i in rows]
+            )
+            scores.update(zip(rows, (float(value) for value in values)))
+        chosen = [
+            max(rows, key=lambda i: (scores.get(i, 0.0), -i))
+            for key, rows in groups.items()
+            if key
+        ]
+        chosen.sort()
+        return cls([sources[i] for i in chosen], [targets[i] for i in chosen])
+
+    @classmethod
     def from_file(cls, path):
-        """The memory `save` wrote to `path`."""
+        """The memory `save` wrote to `path`.
+
+        A file of the earlier similarity memory (with `ngram_width`) holds
+        every training pair; it loads too, the first pair of each key kept.
+        """
         with open(path, encoding="utf-8") as file:
             values = json.load(file)
-        return cls(
-            values["sources"],
-            values["targets"],
-            ngram_width=values["ngram_width"],
-        )
+        return cls(values["sources"], values["targets"])
 
     def save(self, path):
-        """Writes the pairs and `ngram_width` to `path` (JSON, atomically)."""
+        """Writes the stored pairs to `path` (JSON, atomically)."""
         values = {
-            "ngram_width": self.ngram_width,
+            "match": "exact",
             "sources": self.sources,
             "targets": self.targets,
         }
         write_text(path, json.dumps(values, ensure_ascii=False) + "\n")
 
-    def _unique_ngrams(self, texts):
-        """`(rows, grams)`: each sentence's distinct n-grams, flattened.
+    @staticmethod
+    def key(texts):
+        """The match keys of `texts` `(batch,)` (see the class docstring).
 
-        `rows` (int64) is the sentence of each n-gram.
+        Returns:
+            `(batch,)` strings; empty where the text never matches.
         """
-        texts = tf.strings.substr(
-            self.normalizer(texts), 0, MAX_CHARACTERS, unit="UTF8_CHAR"
-        )
-        padded = tf.strings.join([" ", texts, " "])
-        characters = tf.strings.unicode_split(padded, "UTF-8")
-        grams = tf.strings.ngrams(
-            characters, self.ngram_width, separator="", pad_values=None
-        )
-        rows = grams.value_rowids()
-        # One key per (sentence, n-gram): the sentence number has no
-        # separator in it, so different pairs never make the same key.
-        keys = tf.strings.join(
-            [tf.strings.as_string(rows), grams.flat_values], separator="\t"
-        )
-        unique_keys, key_ids = tf.unique(keys)
-        first = tf.math.unsorted_segment_min(
-            tf.range(tf.size(keys)), key_ids, tf.size(unique_keys)
-        )
-        return tf.gather(rows, first), tf.gather(grams.flat_values, first)
+        texts = Normalizer(form="NFC")(tf.convert_to_tensor(texts, tf.string))
+        # One character more than the limit says whether it is passed.
+        texts = tf.strings.substr(texts, 0, MAX_CHARACTERS + 1, "UTF8_CHAR")
+        too_long = tf.strings.length(texts, "UTF8_CHAR") > MAX_CHARACTERS
+        keys = tf.strings.regex_replace(texts, _QUESTION_MARKS, "?")
+        keys = tf.strings.regex_replace(keys, _APOSTROPHES, "'")
+        keys = tf.strings.regex_replace(keys, _DROPPED, "")
+        keys = tf.strings.regex_replace(keys, r"\?+", "?")
+        return tf.where(too_long, "", keys)
+
+    @classmethod
+    def keys_of(cls, texts):
+        """`key` of a list of str, as a list of str (eagerly)."""
+        if not texts:
+            return []
+        keys = cls.key(tf.constant(list(texts), tf.string)).numpy()
+        return [key.decode("utf-8") for key in keys]
 
     def lookup(self, texts):
-        """The most alike stored pair of each sentence.
+        """The stored pair of each sentence's key, if any.
 
         Args:
             texts: `(batch,)` string tensor (any bytes).
 
         Returns:
-            A dict: `target` `(batch,)` strings, the stored translation;
-            `similarity` `(batch,)` float32 in [0, 1]; `index` `(batch,)`
-            int64, the stored pair's position (the first of equals).
+            A dict of `(batch,)` tensors: `target` and `source` (strings,
+            the stored pair; empty where no stored source has the key),
+            `similarity` (float32, 1.0 where a pair was found, 0.0
+            elsewhere) and `index` (int64, the pair's position in
+            `sources`, -1 where none).
         """
-        texts = tf.convert_to_tensor(texts, tf.string)
-        batch_size = tf.shape(texts, out_type=tf.int64)[0]
-        rows, grams = self._unique_ngrams(texts)
-        query_sizes = tf.cast(
-            tf.math.bincount(rows, minlength=batch_size, maxlength=batch_size),
-            tf.float32,
-        )
-        gram_ids = self.table.lookup(grams)
-        known = gram_ids >= 0
-        query = tf.scatter_nd(
-            tf.stack(
-                [
-                    tf.boolean_mask(rows, known),
-                    tf.boolean_mask(gram_ids, known),
-                ],
-                axis=1,
-            ),
-            tf.ones([tf.reduce_sum(tf.cast(known, tf.int32))], tf.float32),
-            [batch_size, self.size],
-        )
-        matrix = tf.sparse.SparseTensor(
-            self._indices,
-            tf.ones([tf.shape(self._indices)[0]], tf.float32),
-            [tf.size(self._source_sizes, tf.int64), self.size],
-        )
-        # (pairs, batch): n-grams in common.
-        common = tf.sparse.sparse_dense_matmul(matrix, query, adjoint_b=True)
-        union = self._source_sizes[:, None] + query_sizes[None, :] - common
-        similarity = common / tf.maximum(union, 1.0)
-        index = tf.argmax(similarity, axis=0)
+        keys = self.key(texts)
+        index = self.table.lookup(keys)
+        # An empty key is never stored, so it finds nothing.
+        found = index >= 0
+        row = tf.where(found, index, tf.size(self._targets, tf.int64) - 1)
         return {
-            "target": tf.gather(self._targets, index),
-            "similarity": tf.reduce_max(similarity, axis=0),
+            "target": tf.gather(self._targets, row),
+            "source": tf.gather(self._sources, row),
+            "similarity": tf.cast(found, tf.float32),
             "index": index,
         }

@@ -42,13 +42,17 @@ class Translator(tf.Module):
             dropped, which bounds the cost of hostile inputs in serving.
             `None` keeps every token.
         memory: a `TranslationMemory` or `None`. With it, a sentence
-            whose most alike stored source has a similarity of at least
-            `memory_threshold` gets that source's stored translation as
-            its `translation` (the search's `token_ids`, `scores` and
-            `attention` stay the model's own); the outputs gain
-            `memory_similarity` `(batch,)`. Defaults to `None`.
-        memory_threshold: float in (0, 1], needed with `memory`.
-            Defaults to `None`.
+            whose key is a stored source's (the same sentence up to
+            spacing and punctuation other than `?`; see
+            `TranslationMemory`) gets that source's stored translation as
+            its `translation`, and the outputs gain `memory_source`
+            `(batch,)` (the stored source that answered, empty where the
+            model did) and `memory_similarity` `(batch,)` (1.0 where the
+            memory answered, 0.0 elsewhere). The `token_ids`, `lengths`,
+            `scores` and `attention` of every row stay the model's own
+            search's: where `memory_source` is not empty they describe the
+            model's translation, not the `translation` returned. Defaults
+            to `None`.
 
     The defaults of the five decoding arguments are `Config`'s (64, 4,
     0.6, `beam_stopping` and 256), the ones the trainer, evaluation and
@@ -74,16 +78,8 @@ class Translator(tf.Module):
         beam_stopping=Config.beam_stopping,
         max_source_length=Config.max_source_length,
         memory=None,
-        memory_threshold=None,
     ):
         super().__init__()
-        if memory is not None and not (
-            memory_threshold is not None and 0 < memory_threshold <= 1
-        ):
-            raise ValueError(
-                "A translation memory needs memory_threshold in (0, 1]. "
-                f"Received: memory_threshold={memory_threshold!r}"
-            )
         if max_source_length is not None and max_source_length < 1:
             raise ValueError(
                 "max_source_length must be positive or None. "
@@ -98,7 +94,6 @@ class Translator(tf.Module):
         self.beam_stopping = beam_stopping
         self.max_source_length = max_source_length
         self.memory = memory
-        self.memory_threshold = memory_threshold
         # The target tokenizer owns the special ids.
         end_id = target_tokenizer.end_token_id
         self.search = GreedySearch(end_id=end_id)
@@ -116,23 +111,37 @@ class Translator(tf.Module):
         """A `Translator` with `config`'s decoding fields.
 
         `memory` (a `TranslationMemory`) is used when the config's
-        `translation_memory_threshold` is set, and needed then.
+        `translation_memory` is `"exact"`, and needed then.
         """
-        threshold = config.translation_memory_threshold
-        if threshold is not None and memory is None:
+        used = config.translation_memory == "exact"
+        if used and memory is None:
             raise ValueError(
-                f"translation_memory_threshold is {threshold} but no "
-                "translation memory was given (a run directory keeps it in "
+                "translation_memory is 'exact' but no translation memory "
+                "was given (a run directory keeps it in "
                 "translation_memory.json)."
             )
         return cls(
             model,
             source_tokenizer,
             target_tokenizer,
-            memory=memory if threshold is not None else None,
-            memory_threshold=threshold,
+            memory=memory if used else None,
             **config.decoding_kwargs(),
         )
+
+    def _source_ids(self, texts):
+        """`(ids, lengths)`: `(batch, max(Ts, 1))` padded ids, `(batch,)`."""
+        # The tokenizer cleans first (`Normalizer`, `clean_text`).
+        source_ids = self.source_tokenizer.tokenize(texts)
+        if self.max_source_length is not None:
+            source_ids = source_ids[:, : self.max_source_length]
+        source_lengths = tf.cast(source_ids.row_lengths(), tf.int32)
+        # At least one (masked) column: an RNN over zero steps fails when
+        # every sentence of the batch is empty.
+        width = tf.maximum(
+            tf.reduce_max(tf.concat([source_lengths, [0]], 0)), 1
+        )
+        source_ids = source_ids.to_tensor(shape=[tf.shape(texts)[0], width])
+        return source_ids, source_lengths
 
     def _next(self, ids, step, state):
         logits, states, attention = self.model.decode_step(
@@ -151,18 +160,8 @@ class Translator(tf.Module):
         Returns:
             The dict `translate` returns.
         """
-        # The tokenizer cleans first (`Normalizer`, `clean_text`).
-        source_ids = self.source_tokenizer.tokenize(texts)
-        if self.max_source_length is not None:
-            source_ids = source_ids[:, : self.max_source_length]
-        source_lengths = tf.cast(source_ids.row_lengths(), tf.int32)
+        source_ids, source_lengths = self._source_ids(texts)
         batch_size = tf.shape(texts)[0]
-        # At least one (masked) column: an RNN over zero steps fails when
-        # every sentence of the batch is empty.
-        width = tf.maximum(
-            tf.reduce_max(tf.concat([source_lengths, [0]], 0)), 1
-        )
-        source_ids = source_ids.to_tensor(shape=[batch_size, width])
         memory, memory_mask, states = self.model.encode(source_ids)
         state = {
             "states": states,
@@ -186,11 +185,10 @@ class Translator(tf.Module):
         if self.memory is not None:
             match = self.memory.lookup(texts)
             translation = tf.where(
-                match["similarity"] >= self.memory_threshold,
-                match["target"],
-                translation,
+                match["index"] >= 0, match["target"], translation
             )
             outputs["memory_similarity"] = match["similarity"]
+            outputs["memory_source"] = match["source"]
         return {
             **outputs,
             "translation": translation,
@@ -209,7 +207,8 @@ class Translator(tf.Module):
         `(batch, T)` (end token included, 0 after it), `lengths` `(batch,)`
         (tokens before the end token), `scores` `(batch,)` (sum of
         log-probabilities), `attention` `(batch, T, Ts)` and
-        `source_lengths` `(batch,)`.
+        `source_lengths` `(batch,)`; with a `memory`, `memory_source` and
+        `memory_similarity` `(batch,)` too (see `memory`).
         """
         return self.run(texts, self.search)
 
@@ -223,7 +222,49 @@ class Translator(tf.Module):
         """
         return self.run(texts, self.beam_search)
 
-    def translate_texts(self, sources, batch_size=256, beam=False, verbose=0):
+    def score_pairs(self, sources, targets):
+        """The model's log-probability of each target given its source.
+
+        Teacher-forced, as in training: the sum over the target's tokens
+        and the end token of `log p(token | source, previous tokens)`,
+        the quantity `scores` reports for a search's own output (the
+        source cut at `max_source_length` alike).
+
+        Args:
+            sources: list of str.
+            targets: list of str, one translation per source.
+
+        Returns:
+            A float32 NumPy array `(len(sources),)`.
+        """
+        sources = tf.constant(list(sources), tf.string)
+        targets = self.target_tokenizer.tokenize(
+            tf.constant(list(targets), tf.string)
+        )
+        source_ids, _ = self._source_ids(sources)
+        rows = targets.nrows()
+        start = tf.fill([rows, 1], self.target_tokenizer.start_token_id)
+        end = tf.fill([rows, 1], self.target_tokenizer.end_token_id)
+        decoder_ids = tf.concat([start, targets], axis=1).to_tensor()
+        labels = tf.concat([targets, end], axis=1).to_tensor()
+        logits = self.model(
+            {"encoder_token_ids": source_ids, "decoder_token_ids": decoder_ids}
+        )
+        log_probs = tf.nn.log_softmax(tf.cast(logits, tf.float32))
+        picked = tf.gather(log_probs, labels, batch_dims=2)
+        mask = tf.sequence_mask(
+            targets.row_lengths() + 1, tf.shape(labels)[1], tf.float32
+        )
+        return tf.reduce_sum(picked * mask, axis=1).numpy()
+
+    def translate_texts(
+        self,
+        sources,
+        batch_size=256,
+        beam=False,
+        verbose=0,
+        return_memory_sources=False,
+    ):
         """Translates a list of str in batches (see `translate_batches`).
 
         Args:
@@ -231,9 +272,20 @@ class Translator(tf.Module):
             batch_size: int. Sentences per call. Defaults to `256`.
             beam: bool. Beam search instead of greedy. Defaults to `False`.
             verbose: int. `1` shows a progress bar. Defaults to `0`.
+            return_memory_sources: bool. Also return, per sentence, the
+                stored source of the translation memory that answered it
+                (`""` where the model did, and everywhere without a
+                memory). Defaults to `False`.
 
         Returns:
-            list of str.
+            list of str; with `return_memory_sources`, a tuple of two
+            lists of str `(translations, memory_sources)`.
         """
         translate = self.translate_beam if beam else self.translate
-        return translate_batches(translate, sources, batch_size, verbose)
+        return translate_batches(
+            translate,
+            sources,
+            batch_size,
+            verbose,
+            return_memory_sources=return_memory_sources,
+        )

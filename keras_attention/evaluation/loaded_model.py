@@ -166,7 +166,7 @@ class LoadedModel:
         """From a Keras model, its tokenizers and its `Config` (a Trainer's).
 
         `memory`: the run's `TranslationMemory`, needed when the config
-        sets `translation_memory_threshold`.
+        sets `translation_memory: exact`.
         """
         if beam_width is not None:
             config = config.replace(beam_width=beam_width)

@@ -46,9 +46,13 @@ class SavedModelExporter:
     token), `attention` `(batch, T, Ts)` float32 and `source_lengths`
     `(batch,)`; `T` and `Ts` are the longest output and source of the
     batch, shorter rows are zero-padded. With a translation memory
-    (`Translator`'s `memory`), `translation` is the memory's stored
-    translation where `memory_similarity` `(batch,)`, an extra output,
-    reaches the threshold.
+    (`Translator`'s `memory`) they also return `memory_source` `(batch,)`
+    strings, the training source whose stored translation is the row's
+    `translation` (empty where the model answered), and
+    `memory_similarity` `(batch,)` float32 (1.0 where the memory answered,
+    0.0 elsewhere); a memory answer's `scores`, `token_ids`, `lengths` and
+    `attention` are those of the model's own search, not of the memory's
+    `translation`.
 
     An untrained model is refused: the model must come from a file
     (`from_run_directory`, or `restored=True` after `load_weights`) or its
@@ -71,9 +75,8 @@ class SavedModelExporter:
             not a 200,000-step encoder run. Defaults to `Config`'s (256).
         restored: bool. Whether the weights were loaded from a file (the
             optimizer may then be absent or fresh). Defaults to `False`.
-        memory: a `TranslationMemory` or `None`; and
-        translation_memory_threshold: float in (0, 1] with it (see
-            `Translator`). Default to `None`: no memory.
+        memory: a `TranslationMemory` or `None` (see `Translator`).
+            Defaults to `None`: no memory.
 
     Example:
 
@@ -97,7 +100,6 @@ class SavedModelExporter:
         max_source_length=Config.max_source_length,
         restored=False,
         memory=None,
-        translation_memory_threshold=None,
     ):
         if not restored:
             _check_trained(model)
@@ -112,7 +114,6 @@ class SavedModelExporter:
             beam_stopping=beam_stopping,
             max_source_length=max_source_length,
             memory=memory,
-            memory_threshold=translation_memory_threshold,
         )
         self.metadata = {
             "max_decode_length": max_decode_length,
@@ -120,7 +121,7 @@ class SavedModelExporter:
             "length_penalty": length_penalty,
             "beam_stopping": beam_stopping,
             "max_source_length": max_source_length,
-            "translation_memory_threshold": translation_memory_threshold,
+            "translation_memory": "off" if memory is None else "exact",
             "source_vocabulary_size": source_tokenizer.vocabulary_size,
             "target_vocabulary_size": target_tokenizer.vocabulary_size,
             # Evaluation lowercases the references when the target is.
@@ -133,11 +134,11 @@ class SavedModelExporter:
         """An exporter for the trained model of a run directory.
 
         The decoding settings (`max_decode_length`, `beam_width`,
-        `length_penalty`, `beam_stopping`, `max_source_length`,
-        `translation_memory_threshold`) are the run's config's unless given
-        as keyword arguments; all keyword arguments are passed to the
-        constructor. The run's translation memory comes along when its
-        config uses one.
+        `length_penalty`, `beam_stopping`, `max_source_length`) are the
+        run's config's unless given as keyword arguments; all keyword
+        arguments are passed to the constructor. The run's translation
+        memory comes along when its config uses one (`translation_memory:
+        exact`), unless `memory=None` is given.
         """
         from keras_attention.run_directory import RunDirectory
 
@@ -150,28 +151,12 @@ class SavedModelExporter:
                 f"{run.path}`; an export needs trained weights."
             )
         model, source_tokenizer, target_tokenizer, config = run.load()
-        kwargs = {
-            **config.decoding_kwargs(),
-            "translation_memory_threshold": (
-                config.translation_memory_threshold
-            ),
-            **kwargs,
-        }
-        # `None` when the threshold (the config's or the caller's) is.
-        memory = run.load_memory(
-            config.replace(
-                translation_memory_threshold=kwargs[
-                    "translation_memory_threshold"
-                ]
-            )
-        )
+        kwargs = {**config.decoding_kwargs(), **kwargs}
+        if "memory" not in kwargs:
+            # `None` when the config's memory is off.
+            kwargs["memory"] = run.load_memory(config)
         exporter = cls(
-            model,
-            source_tokenizer,
-            target_tokenizer,
-            restored=True,
-            memory=memory,
-            **kwargs,
+            model, source_tokenizer, target_tokenizer, restored=True, **kwargs
         )
         exporter.metadata["run_dir"] = str(run.path)
         return exporter

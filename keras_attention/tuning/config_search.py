@@ -332,8 +332,9 @@ class ConfigSearch:
         `training.train` (config.yaml, model.keras, vocabularies,
         history.json, metrics.json and data/ for the bundled corpus), so
         `training.translate` and the exporter read it as they read a
-        training run (with `translation_memory_threshold`, the training
-        pairs' `translation_memory.json` too). To train the best config
+        training run (with `translation_memory: exact`, the
+        `translation_memory.json` of the training pairs, chosen with the
+        best model, too). To train the best config
         longer, run `python -m training.train --config RUN_DIR/config.yaml`.
 
         Args:
@@ -367,10 +368,11 @@ class ConfigSearch:
         )
         run.save_json("history.json", record.get("history", {}))
         run.save_json("corpus.json", trainer.corpus_report)
-        # With `translation_memory_threshold`: the trainer's memory (the
-        # same training pairs) goes with the model.
-        if trainer.memory is not None:
-            trainer.memory.save(run.memory_path)
+        # With `translation_memory: exact`: the training pairs, chosen
+        # with this model, go with it.
+        memory = trainer.build_memory(model)
+        if memory is not None:
+            memory.save(run.memory_path)
         metrics = {"train_seconds": round(record.get("seconds", 0.0), 1)}
         metrics.update(
             stages.evaluate(
@@ -380,7 +382,7 @@ class ConfigSearch:
                 splits,
                 trainer.data,
                 config,
-                memory=trainer.memory,
+                memory=memory,
             )
         )
         metrics["corpus"] = summarize_corpus_report(trainer.corpus_report)

@@ -1,10 +1,13 @@
 """A run with a translation memory: train, reload, evaluate, export."""
 
 import json
+import shutil
+import types
 
 import numpy as np
 import pytest
 import tensorflow as tf
+import yaml
 
 from keras_attention.config import Config
 from keras_attention.config_error import ConfigError
@@ -15,6 +18,10 @@ from keras_attention.export.saved_model_exporter import SavedModelExporter
 from keras_attention.run_directory import RunDirectory
 from keras_attention.trainer import Trainer
 from keras_attention.usage_error import UsageError
+from tests.decoding.translation_memory_test import read_minimal_pairs
+from tests.decoding.translation_memory_test import (
+    spacing_and_punctuation_variants,
+)
 from tests.export.hostile_input_test import HOSTILE
 
 CONFIG = Config(
@@ -25,8 +32,9 @@ CONFIG = Config(
     epochs=1,
     max_decode_length=12,
     lowercase_target=True,
-    translation_memory_threshold=0.99,
+    translation_memory="exact",
 )
+SIGNATURES = ("serving_default", "greedy")
 
 
 @pytest.fixture(scope="module")
@@ -36,88 +44,161 @@ def memory_run(tmp_path_factory):
     return trainer
 
 
-def expected_targets(trainer):
-    """`{source: set of lowercased training targets}`."""
+def plain_translator(trainer):
+    return Translator(
+        trainer.model,
+        trainer.source_tokenizer,
+        trainer.target_tokenizer,
+        max_decode_length=CONFIG.max_decode_length,
+    )
+
+
+def training_translations(trainer):
+    """`{key: set of lowercased training targets}`."""
     sources, targets = trainer.splits["train"]
     expected = {}
-    for source, target in zip(sources, targets):
-        expected.setdefault(source, set()).add(target.lower())
+    keys = TranslationMemory.keys_of(list(sources))
+    for key, target in zip(keys, targets):
+        expected.setdefault(key, set()).add(target.lower())
     return expected
 
 
-def test_the_run_keeps_its_training_pairs(memory_run):
+def test_the_run_keeps_one_pair_per_source_the_likeliest(memory_run):
     path = memory_run.run.path / "translation_memory.json"
     saved = json.loads(path.read_text(encoding="utf-8"))
-    sources, targets = memory_run.splits["train"]
-    assert saved["sources"] == list(sources)
-    # Normalised as the (lowercasing) target tokenizer normalises.
-    assert saved["targets"] == [target.lower() for target in targets]
-    assert saved["ngram_width"] == 3
+    assert saved["match"] == "exact"
+    expected = training_translations(memory_run)
+    keys = TranslationMemory.keys_of(saved["sources"])
+    # One pair per key of the training sources, none left out.
+    assert sorted(keys) == sorted(expected)
+    for key, target in zip(keys, saved["targets"]):
+        # Normalised as the (lowercasing) target tokenizer normalises.
+        assert target in expected[key]
+    # Two translations of one training source: the model's likelier one.
+    source = memory_run.splits["train"][0][0]
+    translations = [saved["targets"][0], "zzzz qqqq"]
+    scores = plain_translator(memory_run).score_pairs(
+        [source] * 2, translations
+    )
+    assert scores[0] != scores[1]
+    for order in (1, -1):
+        trainer = types.SimpleNamespace(
+            config=CONFIG,
+            splits={"train": ([source] * 2, translations[::order])},
+            source_tokenizer=memory_run.source_tokenizer,
+            target_tokenizer=memory_run.target_tokenizer,
+        )
+        memory = Trainer.build_memory(trainer, memory_run.model)
+        assert memory.targets == [translations[int(np.argmax(scores))]]
 
 
 def test_training_sources_get_their_training_translations(memory_run):
     sources = list(memory_run.splits["train"][0][:20])
-    expected = expected_targets(memory_run)
+    expected = training_translations(memory_run)
     translator = memory_run.translator()
     outputs = translator.translate_beam(tf.constant(sources))
-    np.testing.assert_allclose(outputs["memory_similarity"], 1.0)
+    np.testing.assert_array_equal(outputs["memory_similarity"], 1.0)
     translations = [t.decode("utf-8") for t in outputs["translation"].numpy()]
-    for source, translation in zip(sources, translations):
-        assert translation in expected[source]
+    memory_sources = [s.decode() for s in outputs["memory_source"].numpy()]
+    for key, translation, memory_source in zip(
+        TranslationMemory.keys_of(sources),
+        translations,
+        memory_sources,
+    ):
+        assert translation in expected[key]
+        assert TranslationMemory.keys_of([memory_source]) == [key]
     # The reloaded run translates alike.
     reloaded = RunDirectory(memory_run.run.path).translator()
-    assert reloaded.translate_texts(sources, beam=True) == translations
+    assert reloaded.translate_texts(
+        sources, beam=True, return_memory_sources=True
+    ) == (translations, memory_sources)
 
 
 def test_unmatched_sentences_keep_the_models_translation(memory_run):
-    texts = ["zzzz qqqq", ""]
+    texts = ["zzzz qqqq", "", "..."]
     translator = memory_run.translator()
-    plain = Translator(
-        memory_run.model,
-        memory_run.source_tokenizer,
-        memory_run.target_tokenizer,
-        max_decode_length=CONFIG.max_decode_length,
-    )
     outputs = translator.translate(tf.constant(texts))
-    assert np.all(outputs["memory_similarity"].numpy() < 0.99)
-    assert translator.translate_texts(texts) == plain.translate_texts(texts)
+    np.testing.assert_array_equal(outputs["memory_similarity"], 0.0)
+    assert list(outputs["memory_source"].numpy()) == [b""] * 3
+    plain = plain_translator(memory_run).translate_texts(texts)
+    assert translator.translate_texts(texts, return_memory_sources=True) == (
+        plain,
+        [""] * 3,
+    )
 
 
 def test_evaluation_uses_the_memory(memory_run):
     metrics = memory_run.evaluate()
-    # The valid split's sources that are also training sources are
-    # translated by the memory: every such sentence matches a reference
-    # unless its training translation differs from its valid one.
     assert metrics["valid"]["sentences"] > 0
     assert 0 <= metrics["valid"]["bleu"] <= 100
 
 
+def test_the_export_of_minimal_pairs_substitutes_none(memory_run, tmp_path):
+    # A memory of one side of each pair in the export of a trained model,
+    # loaded in a process with only tensorflow and tensorflow_text.
+    pairs = read_minimal_pairs()
+    memory = TranslationMemory([p[1] for p in pairs], [p[2] for p in pairs])
+    exporter = SavedModelExporter(
+        memory_run.model,
+        memory_run.source_tokenizer,
+        memory_run.target_tokenizer,
+        max_decode_length=CONFIG.max_decode_length,
+        memory=memory,
+    )
+    path = exporter.export(tmp_path, "pairs")
+    others = [p[3] for p in pairs]
+    variants = [spacing_and_punctuation_variants(p[1])[3] for p in pairs]
+    report = FreshProcessLoader(path).run(others + variants)
+    assert report["modules"] == []
+    plain = plain_translator(memory_run)
+    expected = {
+        "serving_default": plain.translate_texts(others, beam=True),
+        "greedy": plain.translate_texts(others),
+    }
+    n = len(pairs)
+    for signature in SIGNATURES:
+        outputs = report["outputs"][signature]
+        assert outputs["memory_source"] == [""] * n + [p[1] for p in pairs]
+        assert outputs["memory_similarity"] == [0.0] * n + [1.0] * n
+        assert outputs["translation"][:n] == expected[signature]
+        assert outputs["translation"][n:] == [p[2] for p in pairs]
+    session = report["session"]
+    assert session["memory_source"] == [""] * n + [p[1] for p in pairs]
+    assert (
+        session["translation"]
+        == (report["outputs"]["serving_default"]["translation"])
+    )
+
+
 def test_the_export_carries_the_memory(memory_run, tmp_path):
     sources = list(memory_run.splits["train"][0][:6])
-    expected = expected_targets(memory_run)
+    expected = training_translations(memory_run)
     exporter = SavedModelExporter.from_run_directory(memory_run.run.path)
     path = exporter.export(tmp_path, "memory")
     metadata = json.loads((path / "assets.extra" / "export.json").read_text())
-    assert metadata["translation_memory_threshold"] == 0.99
-    report = FreshProcessLoader(path).run(sources + ["", "\x00\xff"])
-    assert report["modules"] == []
-    for signature in ("serving_default", "greedy"):
-        outputs = report["outputs"][signature]
-        for source, translation in zip(sources, outputs["translation"]):
-            assert translation in expected[source], signature
-        np.testing.assert_allclose(outputs["memory_similarity"][:6], 1.0)
-        assert len(outputs["translation"]) == 8
-    session = report["session"]["translation"]
-    assert (
-        session[:6] == report["outputs"]["serving_default"]["translation"][:6]
+    assert metadata["translation_memory"] == "exact"
+    serving = tf.saved_model.load(str(path))
+    keys = TranslationMemory.keys_of(sources)
+    for signature in SIGNATURES:
+        outputs = serving.signatures[signature](text=tf.constant(sources))
+        for key, translation in zip(keys, outputs["translation"].numpy()):
+            assert translation.decode() in expected[key], signature
+        np.testing.assert_array_equal(outputs["memory_similarity"], 1.0)
+        memory_sources = [s.decode() for s in outputs["memory_source"].numpy()]
+        assert TranslationMemory.keys_of(memory_sources) == keys
+    # `memory=None` exports the model alone.
+    alone = SavedModelExporter.from_run_directory(
+        memory_run.run.path, memory=None
     )
+    assert alone.metadata["translation_memory"] == "off"
+    assert alone.translator.memory is None
 
 
 def test_the_export_answers_hostile_input(memory_run, tmp_path):
     exporter = SavedModelExporter.from_run_directory(memory_run.run.path)
     serving = tf.saved_model.load(str(exporter.export(tmp_path, "memory")))
     texts = [HOSTILE[key] for key in sorted(HOSTILE)]
-    for name in ("serving_default", "greedy"):
+    for name in SIGNATURES:
         for batch in (texts, [], texts * 20):
             result = serving.signatures[name](
                 text=tf.constant(batch, tf.string)
@@ -125,19 +206,45 @@ def test_the_export_answers_hostile_input(memory_run, tmp_path):
             similarity = result["memory_similarity"].numpy()
             assert similarity.shape == result["translation"].shape
             assert similarity.shape == (len(batch),)
-            assert np.all((similarity >= 0) & (similarity <= 1))
+            assert result["memory_source"].shape == (len(batch),)
+            assert np.all((similarity == 0) | (similarity == 1))
             for translation in result["translation"].numpy():
                 translation.decode("utf-8")
+
+
+def test_a_run_of_the_similarity_memory_still_loads(memory_run, tmp_path):
+    # Its config has `translation_memory_threshold` and its memory file
+    # every training pair with the n-gram width.
+    run_dir = tmp_path / "old_run"
+    shutil.copytree(memory_run.run.path, run_dir)
+    values = yaml.safe_load((run_dir / "config.yaml").read_text("utf-8"))
+    del values["translation_memory"]
+    values["translation_memory_threshold"] = 0.3
+    (run_dir / "config.yaml").write_text(yaml.safe_dump(values), "utf-8")
+    sources, targets = memory_run.splits["train"]
+    old = {
+        "ngram_width": 3,
+        "sources": list(sources),
+        "targets": [t.lower() for t in targets],
+    }
+    (run_dir / "translation_memory.json").write_text(
+        json.dumps(old, ensure_ascii=False), encoding="utf-8"
+    )
+    translator = RunDirectory(run_dir).translator()
+    assert translator.memory is not None
+    texts = [sources[0], "zzzz qqqq"]
+    translations, memory_sources = translator.translate_texts(
+        texts, return_memory_sources=True
+    )
+    assert translations[0] == targets[0].lower()
+    assert memory_sources == [sources[0], ""]
 
 
 def test_a_missing_memory_file_is_a_clear_error(memory_run, tmp_path):
     run = RunDirectory(memory_run.run.path)
     with pytest.raises(UsageError, match="translation_memory.json is missing"):
         RunDirectory(tmp_path).load_memory(CONFIG)
-    assert (
-        run.load_memory(CONFIG.replace(translation_memory_threshold=None))
-        is None
-    )
+    assert run.load_memory(CONFIG.replace(translation_memory="off")) is None
     with pytest.raises(ValueError, match="no translation memory was given"):
         Translator.from_config(
             memory_run.model,
@@ -145,16 +252,56 @@ def test_a_missing_memory_file_is_a_clear_error(memory_run, tmp_path):
             memory_run.target_tokenizer,
             CONFIG,
         )
-    with pytest.raises(ValueError, match="needs memory_threshold"):
-        Translator(
-            memory_run.model,
-            memory_run.source_tokenizer,
-            memory_run.target_tokenizer,
-            memory=TranslationMemory(["a"], ["b"]),
+
+
+@pytest.mark.parametrize(
+    "threshold, expected", [(0.3, "exact"), (1, "exact"), (None, "off")]
+)
+def test_the_similarity_threshold_reads_as_the_exact_rule(
+    threshold, expected, capsys
+):
+    config = Config.from_dict({"translation_memory_threshold": threshold})
+    assert config.translation_memory == expected
+    assert "translation_memory_threshold" not in config.to_dict()
+    note = capsys.readouterr().err
+    if threshold is None:
+        assert note == ""
+    else:
+        assert note == (
+            f"note: translation_memory_threshold: {threshold} is read as "
+            "translation_memory: exact (the memory answers only sentences "
+            "identical to a training source up to spacing and punctuation)\n"
         )
 
 
-@pytest.mark.parametrize("threshold", [0, 1.5, -0.1])
-def test_the_threshold_is_a_similarity(threshold):
-    with pytest.raises(ConfigError, match="translation_memory_threshold"):
-        Config(translation_memory_threshold=threshold)
+def test_a_yaml_file_with_the_threshold_names_its_line(tmp_path, capsys):
+    path = tmp_path / "old.yaml"
+    path.write_text("units: 8\ntranslation_memory_threshold: 0.3\n", "utf-8")
+    assert Config.from_yaml(path).translation_memory == "exact"
+    assert capsys.readouterr().err.startswith(
+        f"note: {path}:2: translation_memory_threshold: 0.3 is read as"
+    )
+
+
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        ({"translation_memory_threshold": 0}, "similarity in \\(0, 1\\]"),
+        ({"translation_memory_threshold": 1.5}, "similarity in \\(0, 1\\]"),
+        ({"translation_memory_threshold": "yes"}, "similarity in \\(0, 1\\]"),
+        (
+            {
+                "translation_memory_threshold": 0.3,
+                "translation_memory": "exact",
+            },
+            "give only that one",
+        ),
+        (
+            {"translation_memory": "fuzzy"},
+            "must be one of \\('off', 'exact'\\)",
+        ),
+    ],
+)
+def test_bad_memory_fields_are_refused(values, message):
+    with pytest.raises(ConfigError, match=message):
+        Config.from_dict(values)

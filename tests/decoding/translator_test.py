@@ -58,6 +58,31 @@ def test_beam_scores_at_least_greedy_on_average(tiny_run, translator):
     assert np.mean(beam >= greedy - 1e-5) >= 0.9
 
 
+def test_score_pairs_is_the_searchs_own_score(tiny_run, translator):
+    sources = list(tiny_run.splits["test"][0][:32])
+    outputs = translator.translate(tf.constant(sources))
+    translations = [t.decode() for t in outputs["translation"].numpy()]
+    lengths = outputs["lengths"].numpy()
+    ids = tiny_run.target_tokenizer.tokenize(tf.constant(translations))
+    # Rows that ended before the length cap and whose text tokenizes back
+    # to the searched ids: their teacher-forced score is the search's.
+    same = [
+        i
+        for i, row in enumerate(ids.to_list())
+        if row == outputs["token_ids"].numpy()[i, : lengths[i]].tolist()
+        and lengths[i] < translator.max_decode_length
+    ]
+    assert len(same) >= 16
+    scores = translator.score_pairs(
+        [sources[i] for i in same], [translations[i] for i in same]
+    )
+    np.testing.assert_allclose(
+        scores, outputs["scores"].numpy()[same], rtol=1e-4, atol=1e-4
+    )
+    assert scores.shape == (len(same),)
+    assert np.all(scores < 0)
+
+
 def test_control_characters_and_invalid_utf8_are_cleaned(translator):
     texts = tf.constant(
         [

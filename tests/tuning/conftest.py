@@ -24,7 +24,7 @@ TINY_SEARCH = {
     "max_decode_length": 24,
     "decoder": "luong",
     # The exported best run carries the training pairs' memory.
-    "translation_memory_threshold": 0.99,
+    "translation_memory": "exact",
     "search_space": {
         "embedding_dim": [16],
         "units": {"min": 16, "max": 32, "step": 16},
