@@ -27,6 +27,7 @@ import time
 
 import keras
 
+from keras_attention.callbacks.progress_bar import ProgressBar
 from keras_attention.callbacks.run_backup import RunBackup
 from keras_attention.data.corpus_splits import CorpusSplits
 from keras_attention.data.length_policy import LengthPolicy
@@ -315,7 +316,7 @@ def compile_model(model, config, steps_per_epoch=None):
         model: a model from `build_model`.
         config: a `Config`.
         steps_per_epoch: int, training batches per epoch (the cosine
-            schedule needs it). Defaults to `None`.
+            schedule's horizon without `decay_steps`). Defaults to `None`.
     """
     options = TrainingOptions(config)
     model.compile(
@@ -450,8 +451,9 @@ def fit(
             validation_data=datasets["valid"],
             epochs=config.epochs,
             initial_epoch=initial_epoch,
-            # Last: the backup records what the others decided.
-            callbacks=own + list(callbacks or []) + [backup],
+            # The backup after the others: it records what they decided.
+            # `ProgressBar` ends a bar cut by `TimeBudget` where it stopped.
+            callbacks=own + list(callbacks or []) + [backup, ProgressBar()],
             # The dataset reshuffles itself every epoch.
             shuffle=False,
             verbose=verbose,
