@@ -34,8 +34,9 @@ class TimeBudget(keras.callbacks.Callback):
     and at every later epoch end it is re-estimated the same way, with the
     rate over the epoch that ended (from its start, or from batch 10 in the
     first epoch: validation included, which the first estimate does not
-    see; a recent rate follows a machine whose load changes). It never exceeds the schedule's own horizon
-    (all the planned epochs) and never falls below the next step.
+    see; a recent rate follows a machine whose load changes). It never
+    exceeds the schedule's own horizon (all the planned epochs) and never
+    falls below the next step.
 
     Args:
         seconds: float. The training budget in seconds (`None`: no limit).
