@@ -274,12 +274,17 @@ def build_datasets(config, splits, source_tokenizer, target_tokenizer):
             target_tokenizer,
             batch_size=config.batch_size,
         )
+    source_pad = source_tokenizer.pad_token_id
     report["padding"] = {
         "without_bucketing": padding_fraction(
-            train_dataset(bucket_by_length=False), PADDING_SAMPLE_BATCHES
+            train_dataset(bucket_by_length=False),
+            PADDING_SAMPLE_BATCHES,
+            source_pad,
         ),
         "with_bucketing": padding_fraction(
-            train_dataset(bucket_by_length=True), PADDING_SAMPLE_BATCHES
+            train_dataset(bucket_by_length=True),
+            PADDING_SAMPLE_BATCHES,
+            source_pad,
         ),
         "bucket_by_length": config.bucket_by_length,
     }
