@@ -238,6 +238,34 @@ def test_translate_cli_counts_the_blank_lines_of_stdin_it_skips(
     )
 
 
+def test_translate_cli_cleans_stdin_as_it_cleans_arguments(
+    tiny_run, capsys, monkeypatch
+):
+    # Regression: stdin lines were `str.strip`ped only, so a line of a
+    # zero-width space was a sentence and a tab stayed in the source
+    # column; `clean_string` (the model's cleaning) now decides.
+    first, second = tiny_run.splits["test"][0][:2]
+    monkeypatch.setattr(
+        "sys.stdin",
+        io.StringIO(f"\ufeff{first}\u200b\n\u200b\n\t{second}\u00a0\n"),
+    )
+    translations = translate.main([str(tiny_run.run.path)])
+    captured = capsys.readouterr()
+    assert captured.out.strip().split("\n") == [
+        f"{s}\t{t}" for s, t in zip([first, second], translations)
+    ]
+    assert captured.err.splitlines()[-1] == (
+        f"{translate.PROG}: skipped 1 blank line(s) of stdin; translating 2"
+    )
+    arguments = translate.main(
+        [str(tiny_run.run.path), f"\ufeff{first}\u200b", f"\t{second}\u00a0"]
+    )
+    assert arguments == translations
+    assert capsys.readouterr().out.strip().split("\n") == [
+        f"{s}\t{t}" for s, t in zip([first, second], translations)
+    ]
+
+
 def test_translate_cli_refuses_an_untrained_directory(tmp_path, capsys):
     with pytest.raises(SystemExit) as caught:
         translate.main([str(tmp_path), "나는 학생 입니다."])
