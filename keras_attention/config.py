@@ -60,6 +60,7 @@ MINIMUMS = {
     "warmup_steps": 0,
     "average_checkpoints": 1,
     "backup_every_steps": 1,
+    "decay_steps": 1,
 }
 # Fields that must be > 0 (when set).
 POSITIVE = ("learning_rate", "clipnorm")
@@ -141,6 +142,10 @@ class Config:
         learning_rate_schedule (`"constant"`, `"inverse_sqrt"`,
         `"cosine"` or `"plateau"`) and warmup_steps (optimizer steps of
         linear warmup, for inverse_sqrt and cosine),
+        decay_steps (cosine only: the optimizer step, warmup included, at
+        which the rate reaches 0; `None`: the steps `max_train_seconds`
+        allows, estimated from the measured step rate by `TimeBudget`,
+        or `epochs` times the batches per epoch without a budget),
         early_stopping_metric (`"val_loss"` or `"val_bleu"`, greedy
         sacreBLEU of the validation split every epoch; it also picks the
         best checkpoint), average_checkpoints (the best checkpoint is the
@@ -244,6 +249,8 @@ class Config:
     label_smoothing: float = 0.0
     learning_rate_schedule: str = "constant"
     warmup_steps: int = 0
+    # The horizon of a decaying schedule (`None`: see the docstring).
+    decay_steps: int | None = None
     early_stopping_metric: str = "val_loss"
     average_checkpoints: int = 1
     seed: int = 1234
@@ -324,6 +331,17 @@ class Config:
                 "warmup_steps",
                 "must be >= 1 with learning_rate_schedule 'inverse_sqrt'. "
                 f"Received: warmup_steps={self.warmup_steps}",
+            )
+        if self.decay_steps is not None and (
+            self.learning_rate_schedule != "cosine"
+            or self.decay_steps <= self.warmup_steps
+        ):
+            raise ConfigError(
+                "decay_steps",
+                "needs learning_rate_schedule 'cosine' and must exceed "
+                f"warmup_steps. Received: decay_steps={self.decay_steps}, "
+                f"learning_rate_schedule={self.learning_rate_schedule!r}, "
+                f"warmup_steps={self.warmup_steps}",
             )
         if not 0 <= self.subword_sampling_alpha <= 1:
             raise ConfigError(

@@ -27,6 +27,7 @@ import time
 
 import keras
 
+from keras_attention.callbacks.progress_bar import ProgressBar
 from keras_attention.callbacks.run_backup import RunBackup
 from keras_attention.data.corpus_splits import CorpusSplits
 from keras_attention.data.length_policy import LengthPolicy
@@ -273,12 +274,17 @@ def build_datasets(config, splits, source_tokenizer, target_tokenizer):
             target_tokenizer,
             batch_size=config.batch_size,
         )
+    source_pad = source_tokenizer.pad_token_id
     report["padding"] = {
         "without_bucketing": padding_fraction(
-            train_dataset(bucket_by_length=False), PADDING_SAMPLE_BATCHES
+            train_dataset(bucket_by_length=False),
+            PADDING_SAMPLE_BATCHES,
+            source_pad,
         ),
         "with_bucketing": padding_fraction(
-            train_dataset(bucket_by_length=True), PADDING_SAMPLE_BATCHES
+            train_dataset(bucket_by_length=True),
+            PADDING_SAMPLE_BATCHES,
+            source_pad,
         ),
         "bucket_by_length": config.bucket_by_length,
     }
@@ -315,7 +321,7 @@ def compile_model(model, config, steps_per_epoch=None):
         model: a model from `build_model`.
         config: a `Config`.
         steps_per_epoch: int, training batches per epoch (the cosine
-            schedule needs it). Defaults to `None`.
+            schedule's horizon without `decay_steps`). Defaults to `None`.
     """
     options = TrainingOptions(config)
     model.compile(
@@ -450,8 +456,9 @@ def fit(
             validation_data=datasets["valid"],
             epochs=config.epochs,
             initial_epoch=initial_epoch,
-            # Last: the backup records what the others decided.
-            callbacks=own + list(callbacks or []) + [backup],
+            # The backup after the others: it records what they decided.
+            # `ProgressBar` ends a bar cut by `TimeBudget` where it stopped.
+            callbacks=own + list(callbacks or []) + [backup, ProgressBar()],
             # The dataset reshuffles itself every epoch.
             shuffle=False,
             verbose=verbose,

@@ -7,6 +7,7 @@ from keras_attention.callbacks.time_budget import TimeBudget
 from keras_attention.losses.label_smoothed_crossentropy import (
     LabelSmoothedCrossentropy,
 )
+from keras_attention.optimizers.horizon_cosine_decay import HorizonCosineDecay
 from keras_attention.optimizers.inverse_square_root_decay import (
     InverseSquareRootDecay,
 )
@@ -26,9 +27,11 @@ class TrainingOptions:
     - `optimizer(steps_per_epoch)`: Adam with `clipnorm` and the rate of
       `learning_rate_schedule`: `"constant"`; `"inverse_sqrt"`
       (`InverseSquareRootDecay`, peak `learning_rate` after
-      `warmup_steps`); `"cosine"` (Keras' `CosineDecay` from
-      `learning_rate` to 0 over `epochs * steps_per_epoch` steps, after a
-      linear warmup of `warmup_steps`); `"plateau"` (constant, halved by
+      `warmup_steps`); `"cosine"` (`HorizonCosineDecay`: a linear warmup
+      of `warmup_steps`, then a cosine from `learning_rate` to 0 at step
+      `decay_steps`; unset, at the steps `max_train_seconds` allows, which
+      `TimeBudget` estimates from the measured step rate, or at `epochs *
+      steps_per_epoch` without a budget); `"plateau"` (constant, halved by
       `ReduceLROnPlateau` after an epoch without improvement).
     - `callbacks(checkpoint, ...)`: early stopping and the best checkpoint
       on `early_stopping_metric` (`"val_loss"`, or `"val_bleu"`: greedy
@@ -69,7 +72,8 @@ class TrainingOptions:
     def learning_rate(self, steps_per_epoch=None):
         """A float or a `LearningRateSchedule`.
 
-        `steps_per_epoch` (int) is needed by `"cosine"` only.
+        `steps_per_epoch` (int) is needed by `"cosine"` without
+        `decay_steps` only (its horizon until `TimeBudget` estimates one).
         """
         config = self.config
         schedule = config.learning_rate_schedule
@@ -79,18 +83,19 @@ class TrainingOptions:
             return InverseSquareRootDecay(
                 config.learning_rate, config.warmup_steps
             )
-        if not steps_per_epoch:
-            raise ValueError(
-                "learning_rate_schedule 'cosine' needs the number of "
-                "training batches per epoch (steps_per_epoch)."
-            )
-        total = config.epochs * steps_per_epoch
-        warmup = config.warmup_steps
-        return keras.optimizers.schedules.CosineDecay(
-            0.0 if warmup else config.learning_rate,
-            decay_steps=max(total - warmup, 1),
-            warmup_target=config.learning_rate if warmup else None,
-            warmup_steps=warmup,
+        horizon = config.decay_steps
+        if horizon is None:
+            if not steps_per_epoch:
+                raise ValueError(
+                    "learning_rate_schedule 'cosine' without decay_steps "
+                    "needs the number of training batches per epoch "
+                    "(steps_per_epoch)."
+                )
+            horizon = config.epochs * steps_per_epoch
+        return HorizonCosineDecay(
+            config.learning_rate,
+            decay_steps=horizon,
+            warmup_steps=config.warmup_steps,
         )
 
     def optimizer(self, steps_per_epoch=None):
@@ -187,7 +192,12 @@ class TrainingOptions:
                 )
             )
         callbacks.append(
-            TimeBudget(config.max_train_seconds, start_time=start_time)
+            TimeBudget(
+                config.max_train_seconds,
+                start_time=start_time,
+                # An explicit horizon is kept; else the budget sets it.
+                set_horizon=config.decay_steps is None,
+            )
         )
         if config.tensorboard and log_dir is not None:
             callbacks.append(keras.callbacks.TensorBoard(log_dir=log_dir))

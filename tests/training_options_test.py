@@ -9,6 +9,7 @@ from keras_attention.config import Config
 from keras_attention.losses.label_smoothed_crossentropy import (
     LabelSmoothedCrossentropy,
 )
+from keras_attention.optimizers.horizon_cosine_decay import HorizonCosineDecay
 from keras_attention.optimizers.inverse_square_root_decay import (
     InverseSquareRootDecay,
 )
@@ -76,6 +77,21 @@ def test_schedules():
     np.testing.assert_allclose(float(cosine(100)), 0.002, rtol=1e-5)
     np.testing.assert_allclose(float(cosine(600)), 0.001, rtol=1e-5)
     np.testing.assert_allclose(float(cosine(1100)), 0.0, atol=1e-9)
+    assert isinstance(cosine, HorizonCosineDecay)
+    assert cosine.decay_steps == 1100
+    # An explicit horizon needs no steps_per_epoch and stays put.
+    explicit = config.replace(learning_rate_schedule="cosine", decay_steps=300)
+    rate = TrainingOptions(explicit).learning_rate()
+    assert rate.decay_steps == 300
+    np.testing.assert_allclose(float(rate(200)), 0.001, rtol=1e-5)
+    with pytest.raises(ValueError, match="needs the number of training"):
+        TrainingOptions(
+            config.replace(learning_rate_schedule="cosine")
+        ).learning_rate()
+    [budget] = TrainingOptions(explicit).callbacks(None)[-1:]
+    assert budget.set_horizon is False
+    [budget] = TrainingOptions(config).callbacks(None)[-1:]
+    assert budget.set_horizon is True
     plateau = TrainingOptions(config.replace(learning_rate_schedule="plateau"))
     assert plateau.learning_rate() == 0.002
     reduce = plateau.callbacks("best.weights.h5")[2]

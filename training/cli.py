@@ -9,13 +9,24 @@ that is missing, unreadable or in the way) prints one `error: …` line and
 exits with status 2; any other exception keeps its traceback. Command-line
 mistakes (`ArgumentParser`) end the same way. Nothing here imports
 TensorFlow, so `--help` answers at once.
+
+TensorFlow's C++ log lines stay off stderr (`quiet_native_logs`), so that
+bad input prints the `error:` line alone: `TF_CPP_MIN_LOG_LEVEL` is 3
+unless the environment sets it (`TF_CPP_MIN_LOG_LEVEL=0` shows them all),
+and the lines the native libraries print while they load, which no level
+filters, are dropped (replayed if the import fails).
 """
 
 import argparse
+import contextlib
 import functools
 import importlib
+import importlib.abc
+import importlib.machinery
 import math
+import os
 import sys
+import tempfile
 
 PROG = "keras-attention"
 # Subcommand -> module; each module has `main(argv=None, prog=...)`.
@@ -40,6 +51,9 @@ FILE_ERRORS = (
 )
 # Exit status of an expected failure (argparse's, for bad options).
 USAGE_STATUS = 2
+# Packages whose native libraries log to stderr while they load (absl's
+# "before absl::InitializeLog()" lines: no log level filters them).
+NOISY_IMPORTS = ("tensorflow", "tensorflow_text")
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -115,6 +129,7 @@ def entry_point(main):
 
     @functools.wraps(main)
     def wrapped(*args, **kwargs):
+        quiet_native_logs()
         try:
             return main(*args, **kwargs)
         except Exception as error:
@@ -124,6 +139,73 @@ def entry_point(main):
             fail(message)
 
     return wrapped
+
+
+def quiet_native_logs():
+    """Keeps TensorFlow's C++ log lines off stderr from now on.
+
+    Sets `TF_CPP_MIN_LOG_LEVEL` to 3 (errors that matter reach Python as
+    exceptions) unless the environment sets it, and makes the first
+    imports of `NOISY_IMPORTS` run with file descriptor 2 pointed at a
+    temporary file, dropped once the import succeeds and written to
+    stderr if it fails. Imports nothing itself; calling it again is a
+    no-op.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if not any(isinstance(f, _QuietImportFinder) for f in sys.meta_path):
+        sys.meta_path.insert(0, _QuietImportFinder())
+
+
+class _QuietImportFinder(importlib.abc.MetaPathFinder):
+    """Finds `NOISY_IMPORTS` as usual, loading them with stderr captured."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name not in NOISY_IMPORTS or name in sys.modules:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is None or spec.loader is None:
+            return None
+        spec.loader = _QuietLoader(spec.loader)
+        return spec
+
+
+class _QuietLoader(importlib.abc.Loader):
+    def __init__(self, loader):
+        self.loader = loader
+
+    def create_module(self, spec):
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module):
+        # The module keeps the real loader (resources are read through it).
+        module.__spec__.loader = module.__loader__ = self.loader
+        with _native_stderr_captured():
+            self.loader.exec_module(module)
+
+
+@contextlib.contextmanager
+def _native_stderr_captured():
+    """File descriptor 2 into a temporary file; replayed on an exception."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr at all
+        yield
+        return
+    sys.stderr.flush()
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), 2)
+        try:
+            yield
+        except BaseException:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            captured.seek(0)
+            os.write(2, captured.read())
+            raise
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 def exit_status(result):

@@ -31,18 +31,26 @@ def parse_args(argv=None, prog=PROG):
         nargs="*",
         help=(
             "Sentences to translate (default: one per line on stdin; blank "
-            "lines are skipped and counted on stderr)."
+            "lines are skipped and counted on stderr). Both are cleaned as "
+            "the model cleans text (invisible characters dropped, white "
+            "space runs made one space)."
         ),
     )
     return parser.parse_args(argv)
 
 
 def read_stdin():
-    """The non-blank lines of stdin, and how many blank ones were skipped."""
+    """The non-blank lines of stdin, cleaned, and how many blank ones were.
+
+    Cleaned by `clean_string` (as arguments are, and as the model cleans
+    text): a line of invisible characters or white space is blank.
+    """
+    from keras_attention.text.text_cleaning import clean_string
+
     sentences, blank = [], 0
     for line in sys.stdin:
-        if line.strip():
-            sentences.append(line.rstrip("\r\n"))
+        if sentence := clean_string(line):
+            sentences.append(sentence)
         else:
             blank += 1
     return sentences, blank
@@ -51,7 +59,12 @@ def read_stdin():
 @cli.entry_point
 def main(argv=None, prog=PROG):
     args = parse_args(argv, prog)
-    sentences, blank = (args.sentences, 0) if args.sentences else read_stdin()
+    if args.sentences:
+        from keras_attention.text.text_cleaning import clean_string
+
+        sentences, blank = [clean_string(s) for s in args.sentences], 0
+    else:
+        sentences, blank = read_stdin()
     if not sentences:
         cli.fail(
             "no sentences to translate: give them as arguments or one per "

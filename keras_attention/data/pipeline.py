@@ -60,7 +60,8 @@ def make_dataset(
 
     Targets get `[START]` and `[END]`; the decoder input is the target
     without its last token and the labels are the target shifted by one
-    (`y = ids[1:]`). Padding (id 0) gets sample weight 0, so losses and
+    (`y = ids[1:]`). Padding (each tokenizer's `pad_token_id`) gets sample
+    weight 0, so losses and
     metrics average over real tokens only.
 
     Args:
@@ -328,6 +329,13 @@ def batch_pairs(
                 shuffle_buffer_size, seed=seed, reshuffle_each_iteration=True
             )
     width = max(pad_to_multiple, 1)
+    # Padding is each side's tokenizer's pad id, and only it has weight 0.
+    source_pad = int(source_tokenizer.pad_token_id)
+    target_pad = int(target_tokenizer.pad_token_id)
+    pad_values = (
+        tf.constant(source_pad, tf.int32),
+        tf.constant(target_pad, tf.int32),
+    )
     if bucket_by_length and batch_tokens is None:
         ids = _pool_batches(ids, batch_size, shuffle, seed)
     elif bucket_by_length:
@@ -346,16 +354,18 @@ def batch_pairs(
 
         ids = ids.group_by_window(
             key_func=bucket,
-            reduce_func=lambda key, window: window.padded_batch(rows(key)),
+            reduce_func=lambda key, window: window.padded_batch(
+                rows(key), padding_values=pad_values
+            ),
             window_size_func=rows,
         )
     else:
-        ids = ids.padded_batch(batch_size)
+        ids = ids.padded_batch(batch_size, padding_values=pad_values)
 
     def to_features(source_ids, target_ids):
-        source_ids = _pad(source_ids, pad_to_multiple)
+        source_ids = _pad(source_ids, pad_to_multiple, source_pad)
         # One more than the multiple: input and labels drop one token each.
-        target_ids = _pad(target_ids, pad_to_multiple, extra=1)
+        target_ids = _pad(target_ids, pad_to_multiple, target_pad, extra=1)
         if pad_batches:
             rows = batch_size
             if batch_tokens is not None:
@@ -363,14 +373,18 @@ def batch_pairs(
                 decoder_width = tf.shape(target_ids)[1] - 1
                 rows = tf.maximum(1, batch_tokens // decoder_width)
             rows = tf.maximum(rows - tf.shape(source_ids)[0], 0)
-            source_ids = tf.pad(source_ids, [[0, rows], [0, 0]])
-            target_ids = tf.pad(target_ids, [[0, rows], [0, 0]])
+            source_ids = tf.pad(
+                source_ids, [[0, rows], [0, 0]], constant_values=source_pad
+            )
+            target_ids = tf.pad(
+                target_ids, [[0, rows], [0, 0]], constant_values=target_pad
+            )
         labels = target_ids[:, 1:]
         inputs = {
             "encoder_token_ids": source_ids,
             "decoder_token_ids": target_ids[:, :-1],
         }
-        return inputs, labels, tf.cast(labels != 0, tf.float32)
+        return inputs, labels, tf.cast(labels != target_pad, tf.float32)
 
     batches = ids.map(to_features, num_parallel_calls=tf.data.AUTOTUNE)
     if num_batches is not None:
@@ -508,24 +522,31 @@ def cached_ids_bytes(lengths):
     )
 
 
-def _pad(ids, multiple, extra=0):
-    """Pads `ids` (dense or ragged) to length `k * multiple + extra`, k > 0."""
-    dense = ids.to_tensor() if isinstance(ids, tf.RaggedTensor) else ids
-    length = tf.maximum(tf.shape(dense)[1] - extra, 1)
-    padding = (-length) % multiple + length + extra - tf.shape(dense)[1]
-    return tf.pad(dense, [[0, 0], [0, padding]])
+def _pad(ids, multiple, pad_id, extra=0):
+    """Pads `ids` (dense or ragged) with `pad_id` to `k * multiple + extra`.
+
+    `k > 0`; ragged rows are padded to the longest first.
+    """
+    if isinstance(ids, tf.RaggedTensor):
+        ids = ids.to_tensor(default_value=pad_id)
+    length = tf.maximum(tf.shape(ids)[1] - extra, 1)
+    padding = (-length) % multiple + length + extra - tf.shape(ids)[1]
+    return tf.pad(ids, [[0, 0], [0, padding]], constant_values=pad_id)
 
 
-def padding_fraction(dataset, max_batches=None):
+def padding_fraction(dataset, max_batches=None, source_pad_id=0):
     """The share of token positions in `dataset`'s batches that are padding.
 
-    Counts encoder and decoder positions together (encoder id 0, decoder
-    sample weight 0; padding rows added by `pad_batches` count too): the
-    share of the compute a model spends on padding.
+    Counts encoder and decoder positions together (encoder id
+    `source_pad_id`, decoder sample weight 0; padding rows added by
+    `pad_batches` count too): the share of the compute a model spends on
+    padding.
 
     Args:
         dataset: a dataset from `make_dataset` or `make_streaming_dataset`.
         max_batches: int or `None` (the whole dataset). Defaults to `None`.
+        source_pad_id: int, the source tokenizer's `pad_token_id`.
+            Defaults to `0`.
 
     Returns:
         dict: `fraction` (float in [0, 1]), `batches`, `positions` and
@@ -540,7 +561,10 @@ def padding_fraction(dataset, max_batches=None):
         # A decoder position is real when its label is: [END] is an input
         # only in padded rows, where its label is padding.
         positions += source.size + weights.size
-        tokens += int(np.count_nonzero(source) + np.count_nonzero(weights))
+        tokens += int(
+            np.count_nonzero(source != source_pad_id)
+            + np.count_nonzero(weights)
+        )
     fraction = 1 - tokens / positions if positions else 0.0
     return {
         "fraction": round(fraction, 4),

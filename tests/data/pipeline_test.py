@@ -72,6 +72,50 @@ def test_teacher_forcing_batches_and_their_padding(tokenizer):
     }
 
 
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"bucket_by_length": True},
+        {"bucket_by_length": True, "batch_tokens": 64, "pad_batches": True},
+    ],
+)
+def test_padding_is_the_tokenizers_pad_id(options):
+    # Regression: padding was id 0 and weights were `labels != 0`,
+    # whatever the tokenizer's pad id.
+    tokenizer = WordTokenizer(["[PAD]", "[UNK]", "[START]", "[END]", "a", "b"])
+    tokenizer.pad_token_id = pad = 5  # "b" never occurs below
+    data = make_dataset(
+        ["a", "a a a"],
+        ["a", "a a"],
+        tokenizer,
+        tokenizer,
+        batch_size=4,
+        pad_to_multiple=4,
+        **options,
+    )
+    [(inputs, labels, weights)] = batches(data)
+    rows = 2 if "batch_tokens" not in options else 64 // 4
+    start, end = tokenizer.start_token_id, tokenizer.end_token_id
+    np.testing.assert_array_equal(
+        inputs["encoder_token_ids"][:2], [[4, pad, pad, pad], [4, 4, 4, pad]]
+    )
+    np.testing.assert_array_equal(
+        inputs["decoder_token_ids"][:2],
+        [[start, 4, end, pad], [start, 4, 4, end]],
+    )
+    np.testing.assert_array_equal(
+        labels[:2], [[4, end, pad, pad], [4, 4, end, pad]]
+    )
+    np.testing.assert_array_equal(weights[:2], [[1, 1, 0, 0], [1, 1, 1, 0]])
+    # Padding rows (`pad_batches`) are pad ids of weight 0 too.
+    assert labels.shape[0] == inputs["encoder_token_ids"].shape[0] == rows
+    assert (inputs["encoder_token_ids"][2:] == pad).all()
+    assert (weights[2:] == 0).all()
+    # 4 + 5 real positions of 8 + 8 per row.
+    assert padding_fraction(data, source_pad_id=pad)["tokens"] == 9
+
+
 def test_bucketing_cuts_padding_and_keeps_every_pair(tokenizer):
     sources, targets = corpus()
     common = dict(batch_size=32, shuffle=True, seed=1)

@@ -111,6 +111,62 @@ def test_an_expected_failure_is_one_line_and_status_2_in_a_process(tmp_path):
     )
 
 
+def test_bad_input_after_tensorflow_loads_is_one_line_of_stderr(tmp_path):
+    # Regression: TensorFlow's C++ log lines (printed while its libraries
+    # load, whatever TF_CPP_MIN_LOG_LEVEL says, and at the first op) came
+    # before the `error:` line. The demo loads TensorFlow before reading
+    # its config; train reads the corpus after running TensorFlow ops.
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    bad_config = tmp_path / "bad.yaml"
+    bad_config.write_text("units: 8\nepoch: 3\n", encoding="utf-8")
+    corpus = tmp_path / "bad.tsv"
+    corpus.write_text("a\tb\nno columns\n", encoding="utf-8")
+    corpus_config = tmp_path / "corpus.yaml"
+    corpus_config.write_text(
+        f"train: {corpus}\nvalid: {corpus}\n", encoding="utf-8"
+    )
+    cases = [
+        (
+            ["training.demo", "--config", str(bad_config)],
+            f"error: {bad_config}:2: unknown config field 'epoch' (did you "
+            "mean 'epochs'?)",
+        ),
+        (
+            ["training.train", "--config", str(corpus_config)],
+            f"error: {corpus}:2: expected 2 tab-separated columns (as on "
+            "line 1), found 1",
+        ),
+    ]
+    for index, (args, expected) in enumerate(cases):
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                *args,
+                "--run-dir",
+                str(tmp_path / f"{index}"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=ROOT,
+            env=env,
+        )
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.splitlines() == [expected]
+
+
+def test_native_stderr_of_an_import_is_dropped_or_replayed(capfd):
+    with cli._native_stderr_captured():
+        os.write(2, b"I0000 loaded\n")
+    assert capfd.readouterr().err == ""
+    with pytest.raises(ImportError, match="no library"):
+        with cli._native_stderr_captured():
+            os.write(2, b"E0000 missing libfoo.so\n")
+            raise ImportError("no library")
+    assert capfd.readouterr().err == "E0000 missing libfoo.so\n"
+
+
 def test_an_unexpected_error_keeps_its_traceback():
     code = (
         "from training import cli\n"
@@ -180,6 +236,34 @@ def test_translate_cli_counts_the_blank_lines_of_stdin_it_skips(
     assert captured.err.splitlines()[-1] == (
         f"{translate.PROG}: skipped 2 blank line(s) of stdin; translating 2"
     )
+
+
+def test_translate_cli_cleans_stdin_as_it_cleans_arguments(
+    tiny_run, capsys, monkeypatch
+):
+    # Regression: stdin lines were `str.strip`ped only, so a line of a
+    # zero-width space was a sentence and a tab stayed in the source
+    # column; `clean_string` (the model's cleaning) now decides.
+    first, second = tiny_run.splits["test"][0][:2]
+    monkeypatch.setattr(
+        "sys.stdin",
+        io.StringIO(f"\ufeff{first}\u200b\n\u200b\n\t{second}\u00a0\n"),
+    )
+    translations = translate.main([str(tiny_run.run.path)])
+    captured = capsys.readouterr()
+    assert captured.out.strip().split("\n") == [
+        f"{s}\t{t}" for s, t in zip([first, second], translations)
+    ]
+    assert captured.err.splitlines()[-1] == (
+        f"{translate.PROG}: skipped 1 blank line(s) of stdin; translating 2"
+    )
+    arguments = translate.main(
+        [str(tiny_run.run.path), f"\ufeff{first}\u200b", f"\t{second}\u00a0"]
+    )
+    assert arguments == translations
+    assert capsys.readouterr().out.strip().split("\n") == [
+        f"{s}\t{t}" for s, t in zip([first, second], translations)
+    ]
 
 
 def test_translate_cli_refuses_an_untrained_directory(tmp_path, capsys):
