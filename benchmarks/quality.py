@@ -53,6 +53,7 @@ import time
 import keras
 
 from keras_attention.atomic_write import write_text
+from keras_attention.data.reader_factory import reader_from_config
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared"
@@ -135,6 +136,21 @@ def corpus_path(path):
     )
 
 
+def corpus_paths(files):
+    """`corpus_path` of a config's file, or of each file of its list."""
+    if not isinstance(files, list):
+        return corpus_path(files)
+    from keras_attention.config import file_name
+
+    return [
+        {**entry, "path": corpus_path(entry["path"])}
+        if isinstance(entry, dict)
+        # The name the config's own path gives, not the resolved one's.
+        else {"path": corpus_path(entry), "name": file_name(entry)}
+        for entry in files
+    ]
+
+
 def load_config(args):
     from keras_attention.config import Config
 
@@ -142,8 +158,8 @@ def load_config(args):
     changes = parse_set(args.set)
     config = Config.from_dict({**config.to_dict(), **changes}, source="--set")
     paths = {
-        "train": args.train or corpus_path(config.train),
-        "valid": args.valid or corpus_path(config.valid),
+        "train": args.train or corpus_paths(config.train),
+        "valid": args.valid or corpus_paths(config.valid),
         # The test split is never read here.
         "test": None,
     }
@@ -320,6 +336,15 @@ def main(argv=None):
         metavar="KEY=VALUE",
         help="Override a Config field (repeatable), e.g. label_smoothing=0.1.",
     )
+    parser.add_argument(
+        "--also-score",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="Another held-out file (the config's corpus format) that the "
+        "export also translates and scores apart; not used in training "
+        "(repeatable), e.g. data/ko-en-kss/valid.tsv.",
+    )
     parser.add_argument("--label", default="", help="Names the row.")
     parser.add_argument(
         "--run-dir",
@@ -372,12 +397,36 @@ def main(argv=None):
         export, list(sources), args.batch_size, args.score_timeout
     )
     signatures = {}
+    files = {}
     for signature, output in report["signatures"].items():
         signatures[signature] = {
             **sacrebleu_scores(output["translations"], list(references)),
             "sentences_per_second": output["sentences_per_second"],
             "seconds": output["seconds"],
         }
+        # Each validation file of a list, scored apart.
+        parts = trainer.splits.by_file(
+            "valid", list(zip(output["translations"], references))
+        )
+        for file, pairs in (parts or {}).items():
+            files.setdefault(file, {})[signature] = {
+                **sacrebleu_scores(*map(list, zip(*pairs))),
+                "sentences": len(pairs),
+            }
+    for path in args.also_score:
+        file = f"{path} (not used in training)"
+        extra_sources, extra_references = reader_from_config(
+            config, "valid", corpus_path(path)
+        ).read()
+        extra = score_export(
+            export, extra_sources, args.batch_size, args.score_timeout
+        )
+        for signature, output in extra["signatures"].items():
+            files.setdefault(file, {})[signature] = {
+                **sacrebleu_scores(output["translations"], extra_references),
+                "sentences": len(extra_sources),
+                "sentences_per_second": output["sentences_per_second"],
+            }
     result = {
         "date": f"{stamp:%Y-%m-%d %H:%M}",
         "machine_ms_per_step": args.calibrate_ms,
@@ -389,6 +438,7 @@ def main(argv=None):
         "valid": config.valid or str(run_dir / "data" / "valid.tsv"),
         "sentences": len(sources),
         "signatures": signatures,
+        "files": files,
         "train": {
             "epochs": len(history["loss"]),
             "steps": steps,
@@ -414,10 +464,30 @@ def main(argv=None):
         encoding="utf-8",
     )
     append_row(args.results, result, command)
+    for file, scores in files.items():
+        append_row(
+            args.results,
+            {
+                **result,
+                "config": f"{args.config} [{file}]",
+                **{
+                    "signatures": {
+                        s: {"sentences_per_second": "-", **v}
+                        for s, v in scores.items()
+                    }
+                },
+            },
+            command,
+        )
     summary = {
         s: {k: v[k] for k in ("bleu_lc", "bleu", "chrf")}
         for s, v in signatures.items()
     }
+    for file, scores in files.items():
+        summary[file] = {
+            s: {k: v[k] for k in ("bleu_lc", "bleu", "chrf")}
+            for s, v in scores.items()
+        }
     print(json.dumps({"run_dir": str(run_dir), **summary}, indent=2))
     return result
 

@@ -64,6 +64,17 @@ MINIMUMS = {
 }
 # Fields that must be > 0 (when set).
 POSITIVE = ("learning_rate", "clipnorm")
+# The corpus fields an entry of a `train`/`valid`/`test` list may set for
+# its own file (the config's own values are the defaults), besides `path`
+# and `name`.
+FILE_FIELDS = (
+    "corpus_format",
+    "source_column",
+    "target_column",
+    "source_language",
+    "target_language",
+    "corpus_header",
+)
 
 
 @dataclasses.dataclass
@@ -85,6 +96,14 @@ class Config:
             by default); `None` means the bundled Korean→English corpus.
             For `corpus_format: aligned` each is a prefix: the files are
             `PREFIX.SOURCE_LANGUAGE` and `PREFIX.TARGET_LANGUAGE`.
+            Each is one path or a list of files read one after the other
+            (`ConcatenatedReader`): an entry is a path or a mapping with
+            `path`, optionally `name` (how reports and metrics call the
+            file; defaults to its folder/file name, e.g.
+            `ko-en-kss/valid.tsv`) and its own `corpus_format`,
+            `source_column`, `target_column`, `source_language`,
+            `target_language`, `corpus_header` (the config's by default).
+            Metrics of a held-out list are also reported per file.
         corpus_format: `"tsv"`, `"csv"`, `"anki"` (English<TAB>Other
             [<TAB>attribution]) or `"aligned"` (two line-aligned files);
             see `create_reader`.
@@ -212,9 +231,9 @@ class Config:
     tie_embeddings: bool = False
     word_dropout: float = 0.0
     # Data.
-    train: str | None = None
-    valid: str | None = None
-    test: str | None = None
+    train: str | list | None = None
+    valid: str | list | None = None
+    test: str | list | None = None
     corpus_format: str = "tsv"
     source_column: int | None = None
     target_column: int | None = None
@@ -377,6 +396,8 @@ class Config:
                 "must differ from 'source_column'. Received: both "
                 f"{self.source_column}",
             )
+        for name in ("train", "valid", "test"):
+            _check_files(name, getattr(self, name))
         if self.train is not None and self.valid is None:
             raise ConfigError(
                 "valid",
@@ -576,6 +597,73 @@ def _read_memory_threshold(values, source, lines):
         file=sys.stderr,
     )
     return values
+
+
+def _check_files(name, value):
+    """Raises `ConfigError` for a bad `train`/`valid`/`test` list."""
+    if not isinstance(value, list):
+        return
+    if not value:
+        raise ConfigError(name, f"needs at least one file. Received: {name}=[]")
+    names = []
+    for index, entry in enumerate(value):
+        where = f"{name}[{index}]"
+        if isinstance(entry, dict):
+            unknown = sorted(set(entry) - {"path", "name", *FILE_FIELDS})
+            if unknown:
+                raise ConfigError(
+                    name,
+                    f"entry {where} has unknown key {unknown[0]!r} (known: "
+                    f"path, name, {', '.join(FILE_FIELDS)})",
+                )
+            path = entry.get("path")
+            fmt = entry.get("corpus_format", CHOICES["corpus_format"][0])
+            if fmt not in CHOICES["corpus_format"]:
+                raise ConfigError(
+                    name,
+                    f"entry {where}: corpus_format must be one of "
+                    f"{CHOICES['corpus_format']}. Received: {fmt!r}",
+                )
+            for column in ("source_column", "target_column"):
+                number = entry.get(column)
+                if number is not None and (
+                    not isinstance(number, int)
+                    or isinstance(number, bool)
+                    or number < 0
+                ):
+                    raise ConfigError(
+                        name,
+                        f"entry {where}: {column} must be an int >= 0. "
+                        f"Received: {number!r}",
+                    )
+            label = entry.get("name")
+            if label is not None and not (isinstance(label, str) and label):
+                raise ConfigError(
+                    name,
+                    f"entry {where}: name must be a non-empty string. "
+                    f"Received: {label!r}",
+                )
+        else:
+            path, label = entry, None
+        if not (isinstance(path, str) and path):
+            raise ConfigError(
+                name,
+                f"entry {where} must be a path or a mapping with a 'path'. "
+                f"Received: {entry!r}",
+            )
+        label = label or file_name(path)
+        if label in names:
+            raise ConfigError(
+                name,
+                f"entry {where} is named {label!r} like an earlier one: "
+                "give each file its own 'name'",
+            )
+        names.append(label)
+
+
+def file_name(path):
+    """The default name of a corpus file: its folder and file name."""
+    return "/".join(pathlib.PurePath(path).parts[-2:])
 
 
 def _type_name(annotation):

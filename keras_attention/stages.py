@@ -55,6 +55,8 @@ DEFAULT_SENTENCEPIECE_VOCABULARY = 8000
 PADDING_SAMPLE_BATCHES = 1000
 # The best epoch's weights, in the run directory, while fitting.
 CHECKPOINT = "best.weights.h5"
+# The translation scores `evaluate` reports per split (and per file).
+SCORES = ("exact_match", "bleu", "chrf")
 
 
 def read_corpus(config, data_dir, write=True):
@@ -553,7 +555,9 @@ def evaluate(
 
     Returns:
         `{split: {"loss", "token_accuracy", "exact_match", "bleu", "chrf",
-        "sentences"}}` for `valid` and `test` when present.
+        "sentences"}}` for `valid` and `test` when present; a split read
+        from a list of files also has `"files"`: `{file name:
+        {"exact_match", "bleu", "chrf", "sentences"}}`.
     """
     translator = Translator.from_config(
         model, source_tokenizer, target_tokenizer, config, memory=memory
@@ -567,13 +571,30 @@ def evaluate(
             datasets[name], verbose=verbose, return_dict=True
         )
         sources, targets = splits[name]
-        scores = scorer.score(
-            translator.translate_texts(sources, batch_size), targets
-        )
+        translations = translator.translate_texts(sources, batch_size)
         metrics[name] = {
             "loss": round(results["loss"], 4),
             "token_accuracy": round(results["accuracy"], 4),
-            **{k: scores[k] for k in ("exact_match", "bleu", "chrf")},
-            "sentences": len(sources),
+            **_scores(scorer, translations, targets),
         }
+        files = (
+            splits.by_file(name, list(zip(translations, targets)))
+            if isinstance(splits, CorpusSplits)
+            else None
+        )
+        if files:
+            # A mixed split's mean hides which domain suffers.
+            metrics[name]["files"] = {
+                file: _scores(scorer, *zip(*pairs))
+                for file, pairs in files.items()
+            }
     return metrics
+
+
+def _scores(scorer, translations, references):
+    """`SCORES` of `scorer.score` and the number of sentences."""
+    scores = scorer.score(translations, references)
+    return {
+        **{k: scores[k] for k in SCORES},
+        "sentences": len(references),
+    }

@@ -209,3 +209,46 @@ def test_yaml_errors_name_the_file_and_line(tmp_path):
     assert Config.from_yaml(path) == Config()
     with pytest.raises(FileNotFoundError):
         Config.from_yaml(tmp_path / "absent.yaml")
+
+
+def test_splits_take_a_list_of_files_each_with_its_own_format(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        "train:\n"
+        "  - data/ko-en-tatoeba/train.tsv\n"
+        "  - {path: kor.txt, corpus_format: anki, name: anki}\n"
+        "valid: data/ko-en-tatoeba/valid.tsv\n",
+        encoding="utf-8",
+    )
+    config = Config.from_yaml(path)
+    assert config.train == [
+        "data/ko-en-tatoeba/train.tsv",
+        {"path": "kor.txt", "corpus_format": "anki", "name": "anki"},
+    ]
+    # A single path stays a string, and both round-trip.
+    assert config.valid == "data/ko-en-tatoeba/valid.tsv"
+    config.to_yaml(tmp_path / "again.yaml")
+    assert Config.from_yaml(tmp_path / "again.yaml") == config
+
+
+@pytest.mark.parametrize(
+    "train, expected",
+    [
+        ([], r"'train' needs at least one file"),
+        ([3], r"entry train\[0\] must be a path or a mapping"),
+        ([{"name": "x"}], r"entry train\[0\] must be a path or a mapping"),
+        (["a.tsv", {"path": "b.tsv", "columns": 2}],
+         r"entry train\[1\] has unknown key 'columns'"),
+        ([{"path": "a.tsv", "corpus_format": "xml"}],
+         r"entry train\[0\]: corpus_format must be one of"),
+        ([{"path": "a.tsv", "target_column": -1}],
+         r"entry train\[0\]: target_column must be an int >= 0"),
+        (["a/train.tsv", "b/train.tsv", "b/train.tsv"],
+         r"entry train\[2\] is named 'b/train.tsv' like an earlier one"),
+        (["x.tsv", {"path": "y.tsv", "name": ""}],
+         r"entry train\[1\]: name must be a non-empty string"),
+    ],
+)  # fmt: skip
+def test_bad_file_lists_name_the_entry(train, expected):
+    with pytest.raises(ConfigError, match=expected):
+        Config(train=train, valid="v.tsv")

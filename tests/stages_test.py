@@ -5,6 +5,7 @@ import numpy as np
 
 from keras_attention import stages
 from keras_attention.config import Config
+from keras_attention.evaluation.translation_scorer import TranslationScorer
 from keras_attention.trainer import Trainer
 
 CONFIG = Config(
@@ -80,3 +81,35 @@ def test_make_callbacks_lists_every_training_callback(tmp_path):
     # Keras Tuner trials: no checkpoint of ours, no TensorBoard.
     names = [type(c).__name__ for c in stages.make_callbacks(CONFIG)]
     assert names == ["TerminateOnNaN", "EarlyStopping", "TimeBudget"]
+
+
+def test_a_list_of_validation_files_is_also_scored_per_file(tmp_path):
+    from keras_attention.data.bundled_corpus import BundledCorpus
+
+    first = BundledCorpus(num_pairs=200, seed=1).write(tmp_path / "one")
+    second = BundledCorpus(num_pairs=100, seed=2).write(tmp_path / "two")
+    config = CONFIG.replace(
+        train=[str(first["train"]), str(second["train"])],
+        valid=[str(first["valid"]), str(second["valid"])],
+    )
+    trainer = Trainer(config, tmp_path / "run", verbose=False)
+    trainer.fit(verbose=0)
+    report = trainer.corpus_report
+    assert [(f["name"], f["pairs"]) for f in report["train"]["files_read"]] == [
+        ("one/train.tsv", 180),
+        ("two/train.tsv", 90),
+    ]
+    assert report["train"]["pairs"] == 270
+    metrics = trainer.evaluate()["valid"]
+    assert metrics["sentences"] == 15
+    files = metrics["files"]
+    assert list(files) == ["one/valid.tsv", "two/valid.tsv"]
+    assert [f["sentences"] for f in files.values()] == [10, 5]
+    # Each file's score is the scorer's on that file's sentences alone.
+    sources, targets = trainer.splits["valid"]
+    translations = trainer.translator().translate_texts(sources[10:])
+    scorer = TranslationScorer(lowercase=config.lowercase_target)
+    alone = scorer.score(translations, targets[10:])
+    assert files["two/valid.tsv"]["bleu"] == alone["bleu"]
+    assert files["two/valid.tsv"]["chrf"] == alone["chrf"]
+    assert trainer.run.load_json("metrics.json")["valid"]["files"] == files

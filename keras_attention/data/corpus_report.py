@@ -41,6 +41,15 @@ def describe_corpus_report(report):
         + f" ({train['format']}: {', '.join(train['files'])})"
     ]
     for name, split in report.items():
+        if isinstance(split, dict) and "files_read" in split:
+            lines.append(
+                f"  {name} files: "
+                + ", ".join(
+                    f"{part['name']} {part['pairs']} pairs"
+                    for part in split["files_read"]
+                )
+            )
+    for name, split in report.items():
         if isinstance(split, dict) and split.get("skipped_lines"):
             lines.append(
                 f"  {name}: skipped {split['skipped_lines']} bad lines "

@@ -5,6 +5,7 @@ import pathlib
 
 from keras_attention.atomic_write import wait_for_files
 from keras_attention.data.bundled_corpus import BundledCorpus
+from keras_attention.data.concatenated_reader import ConcatenatedReader
 from keras_attention.data.reader_factory import reader_from_config
 from keras_attention.data.tsv_reader import TsvReader
 
@@ -76,6 +77,24 @@ class CorpusSplits(collections.abc.Mapping):
             raise ValueError("A config with `train` needs `valid` too.")
         names = [name for name in SPLITS if getattr(config, name)]
         return cls({name: reader_from_config(config, name) for name in names})
+
+    def by_file(self, name, items):
+        """`{file name: its items}` of a split read from a list of files.
+
+        Args:
+            name: str, the split (`"valid"`...).
+            items: list with one item per pair of the split, in its order
+                (e.g. translations of `self[name][0]`).
+
+        Returns:
+            dict of file name (`ConcatenatedReader.names`) to list, or
+            `None` when the split is a single file.
+        """
+        reader = self.readers[name]
+        if not isinstance(reader, ConcatenatedReader):
+            return None
+        self[name]  # a full pass counts the pairs of every file
+        return reader.split_by_file(items)
 
     def __getitem__(self, name):
         if name not in self._loaded:

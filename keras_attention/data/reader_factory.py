@@ -5,8 +5,11 @@ each other in a cycle: the readers import `CorpusReader`, this module
 imports the readers.
 """
 
+from keras_attention.config import FILE_FIELDS
+from keras_attention.config import file_name
 from keras_attention.data.aligned_reader import AlignedReader
 from keras_attention.data.anki_reader import AnkiReader
+from keras_attention.data.concatenated_reader import ConcatenatedReader
 from keras_attention.data.csv_reader import CsvReader
 from keras_attention.data.tsv_reader import TsvReader
 
@@ -86,24 +89,69 @@ def create_reader(
 def reader_from_config(config, split, path=None):
     """The reader of a `Config`'s `split` ("train", "valid", "test").
 
+    A split that is a list of files gets a `ConcatenatedReader` of one
+    reader per file (`corpus_files`).
+
     Args:
         config: a `Config`; its corpus fields (`corpus_format`, columns,
             languages, `corpus_header`, `skip_bad_lines`) say how to read.
-        split: str, the field naming the file.
+        split: str, the field naming the file(s).
         path: str or path to read instead of the config's `split` file
-            (e.g. another test file of the same format). Defaults to
-            `None`.
+            (e.g. another test file of the same format, read with the
+            config's own corpus fields). Defaults to `None`.
 
     Returns:
         A `CorpusReader`.
     """
-    return create_reader(
-        config.corpus_format,
-        getattr(config, split) if path is None else path,
-        source_column=config.source_column,
-        target_column=config.target_column,
-        source_language=config.source_language,
-        target_language=config.target_language,
-        header=config.corpus_header,
-        skip_bad_lines=config.skip_bad_lines,
-    )
+    if path is not None:
+        files = [{"path": path, **_corpus_fields(config)}]
+    else:
+        files = corpus_files(config, split)
+    readers = [
+        create_reader(
+            entry["corpus_format"],
+            entry["path"],
+            source_column=entry["source_column"],
+            target_column=entry["target_column"],
+            source_language=entry["source_language"],
+            target_language=entry["target_language"],
+            header=entry["corpus_header"],
+            skip_bad_lines=config.skip_bad_lines,
+        )
+        for entry in files
+    ]
+    if isinstance(getattr(config, split), list) and path is None:
+        return ConcatenatedReader(readers, [entry["name"] for entry in files])
+    return readers[0]
+
+
+def corpus_files(config, split):
+    """The files of a `Config`'s `split`, each with all its corpus fields.
+
+    Returns:
+        list of dict with `path`, `name` (see `Config`) and the
+        `FILE_FIELDS` (`corpus_format`, columns, languages,
+        `corpus_header`): the entry's own, else the config's. Empty when
+        the split is `None`.
+    """
+    value = getattr(config, split)
+    if value is None:
+        return []
+    entries = value if isinstance(value, list) else [value]
+    files = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            entry = {"path": entry}
+        files.append(
+            {
+                **_corpus_fields(config),
+                **entry,
+                "path": str(entry["path"]),
+                "name": entry.get("name") or file_name(entry["path"]),
+            }
+        )
+    return files
+
+
+def _corpus_fields(config):
+    return {name: getattr(config, name) for name in FILE_FIELDS}

@@ -168,3 +168,18 @@ def test_trains_exports_scores_and_appends_a_row(tmp_path):
     quality.append_row(results, result, "again")
     assert results.read_text("utf-8").count("| date |") == 1
     assert results.read_text("utf-8").count("`again`") == 1
+
+
+def test_a_list_of_files_is_resolved_file_by_file_keeping_its_names(tmp_path):
+    train = tmp_path / "a" / "train.tsv"
+    train.parent.mkdir()
+    train.write_text("가\tA\n", encoding="utf-8")
+    assert quality.corpus_paths(str(train)) == str(train)
+    assert quality.corpus_paths(
+        [str(train), {"path": str(train), "name": "again"}]
+    ) == [
+        {"path": str(train), "name": "a/train.tsv"},
+        {"path": str(train), "name": "again"},
+    ]
+    with pytest.raises(SystemExit, match="data/nowhere/valid.tsv not found"):
+        quality.corpus_paths([str(train), "data/nowhere/valid.tsv"])
