@@ -14,8 +14,11 @@ def test_every_shipped_config_loads(path):
     # Real-corpus configs read data/ at the repository root, never a
     # directory outside the repository.
     for split in (config.train, config.valid, config.test):
-        if split is not None:
-            assert split.startswith("data/"), split
+        entries = split if isinstance(split, list) else [split]
+        for entry in entries:
+            path = entry["path"] if isinstance(entry, dict) else entry
+            if path is not None:
+                assert path.startswith("data/"), path
 
 
 def test_nothing_a_user_gets_points_outside_the_repository():
