@@ -127,6 +127,26 @@ def test_unmatched_sentences_keep_the_models_translation(memory_run):
     )
 
 
+def test_training_translate_names_the_memory_answers(memory_run, capsys):
+    from training import translate
+
+    source = memory_run.splits["train"][0][0]
+    match = memory_run.memory.lookup(tf.constant([source]))
+    stored = match["source"].numpy()[0].decode()
+    translations = translate.main(
+        [str(memory_run.run.path), source, "zzzz qqqq"]
+    )
+    captured = capsys.readouterr()
+    assert translations[0] == match["target"].numpy()[0].decode()
+    # stdout keeps its source<TAB>translation lines; stderr names the
+    # memory's answers.
+    assert captured.out.splitlines()[0] == f"{source}\t{translations[0]}"
+    assert captured.err == (
+        "python -m training.translate: sentence 1: translated by the "
+        f"translation memory (training source: {stored!r})\n"
+    )
+
+
 def test_evaluation_uses_the_memory(memory_run):
     metrics = memory_run.evaluate()
     assert metrics["valid"]["sentences"] > 0
