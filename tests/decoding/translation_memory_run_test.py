@@ -294,6 +294,15 @@ def test_the_similarity_threshold_reads_as_the_exact_rule(
         )
 
 
+def test_off_in_yaml_is_off(tmp_path):
+    # YAML 1.1 reads an unquoted `off` as false.
+    path = tmp_path / "off.yaml"
+    path.write_text("translation_memory: off\n", "utf-8")
+    assert Config.from_yaml(path).translation_memory == "off"
+    path.write_text("translation_memory: exact\n", "utf-8")
+    assert Config.from_yaml(path).translation_memory == "exact"
+
+
 def test_a_yaml_file_with_the_threshold_names_its_line(tmp_path, capsys):
     path = tmp_path / "old.yaml"
     path.write_text("units: 8\ntranslation_memory_threshold: 0.3\n", "utf-8")
