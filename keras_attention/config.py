@@ -554,12 +554,15 @@ class Config:
 
 
 def _read_memory_threshold(values, source, lines):
-    """`values` with the earlier `translation_memory_threshold` mapped.
+    """`values` with the memory fields read: YAML's `off`, the threshold.
 
-    That field was a similarity threshold of a fuzzy memory, which
+    `translation_memory_threshold` was the similarity of a fuzzy memory, which
     replaced correct translations by those of merely similar training
     sentences; any threshold now means the exact memory, `null` none.
     """
+    # YAML 1.1 reads an unquoted `off` as false.
+    if values.get("translation_memory") is False:
+        values["translation_memory"] = "off"
     name = "translation_memory_threshold"
     if name not in values:
         return values

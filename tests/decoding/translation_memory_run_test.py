@@ -127,6 +127,26 @@ def test_unmatched_sentences_keep_the_models_translation(memory_run):
     )
 
 
+def test_training_translate_names_the_memory_answers(memory_run, capsys):
+    from training import translate
+
+    source = memory_run.splits["train"][0][0]
+    match = memory_run.memory.lookup(tf.constant([source]))
+    stored = match["source"].numpy()[0].decode()
+    translations = translate.main(
+        [str(memory_run.run.path), source, "zzzz qqqq"]
+    )
+    captured = capsys.readouterr()
+    assert translations[0] == match["target"].numpy()[0].decode()
+    # stdout keeps its source<TAB>translation lines; stderr names the
+    # memory's answers.
+    assert captured.out.splitlines()[0] == f"{source}\t{translations[0]}"
+    assert captured.err == (
+        "python -m training.translate: sentence 1: translated by the "
+        f"translation memory (training source: {stored!r})\n"
+    )
+
+
 def test_evaluation_uses_the_memory(memory_run):
     metrics = memory_run.evaluate()
     assert metrics["valid"]["sentences"] > 0
@@ -272,6 +292,15 @@ def test_the_similarity_threshold_reads_as_the_exact_rule(
             "translation_memory: exact (the memory answers only sentences "
             "identical to a training source up to spacing and punctuation)\n"
         )
+
+
+def test_off_in_yaml_is_off(tmp_path):
+    # YAML 1.1 reads an unquoted `off` as false.
+    path = tmp_path / "off.yaml"
+    path.write_text("translation_memory: off\n", "utf-8")
+    assert Config.from_yaml(path).translation_memory == "off"
+    path.write_text("translation_memory: exact\n", "utf-8")
+    assert Config.from_yaml(path).translation_memory == "exact"
 
 
 def test_a_yaml_file_with_the_threshold_names_its_line(tmp_path, capsys):
