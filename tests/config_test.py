@@ -159,6 +159,29 @@ def test_the_smallest_possible_values_are_accepted():
     assert Config(dropout=0.999).dropout == 0.999
 
 
+def test_decay_steps_is_a_cosine_horizon_beyond_the_warmup():
+    config = Config(learning_rate_schedule="cosine", decay_steps=800)
+    assert config.decay_steps == 800
+    assert Config().decay_steps is None
+    with pytest.raises(ConfigError, match="^Config field 'decay_steps' must"):
+        Config(learning_rate_schedule="cosine", decay_steps=0)
+    for changes in (
+        {"decay_steps": 800},
+        {"learning_rate_schedule": "inverse_sqrt", "decay_steps": 800},
+        {
+            "learning_rate_schedule": "cosine",
+            "warmup_steps": 800,
+            "decay_steps": 800,
+        },
+    ):
+        with pytest.raises(
+            ConfigError,
+            match="^Config field 'decay_steps' needs learning_rate_schedule "
+            "'cosine' and must exceed warmup_steps",
+        ):
+            Config(warmup_steps=changes.pop("warmup_steps", 1), **changes)
+
+
 def test_config_errors_are_usage_errors_with_the_field():
     with pytest.raises(UsageError) as caught:
         Config(epochs=0)

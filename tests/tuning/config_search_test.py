@@ -27,7 +27,9 @@ def test_failed_trials_raise_with_their_reason(
     assert trial["status"] == "FAILED"
 
 
-def test_val_bleu_objective_is_maximized_and_logged(tiny_search, tmp_path):
+def test_val_bleu_objective_is_maximized_and_logged(
+    tiny_search, tmp_path, monkeypatch
+):
     config = Config(**tiny_search)
     search = ConfigSearch(
         config,
@@ -60,6 +62,21 @@ def test_val_bleu_objective_is_maximized_and_logged(tiny_search, tmp_path):
     )
     bleu.set_model(model)
     assert bleu.score() == pytest.approx(trial.score, abs=1e-9)
+    # The summary files are replaced whole: a write that fails (here the
+    # flush of the new summary.csv) leaves the previous files and no
+    # temporary file.
+    csv_path, json_path = search.write_summary()
+    before = csv_path.read_text(), json_path.read_text()
+    assert json.loads(before[1])["best_score"] == trial.score
+
+    def failing_flush(path):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("keras_attention.atomic_write._flush", failing_flush)
+    with pytest.raises(OSError, match="disk full"):
+        search.write_summary()
+    assert (csv_path.read_text(), json_path.read_text()) == before
+    assert not list(csv_path.parent.glob(".tmp-*"))
 
 
 def test_a_project_of_another_search_is_refused(tiny_search, tmp_path):
