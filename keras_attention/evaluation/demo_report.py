@@ -2,6 +2,7 @@
 
 import pathlib
 
+from keras_attention.data.reader_factory import reader_from_config
 from keras_attention.evaluation.attention_heatmap import greedy_attention
 from keras_attention.evaluation.attention_heatmap import plot_attention
 from keras_attention.evaluation.evaluator import Evaluator
@@ -48,7 +49,10 @@ def demo_report(trainer_or_run_dir, sentence, output=None, verbose=0):
         model = LoadedModel.from_run_directory(run.path)
         config = run.load_config()
         split = None
-        if config.train is not None and config.test is not None:
+        if isinstance(config.test, list):
+            # Several test files: read as training read them.
+            split = ReferenceCorpus(*reader_from_config(config, "test").read())
+        elif config.train is not None and config.test is not None:
             split = ReferenceCorpus.read(config.test)
         corpus = _test_corpus(run.path, config, split)
     else:
