@@ -49,6 +49,11 @@ def read_stdin():
 @cli.entry_point
 def main(argv=None, prog=PROG):
     args = parse_args(argv, prog)
+    # The searches and the export are TensorFlow graphs, whatever backend
+    # trained the run (its model.keras loads on any).
+    from keras_attention.backend import select_backend
+
+    select_backend("tensorflow")
     sentences, blank = (args.sentences, 0) if args.sentences else read_stdin()
     if not sentences:
         cli.fail(
