@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: install demo test test-slow test-distributed lint format clean
+.PHONY: install demo test test-backends test-slow test-distributed lint format clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,19 @@ demo: $(STAMP)
 TEST_WORKERS ?= 2
 test: $(STAMP)
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+
+## The backend-agnostic tests (layers, models, losses, metrics, schedules,
+## checkpoint averaging, tests/backends) under KERAS_BACKEND=jax and
+## =torch, after installing `.[jax,torch]` (CPU builds) into the venv.
+## TensorFlow runs them in `make test`.
+BACKEND_TESTS := tests/layers tests/losses tests/metrics tests/optimizers \
+	tests/models/encoder_decoder_test.py \
+	tests/callbacks/checkpoint_averaging_test.py tests/backends \
+	tests/readme_test.py::test_readme_functional_model_runs
+test-backends: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[jax,torch]'
+	KERAS_BACKEND=jax $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(BACKEND_TESTS)
+	KERAS_BACKEND=torch $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(BACKEND_TESTS)
 
 ## Tests marked slow.
 test-slow: $(STAMP)

@@ -9,6 +9,7 @@ import typing
 
 import yaml
 
+from keras_attention.backend import BACKENDS
 from keras_attention.config_error import ConfigError
 
 CHOICES = {
@@ -182,7 +183,10 @@ class Config:
         distribution (`"auto"`, `"mirrored"`, `"multi_worker"`,
         `"one_device"`: the `tf.distribute` strategy, see `Distribution`;
         `batch_size` is the global batch over all replicas),
-        mixed_precision (`"none"`, `"mixed_float16"`, `"mixed_bfloat16"`).
+        mixed_precision (`"none"`, `"mixed_float16"`, `"mixed_bfloat16"`),
+        backend (the Keras backend of `model.fit`: `"tensorflow"`,
+        `"jax"` or `"torch"`; `None`: `KERAS_BACKEND`, else TensorFlow;
+        set before Keras is imported, see `keras_attention.backend`).
     Decoding (the one set of defaults of `Translator`, the trainer's and
     `training.evaluate`'s scoring and `SavedModelExporter`; see
     `decoding_kwargs`; `training.export` flags override them):
@@ -279,6 +283,7 @@ class Config:
     backup_every_steps: int | None = None
     distribution: str = "auto"
     mixed_precision: str = "none"
+    backend: str | None = None
     # Decoding.
     max_decode_length: int = 64
     beam_width: int = 4
@@ -361,6 +366,12 @@ class Config:
                 f"warmup_steps. Received: decay_steps={self.decay_steps}, "
                 f"learning_rate_schedule={self.learning_rate_schedule!r}, "
                 f"warmup_steps={self.warmup_steps}",
+            )
+        if self.backend is not None and self.backend not in BACKENDS:
+            raise ConfigError(
+                "backend",
+                f"must be one of {BACKENDS} or null. "
+                f"Received: backend={self.backend!r}",
             )
         if not 0 <= self.subword_sampling_alpha <= 1:
             raise ConfigError(

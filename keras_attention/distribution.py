@@ -351,3 +351,20 @@ def _tf_config():
 def _cluster_size(tf_config):
     cluster = tf_config.get("cluster", {})
     return sum(len(cluster.get(job, [])) for job in ("chief", "worker"))
+
+
+def every_replica(strategy, values):
+    """`values` (ints) of every replica of `strategy`, in replica order."""
+    count = strategy.num_replicas_in_sync
+
+    def rows():
+        replica = tf.distribute.get_replica_context().replica_id_in_sync_group
+        one_hot = tf.one_hot(replica, count, dtype=tf.float64)
+        return one_hot[:, None] * tf.constant(values, tf.float64)[None, :]
+
+    # One collective (a sum of one row per replica), in a tf.function as
+    # MultiWorkerMirroredStrategy prefers.
+    table = tf.function(
+        lambda: strategy.reduce("SUM", strategy.run(rows), axis=None)
+    )()
+    return [[int(v) for v in row] for row in table.numpy().tolist()]

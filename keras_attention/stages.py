@@ -317,7 +317,7 @@ def compile_model(model, config, steps_per_epoch=None):
     The optimizer and loss of `TrainingOptions` (Adam with `clipnorm` and
     the learning-rate schedule; cross-entropy, label-smoothed or not,
     averaged over real target tokens: padding has sample weight 0),
-    `TokenAccuracy`, and `jit_compile`.
+    `TokenAccuracy`, and `jit_compile` (always on JAX).
 
     Args:
         model: a model from `build_model`.
@@ -330,7 +330,9 @@ def compile_model(model, config, steps_per_epoch=None):
         optimizer=options.optimizer(steps_per_epoch),
         loss=options.loss(),
         weighted_metrics=[TokenAccuracy()],
-        jit_compile=config.jit_compile,
+        # JAX's train step is always XLA-compiled (eager JAX dispatches
+        # op by op); `jit_compile` chooses for TensorFlow and PyTorch.
+        jit_compile=config.jit_compile or keras.backend.backend() == "jax",
     )
     return model
 

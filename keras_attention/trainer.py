@@ -1,6 +1,10 @@
 """Train an `EncoderDecoder` from a `Config` with `model.fit`."""
 
 import contextlib
+import os
+import pathlib
+import subprocess
+import sys
 import tempfile
 import time
 
@@ -8,6 +12,9 @@ import keras
 import tensorflow as tf
 
 from keras_attention import stages
+from keras_attention.backend import check_backend
+from keras_attention.backend import current_backend
+from keras_attention.config_error import ConfigError
 from keras_attention.data.corpus_report import describe_corpus_report
 from keras_attention.data.corpus_report import summarize_corpus_report
 from keras_attention.decoding.translation_memory import TranslationMemory
@@ -64,6 +71,13 @@ class Trainer:
         memory: the `TranslationMemory` (`build_memory`) or `None`, after
             `fit`.
 
+    Backends: `fit` runs on the Keras backend in use (`config.backend`,
+    else `KERAS_BACKEND`; see `keras_attention.backend`). The searches
+    are TensorFlow graphs, so on JAX or PyTorch `evaluate` scores the
+    saved run in a TensorFlow subprocess (the same `Trainer` there),
+    `translator` is refused, and so are `early_stopping_metric: val_bleu`
+    (it translates every epoch) and any `tf.distribute` `distribution`.
+
     Example:
 
     ```python
@@ -79,6 +93,13 @@ class Trainer:
         self.config = config
         # First: a multi-worker strategy must exist before any TF op runs.
         self.distribution = Distribution.from_config(config)
+        if self.distribution.name != "default" and not _on_tensorflow():
+            raise ConfigError(
+                "distribution",
+                f"is {config.distribution!r} ({self.distribution.name}), a "
+                "tf.distribute strategy: it needs the tensorflow backend. "
+                f"Received: backend={current_backend()!r}",
+            )
         self.run = RunDirectory(run_dir)
         self.verbose = verbose
         # Only the chief of a multi-worker run writes the run directory.
@@ -205,6 +226,17 @@ class Trainer:
         config = self.config
         run = self.run
         run.check_not_finished()
+        if run.status() != "trained":
+            check_backend(config.backend)
+            if config.early_stopping_metric == "val_bleu" and (
+                not _on_tensorflow()
+            ):
+                raise ConfigError(
+                    "early_stopping_metric",
+                    "'val_bleu' translates the valid split every epoch "
+                    "with the TensorFlow searches: it needs the tensorflow "
+                    f"backend. Received: backend={current_backend()!r}",
+                )
         # The budget counts learning the tokenizers.
         budget_start = time.monotonic()
         keras.utils.set_random_seed(config.seed)
@@ -293,7 +325,18 @@ class Trainer:
         return self.history
 
     def translator(self):
-        """A `Translator` of the trained model (the config's decoding)."""
+        """A `Translator` of the trained model (the config's decoding).
+
+        TensorFlow backend only: elsewhere, translate the saved run with
+        `python -m training.translate RUN_DIR` (which runs on TensorFlow).
+        """
+        if not _on_tensorflow():
+            raise ConfigError(
+                "backend",
+                "is not tensorflow: Translator's searches are TensorFlow "
+                f"graphs. Translate {self.run.path} with `python -m "
+                "training.translate` (it runs on TensorFlow)",
+            )
         return Translator.from_config(
             self.model,
             self.source_tokenizer,
@@ -306,8 +349,11 @@ class Trainer:
         """`stages.evaluate` on every held-out split; saves `metrics.json`.
 
         The corpus report's summary (`corpus`) and the training time are
-        saved alongside.
+        saved alongside. On JAX or PyTorch the saved run is evaluated by
+        a `Trainer` in a TensorFlow subprocess (chief only).
         """
+        if not _on_tensorflow():
+            return self._evaluate_on_tensorflow(batch_size)
         metrics = {"train_seconds": round(self.train_seconds, 1)}
         metrics.update(
             stages.evaluate(
@@ -327,3 +373,48 @@ class Trainer:
         if self.chief:
             self.run.save_json("metrics.json", metrics)
         return metrics
+
+    def _evaluate_on_tensorflow(self, batch_size):
+        # The searches are TensorFlow graphs; the saved model.keras loads
+        # on any backend, so a fresh TensorFlow process scores it.
+        package_root = str(pathlib.Path(__file__).resolve().parents[1])
+        env = dict(os.environ, KERAS_BACKEND="tensorflow")
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (package_root, env.get("PYTHONPATH")) if p
+        )
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from keras_attention.trainer import "
+                "evaluate_run; evaluate_run(sys.argv[1], int(sys.argv[2]))",
+                str(self.run.path),
+                str(batch_size),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(
+                f"evaluating {self.run.path} on TensorFlow failed:\n"
+                + result.stderr[-4000:]
+            )
+        return self.run.load_json("metrics.json")
+
+
+def evaluate_run(run_dir, batch_size=256):
+    """Loads the trained run in `run_dir` and evaluates it (`metrics.json`).
+
+    What `Trainer.evaluate` runs in a TensorFlow subprocess for a run
+    trained on another backend: the run's own config, tokenizers and
+    `model.keras`, nothing trained.
+    """
+    run = RunDirectory(run_dir)
+    trainer = Trainer(run.load_config(), run_dir, verbose=False)
+    trainer.fit(verbose=0)
+    return trainer.evaluate(batch_size=batch_size)
+
+
+def _on_tensorflow():
+    return keras.backend.backend() == "tensorflow"

@@ -8,6 +8,19 @@ import pytest  # noqa: E402
 
 from keras_attention.config import Config  # noqa: E402
 
+if os.environ.get("KERAS_BACKEND") == "torch":
+    # NumPy reads a layer's output in the tests; a PyTorch tensor that
+    # requires grad refuses `numpy()` (Keras' own tests convert with
+    # `keras.ops.convert_to_numpy`, which detaches first).
+    import torch  # noqa: E402
+
+    _to_array = torch.Tensor.__array__
+
+    def _detached_array(self, *args, **kwargs):
+        return _to_array(self.detach(), *args, **kwargs)
+
+    torch.Tensor.__array__ = _detached_array
+
 TINY_CONFIG = Config(
     embedding_dim=16,
     units=32,

@@ -83,6 +83,11 @@ def parse_args(argv=None, prog=PROG):
 @cli.entry_point
 def main(argv=None, prog=PROG):
     args = parse_args(argv, prog)
+    # The searches and the export are TensorFlow graphs, whatever backend
+    # trained the run (its model.keras loads on any).
+    from keras_attention.backend import select_backend
+
+    select_backend("tensorflow")
     # Imported here so that --help answers without loading TensorFlow.
     from keras_attention.config import Config
     from keras_attention.evaluation.evaluator import Evaluator

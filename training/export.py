@@ -98,6 +98,11 @@ def parse_args(argv=None, prog=PROG):
 @cli.entry_point
 def main(argv=None, prog=PROG):
     args = parse_args(argv, prog)
+    # The searches and the export are TensorFlow graphs, whatever backend
+    # trained the run (its model.keras loads on any).
+    from keras_attention.backend import select_backend
+
+    select_backend("tensorflow")
     from keras_attention.export.saved_model_exporter import SavedModelExporter
 
     # A flag given overrides the run's config; the others keep it.

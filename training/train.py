@@ -104,6 +104,14 @@ def parse_args(argv=None, prog=PROG):
         choices=("none", "mixed_float16", "mixed_bfloat16"),
         help="Keras dtype policy while training (config default: none).",
     )
+    parser.add_argument(
+        "--backend",
+        choices=("tensorflow", "jax", "torch"),
+        help=(
+            "Keras backend of model.fit (config default: KERAS_BACKEND, "
+            "else tensorflow); evaluation runs on TensorFlow."
+        ),
+    )
     return parser.parse_args(argv)
 
 
@@ -126,10 +134,15 @@ def main(argv=None, prog=PROG):
         "jit_compile": args.jit_compile,
         "distribution": args.distribution,
         "mixed_precision": args.mixed_precision,
+        "backend": args.backend,
     }
     config = config.replace(
         **{k: v for k, v in overrides.items() if v is not None}
     )
+    # Before Keras is imported: it reads KERAS_BACKEND once.
+    from keras_attention.backend import select_backend
+
+    select_backend(config.backend)
     # Imported here so that --help answers without loading TensorFlow.
     from keras_attention.trainer import Trainer
 

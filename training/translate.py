@@ -59,6 +59,11 @@ def read_stdin():
 @cli.entry_point
 def main(argv=None, prog=PROG):
     args = parse_args(argv, prog)
+    # The searches and the export are TensorFlow graphs, whatever backend
+    # trained the run (its model.keras loads on any).
+    from keras_attention.backend import select_backend
+
+    select_backend("tensorflow")
     if args.sentences:
         from keras_attention.text.text_cleaning import clean_string
 

@@ -7,7 +7,6 @@ import shutil
 import time
 
 import keras
-import tensorflow as tf
 
 from keras_attention.atomic_write import atomic_write
 from keras_attention.atomic_write import remove_temporary_files
@@ -259,14 +258,18 @@ class RunBackup(keras.callbacks.Callback):
         self._epoch = epoch
 
     def _check_workers_agree(self):
+        # Only Keras' TensorFlow trainer has a `distribute_strategy`.
         strategy = getattr(self.model, "distribute_strategy", None)
-        if not isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+        if type(strategy).__name__ != "MultiWorkerMirroredStrategy":
             return
+        # TensorFlow-only, like every tf.distribute strategy.
+        from keras_attention.distribution import every_replica
+
         iterations = 0
         if self.model.optimizer is not None:
             iterations = int(self.model.optimizer.iterations.numpy())
         start = [self._state["epoch"], self._state["step"], iterations]
-        starts = _every_replica(strategy, start)
+        starts = every_replica(strategy, start)
         if any(row != starts[0] for row in starts):
             raise UsageError(
                 "multi_worker: the workers would start from different "
@@ -383,23 +386,6 @@ def copy_backup(source, destination, attempts=3):
         f"{source}: the backup changed during each of {attempts} copies; "
         "is another process still training in this run directory?"
     )
-
-
-def _every_replica(strategy, values):
-    """`values` (ints) of every replica of `strategy`, in replica order."""
-    count = strategy.num_replicas_in_sync
-
-    def rows():
-        replica = tf.distribute.get_replica_context().replica_id_in_sync_group
-        one_hot = tf.one_hot(replica, count, dtype=tf.float64)
-        return one_hot[:, None] * tf.constant(values, tf.float64)[None, :]
-
-    # One collective (a sum of one row per replica), in a tf.function as
-    # MultiWorkerMirroredStrategy prefers.
-    table = tf.function(
-        lambda: strategy.reduce("SUM", strategy.run(rows), axis=None)
-    )()
-    return [[int(v) for v in row] for row in table.numpy().tolist()]
 
 
 def _empty_state():

@@ -163,26 +163,30 @@ class EncoderDecoder(keras.Model):
         states_per_layer = 2 if cell == "lstm" else 1
 
         # === Layers ===
-        self.source_embedding = keras.layers.Embedding(
+        # Attributes once `super().__init__()` has run: the PyTorch
+        # backend's `torch.nn.Module` refuses sub-modules before it. Until
+        # then the graph below reads them as plain attributes.
+        parts = {}
+        parts["source_embedding"] = keras.layers.Embedding(
             source_vocabulary_size, embedding_dim, name="source_embedding"
         )
         if tie_embeddings:
-            self.target_embedding = keras.layers.ReversibleEmbedding(
+            parts["target_embedding"] = keras.layers.ReversibleEmbedding(
                 target_vocabulary_size,
                 embedding_dim,
                 tie_weights=True,
                 name="target_embedding",
             )
         else:
-            self.target_embedding = keras.layers.Embedding(
+            parts["target_embedding"] = keras.layers.Embedding(
                 target_vocabulary_size, embedding_dim, name="target_embedding"
             )
-        self.dropout_layer = keras.layers.Dropout(dropout, name="dropout")
+        parts["dropout_layer"] = keras.layers.Dropout(dropout, name="dropout")
         # One draw per token, shared by all its embedding dimensions.
-        self.word_dropout_layer = keras.layers.Dropout(
+        parts["word_dropout_layer"] = keras.layers.Dropout(
             word_dropout, noise_shape=(None, None, 1), name="word_dropout"
         )
-        self.encoder_layers = []
+        parts["encoder_layers"] = []
         for i in range(num_layers):
             layer = rnn_class(
                 units,
@@ -194,22 +198,22 @@ class EncoderDecoder(keras.Model):
                 layer = keras.layers.Bidirectional(
                     layer, name=f"encoder_bidirectional_{i}"
                 )
-            self.encoder_layers.append(layer)
-        self.bridges = []
-        self.memory_projection = None
+            parts["encoder_layers"].append(layer)
+        parts["bridges"] = []
+        parts["memory_projection"] = None
         if bidirectional:
-            self.bridges = [
+            parts["bridges"] = [
                 keras.layers.Dense(
                     units, activation="tanh", name=f"bridge_{i}_{j}"
                 )
                 for i in range(num_layers)
                 for j in range(states_per_layer)
             ]
-            self.memory_projection = keras.layers.Dense(
+            parts["memory_projection"] = keras.layers.Dense(
                 units, use_bias=False, name="memory_projection"
             )
         if decoder == "seed":
-            self.seed_decoder = SeedDecoder(
+            parts["seed_decoder"] = SeedDecoder(
                 units,
                 cell=cell,
                 num_layers=num_layers,
@@ -219,7 +223,7 @@ class EncoderDecoder(keras.Model):
                 name="seed_decoder",
             )
         elif input_feeding:
-            self.feeding_decoder = InputFeedingDecoder(
+            parts["feeding_decoder"] = InputFeedingDecoder(
                 units,
                 cell=cell,
                 num_layers=num_layers,
@@ -229,7 +233,7 @@ class EncoderDecoder(keras.Model):
                 name="feeding_decoder",
             )
         else:
-            self.decoder_layers = [
+            parts["decoder_layers"] = [
                 rnn_class(
                     units,
                     return_sequences=True,
@@ -238,21 +242,23 @@ class EncoderDecoder(keras.Model):
                 )
                 for i in range(num_layers)
             ]
-            self.attention = DotAttention(
+            parts["attention"] = DotAttention(
                 score_mode=score_mode, use_scale=use_scale, name="attention"
             )
-            self.attention_combine = AttentionCombine(
+            parts["attention_combine"] = AttentionCombine(
                 units, mode=combine, name="attention_combine"
             )
-        self.output_projection = None
+        parts["output_projection"] = None
         if not tie_embeddings:
-            self.output_dense = keras.layers.Dense(
+            parts["output_dense"] = keras.layers.Dense(
                 target_vocabulary_size, name="logits"
             )
         elif embedding_dim != units:
-            self.output_projection = keras.layers.Dense(
+            parts["output_projection"] = keras.layers.Dense(
                 embedding_dim, name="output_projection"
             )
+        for name, part in parts.items():
+            object.__setattr__(self, name, part)
 
         # === Functional Model ===
         encoder_token_ids = keras.Input(
@@ -277,6 +283,8 @@ class EncoderDecoder(keras.Model):
             outputs=logits,
             **kwargs,
         )
+        for name, part in parts.items():
+            setattr(self, name, part)
 
         # === Config ===
         self.source_vocabulary_size = source_vocabulary_size

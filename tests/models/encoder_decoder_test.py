@@ -120,6 +120,10 @@ def test_named_inputs():
 
 
 def test_fit_reduces_the_loss_with_jit_compile():
+    if keras.backend.backend() == "torch":
+        # Keras compiles with torch.compile, whose Dynamo fails on the
+        # recurrent loop; PyTorch trains eagerly (docs/model.md).
+        pytest.skip("jit_compile on PyTorch: torch.compile fails on the RNN")
     model = small_model(decoder="seed")
     model.compile(
         optimizer=keras.optimizers.Adam(0.01),

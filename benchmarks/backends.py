@@ -1,0 +1,216 @@
+"""Training speed (and valid BLEU in a budget) of one config on each backend.
+
+Each backend runs in its own process (`KERAS_BACKEND` is read once, when
+Keras is imported), one after the other, on the same config, corpus,
+tokenizers (learned again, deterministically) and `tf.data` pipeline.
+
+Speed (`--steps`): `model.train_on_batch` over the training batches in
+pipeline order. A batch whose shape is new is a compile step (JAX
+compiles the train step with XLA once per shape; TensorFlow traces its
+`tf.function` once per shape; PyTorch runs eagerly, `jit_compile` being
+`torch.compile`): those are timed apart, as "compile s". The steady state
+is the real target tokens (non-zero sample weights) of every other step
+over their wall time.
+
+BLEU (`--budget SECONDS`): `Trainer.fit` with `max_train_seconds` (the
+budget, scaled to this machine by the caller), then `Trainer.evaluate`
+(on JAX and PyTorch, scored in a TensorFlow subprocess): valid BLEU as
+`training.train` reports it.
+
+    .venv/bin/python -m benchmarks.backends \\
+        --config training/configs/anki-es-en.yaml --steps 60
+
+Prints one JSON line per backend and a Markdown table; the corpus paths
+resolve as in `benchmarks.quality`. Results: benchmarks/RESULTS-backends.md.
+"""
+
+import argparse
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).parents[1]
+BACKENDS = ("tensorflow", "jax", "torch")
+
+
+def load_config(path, changes):
+    from benchmarks.quality import corpus_path
+    from keras_attention.config import Config
+
+    config = Config.from_yaml(path)
+    config = config.replace(
+        train=corpus_path(config.train),
+        valid=corpus_path(config.valid),
+        test=None,
+    )
+    return config.replace(**changes)
+
+
+def measure_speed(config, steps):
+    import keras
+    import numpy as np
+
+    from keras_attention.trainer import Trainer
+
+    with tempfile.TemporaryDirectory() as directory:
+        trainer = Trainer(config, directory, verbose=False)
+        keras.utils.set_random_seed(config.seed)
+        trainer.prepare()
+        model = trainer.build_model()
+        seen = set()
+        compile_seconds = steady_seconds = 0.0
+        steady_tokens = steady_steps = compile_steps = 0
+        batches = trainer.data["train"].repeat().as_numpy_iterator()
+        for _ in range(steps):
+            inputs, labels, weights = next(batches)
+            shape = (inputs["encoder_token_ids"].shape, labels.shape)
+            start = time.perf_counter()
+            model.train_on_batch(inputs, labels, sample_weight=weights)
+            seconds = time.perf_counter() - start
+            if shape in seen:
+                steady_seconds += seconds
+                steady_tokens += int(np.count_nonzero(weights))
+                steady_steps += 1
+            else:
+                seen.add(shape)
+                compile_seconds += seconds
+                compile_steps += 1
+    return {
+        "steady_tokens_per_second": round(steady_tokens / steady_seconds, 1),
+        "steady_steps": steady_steps,
+        "steady_ms_per_step": round(1000 * steady_seconds / steady_steps, 1),
+        "compile_steps": compile_steps,
+        "compile_seconds": round(compile_seconds, 1),
+    }
+
+
+def measure_bleu(config, budget):
+    from keras_attention.trainer import Trainer
+
+    with tempfile.TemporaryDirectory() as directory:
+        trainer = Trainer(
+            config.replace(max_train_seconds=budget), directory, verbose=False
+        )
+        history = trainer.fit(verbose=0)
+        metrics = trainer.evaluate()
+    return {
+        "budget_seconds": budget,
+        "epochs": len(history["loss"]),
+        "valid_bleu": metrics["valid"]["bleu"],
+        "valid_chrf": metrics["valid"]["chrf"],
+    }
+
+
+def worker(args):
+    """One backend, in this process (`KERAS_BACKEND` set by the parent)."""
+    import keras
+
+    changes = json.loads(args.set)
+    config = load_config(args.config, changes)
+    result = {"backend": keras.backend.backend(), "jit_compile": False}
+    result["jit_compile"] = config.jit_compile
+    if args.steps:
+        result.update(measure_speed(config, args.steps))
+    if args.budget is not None:
+        result.update(measure_bleu(config, args.budget))
+    print("RESULT " + json.dumps(result), flush=True)
+
+
+def run(args):
+    results = []
+    for name in args.backends:
+        backend, _, flag = name.partition("+")
+        changes = json.loads(args.set)
+        if flag == "jit":
+            changes["jit_compile"] = True
+        env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="2")
+        command = [
+            sys.executable,
+            "-m",
+            "benchmarks.backends",
+            "--worker",
+            "--config",
+            args.config,
+            "--set",
+            json.dumps({**changes, "backend": backend}),
+            "--steps",
+            str(args.steps),
+        ]
+        if args.budget is not None:
+            command += ["--budget", str(args.budget)]
+        output = subprocess.run(
+            command, cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        lines = [
+            line[len("RESULT ") :]
+            for line in output.stdout.splitlines()
+            if line.startswith("RESULT ")
+        ]
+        if output.returncode != 0 or not lines:
+            result = {
+                "backend": name,
+                "error": output.stderr.strip().splitlines()[-1:],
+            }
+        else:
+            result = json.loads(lines[-1])
+        print(json.dumps(result), flush=True)
+        results.append(result)
+    print(table(results))
+
+
+def table(results):
+    columns = (
+        "backend",
+        "jit_compile",
+        "steady_tokens_per_second",
+        "steady_ms_per_step",
+        "compile_steps",
+        "compile_seconds",
+        "valid_bleu",
+        "valid_chrf",
+        "epochs",
+    )
+    lines = [
+        "| " + " | ".join(columns) + " |",
+        "|" + "---|" * len(columns),
+    ]
+    for result in results:
+        lines.append(
+            "| "
+            + " | ".join(str(result.get(c, "")) for c in columns)
+            + " |"
+            + (f" error: {result['error']}" if "error" in result else "")
+        )
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.backends", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--config", default="training/configs/anki-es-en.yaml")
+    parser.add_argument(
+        "--backends",
+        nargs="+",
+        default=list(BACKENDS),
+        help="Backends in turn; `NAME+jit` sets jit_compile.",
+    )
+    parser.add_argument("--steps", type=int, default=60)
+    parser.add_argument("--budget", type=float, help="Seconds of fit.")
+    parser.add_argument(
+        "--set", default="{}", help="JSON of Config fields to change."
+    )
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        worker(args)
+    else:
+        run(args)
+
+
+if __name__ == "__main__":
+    main()
