@@ -171,7 +171,8 @@ class Trainer:
         One pair per source key (`TranslationMemory.key`): of several
         training translations of one source, the one `model` gives the
         highest log-probability (teacher-forced,
-        `Translator.score_pairs`). The stored translations are normalised
+        `Translator.score_pairs`; on another backend than TensorFlow, the
+        first). The stored translations are normalised
         as the target tokenizer normalises (lowercased when it
         lowercases), like the model's own output.
 
@@ -185,16 +186,20 @@ class Trainer:
         targets = self.target_tokenizer.normalizer(
             tf.constant(list(targets), tf.string)
         )
-        scorer = Translator(
-            model,
-            self.source_tokenizer,
-            self.target_tokenizer,
-            **self.config.decoding_kwargs(),
-        )
+        score = None
+        # The teacher-forced scorer is a TensorFlow graph; a run trained on
+        # another backend keeps the first translation of each source.
+        if _on_tensorflow():
+            score = Translator(
+                model,
+                self.source_tokenizer,
+                self.target_tokenizer,
+                **self.config.decoding_kwargs(),
+            ).score_pairs
         return TranslationMemory.from_pairs(
             list(sources),
             [target.decode("utf-8") for target in targets.numpy()],
-            score=scorer.score_pairs,
+            score=score,
         )
 
     def _tokenizers(self):

@@ -86,7 +86,7 @@ def main(config_path, run_dir, out_path):
         for i, (similarity, target) in enumerate(
             zip(match["similarity"].numpy(), match["target"].numpy())
         ):
-            if similarity >= config.translation_memory_threshold:
+            if similarity > 0:
                 translations[i] = target.decode("utf-8")
     batch = {
         "encoder_token_ids": np.array([[5, 6, 7, 0], [3, 4, 0, 0]], "int32"),

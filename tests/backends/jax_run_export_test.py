@@ -39,7 +39,7 @@ CONFIG = Config(
     pad_to_multiple=16,
     max_decode_length=16,
     beam_width=3,
-    translation_memory_threshold=0.9,
+    translation_memory="exact",
 )
 
 pytestmark = pytest.mark.skipif(
