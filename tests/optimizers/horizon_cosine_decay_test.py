@@ -34,6 +34,10 @@ def test_hand_computed_rates():
     )
 
 
+@pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow",
+    reason="a tf.function reads the horizon variable on TensorFlow only",
+)
 def test_a_traced_function_reads_the_moved_horizon():
     schedule = HorizonCosineDecay(0.002, decay_steps=4000)
     rate = tf.function(lambda step: schedule(step))
