@@ -20,8 +20,6 @@ import json
 import pathlib
 import time
 
-import yaml
-
 from benchmarks.quality import corpus_path
 
 
@@ -56,16 +54,14 @@ def main(argv=None):
     from keras_attention.evaluation import TranslationScorer
     from keras_attention.trainer import Trainer
 
-    values = yaml.safe_load(pathlib.Path(args.config).read_text())
-    values.update(
+    config = Config.from_yaml(args.config).replace(
         epochs=args.epochs, max_train_seconds=None, patience=args.epochs
     )
-    for item in args.set:
-        key, value = item.split("=", 1)
-        values[key] = yaml.safe_load(value)
-    for split in ("train", "valid"):
-        values[split] = corpus_path(values[split])
-    config = Config.from_dict(values)
+    config = config.override(args.set)
+    config = config.replace(
+        train=corpus_path(config.data.train),
+        valid=corpus_path(config.data.valid),
+    )
     run_dir = args.run_dir or f"runs/ablation/{time.strftime('%H%M%S')}"
     start = time.monotonic()
     trainer = Trainer(config, run_dir, verbose=False)

@@ -37,17 +37,17 @@ ROOT = pathlib.Path(__file__).parents[1]
 BACKENDS = ("tensorflow", "jax", "torch")
 
 
-def load_config(path, changes):
+def load_config(path, items):
     from benchmarks.quality import corpus_path
     from keras_attention.config import Config
 
     config = Config.from_yaml(path)
     config = config.replace(
-        train=corpus_path(config.train),
-        valid=corpus_path(config.valid),
+        train=corpus_path(config.data.train),
+        valid=corpus_path(config.data.valid),
         test=None,
     )
-    return config.replace(**changes)
+    return config.override(items)
 
 
 def measure_speed(config, steps):
@@ -58,7 +58,7 @@ def measure_speed(config, steps):
 
     with tempfile.TemporaryDirectory() as directory:
         trainer = Trainer(config, directory, verbose=False)
-        keras.utils.set_random_seed(config.seed)
+        keras.utils.set_random_seed(config.training.seed)
         trainer.prepare()
         model = trainer.build_model()
         seen = set()
@@ -109,10 +109,9 @@ def worker(args):
     """One backend, in this process (`KERAS_BACKEND` set by the parent)."""
     import keras
 
-    changes = json.loads(args.set)
-    config = load_config(args.config, changes)
+    config = load_config(args.config, args.set)
     result = {"backend": keras.backend.backend(), "jit_compile": False}
-    result["jit_compile"] = config.jit_compile
+    result["jit_compile"] = config.training.jit_compile
     if args.steps:
         result.update(measure_speed(config, args.steps))
     if args.budget is not None:
@@ -124,9 +123,9 @@ def run(args):
     results = []
     for name in args.backends:
         backend, _, flag = name.partition("+")
-        changes = json.loads(args.set)
+        items = [*args.set, f"backend={backend}"]
         if flag == "jit":
-            changes["jit_compile"] = True
+            items.append("jit_compile=true")
         env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="2")
         command = [
             sys.executable,
@@ -135,8 +134,7 @@ def run(args):
             "--worker",
             "--config",
             args.config,
-            "--set",
-            json.dumps({**changes, "backend": backend}),
+            *(part for item in items for part in ("--set", item)),
             "--steps",
             str(args.steps),
         ]
@@ -202,7 +200,11 @@ def main(argv=None):
     parser.add_argument("--steps", type=int, default=60)
     parser.add_argument("--budget", type=float, help="Seconds of fit.")
     parser.add_argument(
-        "--set", default="{}", help="JSON of Config fields to change."
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="Override a config field (repeatable; see Config.override).",
     )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

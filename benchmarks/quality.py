@@ -102,22 +102,6 @@ compare speeds only between rows of similar figures.
 """
 
 
-def parse_set(items):
-    """`["key=value", ...]` to a dict; values are YAML (`true`, `0.1`)."""
-    import yaml
-
-    changes = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise SystemExit(
-                f"benchmarks.quality: --set expects key=value. Received: "
-                f"{item!r}"
-            )
-        changes[key.strip()] = yaml.safe_load(value)
-    return changes
-
-
 def corpus_path(path):
     """The file a config's data path means here (see the module doc)."""
     if path is None:
@@ -140,7 +124,7 @@ def corpus_paths(files):
     """`corpus_path` of a config's file, or of each file of its list."""
     if not isinstance(files, list):
         return corpus_path(files)
-    from keras_attention.config import file_name
+    from keras_attention.config.data_config import file_name
 
     return [
         {**entry, "path": corpus_path(entry["path"])}
@@ -154,12 +138,11 @@ def corpus_paths(files):
 def load_config(args):
     from keras_attention.config import Config
 
-    config = Config.from_yaml(args.config)
-    changes = parse_set(args.set)
-    config = Config.from_dict({**config.to_dict(), **changes}, source="--set")
+    config = Config.from_yaml(args.config).override(args.set)
+    changes = Config.parse_overrides(args.set)
     paths = {
-        "train": args.train or corpus_paths(config.train),
-        "valid": args.valid or corpus_paths(config.valid),
+        "train": args.train or corpus_paths(config.data.train),
+        "valid": args.valid or corpus_paths(config.data.valid),
         # The test split is never read here.
         "test": None,
     }
@@ -435,7 +418,7 @@ def main(argv=None):
         "label": args.label,
         "run_dir": str(run_dir),
         "export": str(export),
-        "valid": config.valid or str(run_dir / "data" / "valid.tsv"),
+        "valid": config.data.valid or str(run_dir / "data" / "valid.tsv"),
         "sentences": len(sources),
         "signatures": signatures,
         "files": files,

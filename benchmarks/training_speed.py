@@ -99,9 +99,9 @@ class Variant:
         self.name = name
         self.config = config
         policy = LengthPolicy(
-            config.max_source_tokens,
-            config.max_target_tokens,
-            config.length_policy,
+            config.data.max_source_tokens,
+            config.data.max_target_tokens,
+            config.data.length_policy,
         )
         reader = trainer.splits.readers["train"]
         if not hasattr(trainer, "train_lengths"):
@@ -111,26 +111,28 @@ class Variant:
                 trainer.target_tokenizer,
                 return_lengths=True,
             )
-        batch_tokens = config.batch_tokens if config.bucket_by_length else None
+        batch_tokens = (
+            config.data.batch_tokens if config.data.bucket_by_length else None
+        )
         self.num_batches = count_batches(
             trainer.train_lengths,
-            config.batch_size,
-            config.pad_to_multiple,
-            config.bucket_by_length,
+            config.training.batch_size,
+            config.data.pad_to_multiple,
+            config.data.bucket_by_length,
             batch_tokens=batch_tokens,
         )
         data = make_streaming_dataset(
             reader,
             trainer.source_tokenizer,
             trainer.target_tokenizer,
-            batch_size=config.batch_size,
+            batch_size=config.training.batch_size,
             shuffle=True,
-            seed=config.seed,
-            pad_to_multiple=config.pad_to_multiple,
+            seed=config.training.seed,
+            pad_to_multiple=config.data.pad_to_multiple,
             length_policy=policy,
-            bucket_by_length=config.bucket_by_length,
-            shuffle_buffer_size=config.shuffle_buffer_size,
-            pad_batches=config.jit_compile,
+            bucket_by_length=config.data.bucket_by_length,
+            shuffle_buffer_size=config.data.shuffle_buffer_size,
+            pad_batches=config.training.jit_compile,
             cache=cache,
             batch_tokens=batch_tokens,
         )
@@ -293,14 +295,14 @@ def output_share(args):
     from keras_attention.models.encoder_decoder import EncoderDecoder
 
     config = Config.from_yaml(args.config)
-    vocabulary = config.target_vocabulary_size or 8000
+    vocabulary = config.data.target_vocabulary_size or 8000
     rng = np.random.default_rng(0)
     results = {}
     models = {}
     for size in (vocabulary, 64):
-        model = EncoderDecoder(vocabulary, size, **config.model_kwargs())
+        model = EncoderDecoder(vocabulary, size, **config.model.to_dict())
         model.compile(
-            optimizer=keras.optimizers.Adam(clipnorm=config.clipnorm),
+            optimizer=keras.optimizers.Adam(clipnorm=config.training.clipnorm),
             loss=keras.losses.SparseCategoricalCrossentropy(
                 from_logits=True, reduction="mean_with_sample_weight"
             ),

@@ -51,7 +51,6 @@ _SERIALIZABLE = (
     "keras_attention.losses",
     "keras_attention.metrics",
     "keras_attention.models",
-    "keras_attention.optimizers",
 )
 
 

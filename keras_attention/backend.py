@@ -1,7 +1,7 @@
 """Which Keras backend trains: `select_backend` and `check_backend`.
 
 The model code (`keras_attention.layers`, `.models`, `.losses`,
-`.metrics`, `.optimizers`, `.callbacks`) uses `keras.ops` and Keras APIs
+`.metrics`, `.callbacks`) uses `keras.ops` and Keras APIs
 only, so `model.fit` runs on TensorFlow, JAX or PyTorch. TensorFlow stays
 where the work is TensorFlow's: text cleaning and tensorflow-text
 tokenization, the `tf.data` pipeline, the in-graph searches of

@@ -9,13 +9,13 @@ import re
 import keras
 import tensorflow as tf
 
-from keras_attention.config import CHOICES
+from keras_attention.config import DistributionConfig
 from keras_attention.config_error import ConfigError
 from keras_attention.usage_error import UsageError
 from keras_attention.worker_lost_error import WorkerLostError
 
-DISTRIBUTIONS = CHOICES["distribution"]
-MIXED_PRECISION = CHOICES["mixed_precision"]
+DISTRIBUTIONS = DistributionConfig.STRATEGIES
+MIXED_PRECISION = DistributionConfig.PRECISIONS
 # Errors a collective raises when a peer worker is gone: the health check
 # aborts collectives with UNAVAILABLE; a peer that restarted gives
 # FAILED_PRECONDITION; a timed-out collective DEADLINE_EXCEEDED.
@@ -97,16 +97,8 @@ class Distribution:
     """
 
     def __init__(self, distribution="auto", mixed_precision="none"):
-        if distribution not in DISTRIBUTIONS:
-            raise ValueError(
-                f"distribution must be one of {DISTRIBUTIONS}. "
-                f"Received: distribution={distribution!r}"
-            )
-        if mixed_precision not in MIXED_PRECISION:
-            raise ValueError(
-                f"mixed_precision must be one of {MIXED_PRECISION}. "
-                f"Received: mixed_precision={mixed_precision!r}"
-            )
+        # The section's checks: a `ConfigError` naming the bad argument.
+        DistributionConfig(distribution, mixed_precision)
         self.mixed_precision = mixed_precision
         tf_config = _tf_config()
         if distribution == "auto":
@@ -151,19 +143,20 @@ class Distribution:
 
     @classmethod
     def from_config(cls, config):
-        """The `Distribution` of a `Config`'s `distribution` and
-        `mixed_precision` fields."""
-        distribution = cls(config.distribution, config.mixed_precision)
-        if distribution.num_workers > 1 and config.max_train_seconds:
+        """The `Distribution` of a `Config`'s `distribution` section."""
+        distribution = cls(
+            config.distribution.strategy, config.distribution.mixed_precision
+        )
+        if distribution.num_workers > 1 and config.training.max_train_seconds:
             # Each worker reads its own clock: they would stop after
             # different batches and wait for each other forever.
             raise ConfigError(
                 "max_train_seconds",
                 "cannot be used with distribution 'multi_worker' (the "
                 "workers would stop after different batches). Received: "
-                f"max_train_seconds={config.max_train_seconds!r}",
+                f"max_train_seconds={config.training.max_train_seconds!r}",
             )
-        distribution.per_replica_batch_size(config.batch_size)
+        distribution.per_replica_batch_size(config.training.batch_size)
         return distribution
 
     @property

@@ -223,17 +223,19 @@ class RunDirectory:
 
     def load_tokenizer(self, side, config):
         """The tokenizer of `side` ("source"/"target") as `config` made it."""
-        lowercase = getattr(config, f"lowercase_{side}")
-        if config.tokenizer == "sentencepiece":
+        lowercase = getattr(config.data, f"lowercase_{side}")
+        if config.data.tokenizer == "sentencepiece":
             return SentencePieceTokenizer(
                 self.sentencepiece_model_path(side),
                 lowercase=lowercase,
-                normalization=config.normalization,
+                normalization=config.data.normalization,
             )
         path = self.vocabulary_path(side)
         try:
             return WordTokenizer.from_vocabulary_file(
-                path, lowercase=lowercase, normalization=config.normalization
+                path,
+                lowercase=lowercase,
+                normalization=config.data.normalization,
             )
         except (UnicodeDecodeError, ValueError) as error:
             raise UsageError(
@@ -246,7 +248,7 @@ class RunDirectory:
 
     def load_memory(self, config):
         """The run's `TranslationMemory`, or `None` if `config` uses none."""
-        if config.translation_memory == "off":
+        if config.memory.match == "off":
             return None
         if not self.memory_path.exists():
             raise UsageError(

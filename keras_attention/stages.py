@@ -46,6 +46,7 @@ from keras_attention.no_best_epoch_error import NoBestEpochError
 from keras_attention.run_directory import RunDirectory
 from keras_attention.text.sentencepiece_tokenizer import SentencePieceTokenizer
 from keras_attention.text.word_tokenizer import WordTokenizer
+from keras_attention.training_options import MONITOR
 from keras_attention.training_options import TrainingOptions
 from keras_attention.usage_error import UsageError
 
@@ -91,24 +92,24 @@ def learn_tokenizer(config, side, texts, model_path=None):
     Returns:
         A `WordTokenizer` or `SentencePieceTokenizer`.
     """
-    lowercase = getattr(config, f"lowercase_{side}")
-    size = getattr(config, f"{side}_vocabulary_size")
-    if config.tokenizer == "word":
+    lowercase = getattr(config.data, f"lowercase_{side}")
+    size = getattr(config.data, f"{side}_vocabulary_size")
+    if config.data.tokenizer == "word":
         return WordTokenizer.from_texts(
             texts,
             lowercase=lowercase,
             max_size=size,
-            normalization=config.normalization,
+            normalization=config.data.normalization,
         )
     try:
         return SentencePieceTokenizer.from_texts(
             texts,
             vocabulary_size=size or DEFAULT_SENTENCEPIECE_VOCABULARY,
             model_path=model_path,
-            model_type=config.sentencepiece_model_type,
+            model_type=config.data.sentencepiece_model_type,
             lowercase=lowercase,
-            normalization=config.normalization,
-            seed=config.seed,
+            normalization=config.data.normalization,
+            seed=config.training.seed,
         )
     except ValueError as error:
         if "is too small" not in str(error):
@@ -163,17 +164,8 @@ def build_datasets(config, splits, source_tokenizer, target_tokenizer):
     truncates and surfaces bad data before training starts. Held-out
     splits are read into memory and never cut.
 
-    With `config.subword_sampling_alpha` the training batches (only) are
-    tokenized by sampling copies of the tokenizers
-    (`SentencePieceTokenizer.sampling`): a new segmentation of every
-    sentence at every epoch (subword regularisation). The lengths, hence
-    the buckets, then change from epoch to epoch, so the training dataset
-    has no fixed cardinality (Keras takes the first epoch's length for the
-    later ones and warns when one runs out a few batches early);
-    `report["train"]["batches"]` is the count without sampling.
-
     Raises `CorpusError` (file, line, problem) on bad data unless
-    `config.skip_bad_lines`.
+    `config.data.skip_bad_lines`.
 
     Args:
         config: a `Config`.
@@ -189,45 +181,39 @@ def build_datasets(config, splits, source_tokenizer, target_tokenizer):
     """
     train = splits.readers["train"]
     policy = LengthPolicy(
-        config.max_source_tokens,
-        config.max_target_tokens,
-        config.length_policy,
+        config.data.max_source_tokens,
+        config.data.max_target_tokens,
+        config.data.length_policy,
     )
     lengths, train_lengths = policy.measure(
         train, source_tokenizer, target_tokenizer, return_lengths=True
     )
 
-    alpha = config.subword_sampling_alpha
-    train_tokenizers = (
-        (source_tokenizer.sampling(alpha), target_tokenizer.sampling(alpha))
-        if alpha
-        else (source_tokenizer, target_tokenizer)
-    )
-
     def train_dataset(bucket_by_length, cache=False):
-        batch_tokens = config.batch_tokens if bucket_by_length else None
+        batch_tokens = config.data.batch_tokens if bucket_by_length else None
         num_batches = count_batches(
             train_lengths,
-            config.batch_size,
-            config.pad_to_multiple,
+            config.training.batch_size,
+            config.data.pad_to_multiple,
             bucket_by_length=bucket_by_length,
             batch_tokens=batch_tokens,
         )
         return make_streaming_dataset(
             train,
-            *train_tokenizers,
-            batch_size=config.batch_size,
+            source_tokenizer,
+            target_tokenizer,
+            batch_size=config.training.batch_size,
             shuffle=True,
-            seed=config.seed,
+            seed=config.training.seed,
             length_policy=policy,
             bucket_by_length=bucket_by_length,
-            shuffle_buffer_size=config.shuffle_buffer_size,
+            shuffle_buffer_size=config.data.shuffle_buffer_size,
             # XLA compiles once per shape: keep the batch dimension fixed.
-            pad_batches=config.jit_compile,
+            pad_batches=config.training.jit_compile,
             cache=cache,
-            pad_to_multiple=config.pad_to_multiple,
+            pad_to_multiple=config.data.pad_to_multiple,
             batch_tokens=batch_tokens,
-            num_batches=None if alpha else num_batches,
+            num_batches=num_batches,
         )
 
     report = {
@@ -236,10 +222,10 @@ def build_datasets(config, splits, source_tokenizer, target_tokenizer):
             "lengths": lengths,
             "batches": count_batches(
                 train_lengths,
-                config.batch_size,
-                config.pad_to_multiple,
-                bucket_by_length=config.bucket_by_length,
-                batch_tokens=config.batch_tokens,
+                config.training.batch_size,
+                config.data.pad_to_multiple,
+                bucket_by_length=config.data.bucket_by_length,
+                batch_tokens=config.data.batch_tokens,
             ),
             # [rows, batches of that many rows] of one epoch (JSON-ready).
             "batch_sizes": sorted(
@@ -247,10 +233,10 @@ def build_datasets(config, splits, source_tokenizer, target_tokenizer):
                 for size, count in collections.Counter(
                     batch_sizes(
                         train_lengths,
-                        config.batch_size,
-                        config.pad_to_multiple,
-                        bucket_by_length=config.bucket_by_length,
-                        batch_tokens=config.batch_tokens,
+                        config.training.batch_size,
+                        config.data.pad_to_multiple,
+                        bucket_by_length=config.data.bucket_by_length,
+                        batch_tokens=config.data.batch_tokens,
                     )
                 ).items()
             ),
@@ -258,10 +244,9 @@ def build_datasets(config, splits, source_tokenizer, target_tokenizer):
     }
     datasets = {
         "train": train_dataset(
-            config.bucket_by_length,
-            # Tokenize once when the ids fit in memory; subword sampling
-            # must segment afresh every epoch.
-            cache=not alpha and cached_ids_bytes(train_lengths) <= CACHE_BYTES,
+            config.data.bucket_by_length,
+            # Tokenize once when the ids fit in memory.
+            cache=cached_ids_bytes(train_lengths) <= CACHE_BYTES,
         )
     }
     for name in splits:
@@ -274,7 +259,7 @@ def build_datasets(config, splits, source_tokenizer, target_tokenizer):
             targets,
             source_tokenizer,
             target_tokenizer,
-            batch_size=config.batch_size,
+            batch_size=config.training.batch_size,
         )
     source_pad = source_tokenizer.pad_token_id
     report["padding"] = {
@@ -288,10 +273,10 @@ def build_datasets(config, splits, source_tokenizer, target_tokenizer):
             PADDING_SAMPLE_BATCHES,
             source_pad,
         ),
-        "bucket_by_length": config.bucket_by_length,
+        "bucket_by_length": config.data.bucket_by_length,
     }
     report["tokenizer"] = {
-        "type": config.tokenizer,
+        "type": config.data.tokenizer,
         "source_vocabulary_size": source_tokenizer.vocabulary_size,
         "target_vocabulary_size": target_tokenizer.vocabulary_size,
     }
@@ -307,32 +292,31 @@ def build_model(config, source_tokenizer, target_tokenizer):
     return EncoderDecoder(
         source_tokenizer.vocabulary_size,
         target_tokenizer.vocabulary_size,
-        **config.model_kwargs(),
+        **config.model.to_dict(),
     )
 
 
-def compile_model(model, config, steps_per_epoch=None):
+def compile_model(model, config):
     """Stage 4b: compiles `model` for `config`; returns it.
 
-    The optimizer and loss of `TrainingOptions` (Adam with `clipnorm` and
-    the learning-rate schedule; cross-entropy, label-smoothed or not,
+    The optimizer and loss of `TrainingOptions` (Adam with `clipnorm`;
+    cross-entropy, label-smoothed or not,
     averaged over real target tokens: padding has sample weight 0),
     `TokenAccuracy`, and `jit_compile` (always on JAX).
 
     Args:
         model: a model from `build_model`.
         config: a `Config`.
-        steps_per_epoch: int, training batches per epoch (the cosine
-            schedule's horizon without `decay_steps`). Defaults to `None`.
     """
-    options = TrainingOptions(config)
+    options = TrainingOptions(config.training)
     model.compile(
-        optimizer=options.optimizer(steps_per_epoch),
+        optimizer=options.optimizer(),
         loss=options.loss(),
         weighted_metrics=[TokenAccuracy()],
         # JAX's train step is always XLA-compiled (eager JAX dispatches
         # op by op); `jit_compile` chooses for TensorFlow and PyTorch.
-        jit_compile=config.jit_compile or keras.backend.backend() == "jax",
+        jit_compile=config.training.jit_compile
+        or keras.backend.backend() == "jax",
     )
     return model
 
@@ -342,17 +326,12 @@ def make_callbacks(
     checkpoint=None,
     log_dir=None,
     start_time=None,
-    valid=None,
-    source_tokenizer=None,
-    target_tokenizer=None,
 ):
     """The training callbacks of `config`, in order (`TrainingOptions`).
 
-    `TerminateOnNaN`, early stopping, the best checkpoint (or checkpoint
-    averaging) when `checkpoint` is given, the learning-rate plateau, the
-    `TimeBudget` and, with `config.tensorboard` and a `log_dir`,
-    `TensorBoard`; with `early_stopping_metric: val_bleu`, `ValidationBleu`
-    right after `TerminateOnNaN`.
+    `TerminateOnNaN`, early stopping, the best checkpoint when
+    `checkpoint` is given, the `TimeBudget` and, with
+    `config.training.tensorboard` and a `log_dir`, `TensorBoard`.
 
     Args:
         config: a `Config`.
@@ -363,17 +342,12 @@ def make_callbacks(
         start_time: float, the `time.monotonic()` at which the time budget
             started, or `None`: when `model.fit` starts. Defaults to
             `None`.
-        valid: `(sources, targets)` of the validation split, and
-        source_tokenizer, target_tokenizer: needed by `val_bleu`.
 
     Returns:
         list of `keras.callbacks.Callback`.
     """
-    callbacks = TrainingOptions(config).callbacks(
+    callbacks = TrainingOptions(config.training).callbacks(
         checkpoint,
-        valid=valid,
-        source_tokenizer=source_tokenizer,
-        target_tokenizer=target_tokenizer,
         log_dir=log_dir,
         start_time=start_time,
     )
@@ -389,15 +363,12 @@ def fit(
     callbacks=None,
     verbose="auto",
     start_time=None,
-    valid=None,
-    source_tokenizer=None,
-    target_tokenizer=None,
     backup=None,
 ):
     """Stage 5: trains, or continues the run's backup; restores the best epoch.
 
     A `RunBackup` in `RUN_DIR/backup` is written at the end of every epoch
-    (and every `config.backup_every_steps` batches): when one is there,
+    (and every `config.training.backup_every_steps` batches): when one is there,
     the model and optimizer are restored from it and training continues
     with the next epoch, with the history, the best checkpoint and the
     callbacks' counters as they were. A backup whose training had ended
@@ -419,9 +390,6 @@ def fit(
         start_time: float, when the time budget started in this process
             (see `make_callbacks`); the time spent before a restart is
             added. Defaults to `None` (now).
-        valid, source_tokenizer, target_tokenizer: the validation texts
-            and tokenizers, for `early_stopping_metric: val_bleu` (see
-            `make_callbacks`). Default to `None`.
         backup: the `RunBackup` to continue and write, or `None` for
             `run_backup(config, run_dir, start_time=start_time)`.
             Defaults to `None`.
@@ -443,22 +411,19 @@ def fit(
         backup = run_backup(config, run_dir, start_time=start_time)
     initial_epoch = backup.restore(model)
     if backup.resumed_from and verbose != 0:
-        print(describe_resume(backup, config.epochs))
-    if not backup.finished(config.epochs):
+        print(describe_resume(backup, config.training.epochs))
+    if not backup.finished(config.training.epochs):
         own = make_callbacks(
             config,
             checkpoint,
             run.path / "logs",
             start_time=start_time - backup.train_seconds,
-            valid=valid,
-            source_tokenizer=source_tokenizer,
-            target_tokenizer=target_tokenizer,
         )
         backup.callbacks = own
         model.fit(
             datasets["train"],
             validation_data=datasets["valid"],
-            epochs=config.epochs,
+            epochs=config.training.epochs,
             initial_epoch=initial_epoch,
             # The backup after the others: it records what they decided.
             # `ProgressBar` ends a bar cut by `TimeBudget` where it stopped.
@@ -467,7 +432,7 @@ def fit(
             shuffle=False,
             verbose=verbose,
         )
-    monitor, _ = TrainingOptions(config).monitor
+    monitor = MONITOR
     values = backup.history.get(monitor, [])
     best = backup.checkpoint_epoch
     # Keras' ModelCheckpoint saves the first epoch even when it is NaN.
@@ -476,7 +441,8 @@ def fit(
             f"{run.path}: training produced no model: {monitor} was "
             f"{values} and loss {backup.history.get('loss', [])} in the "
             f"{len(values)} epoch(s) trained. Lower learning_rate (it is "
-            f"{config.learning_rate}) or clipnorm and rerun with --overwrite."
+            f"{config.training.learning_rate}) or clipnorm and rerun with "
+            "--overwrite."
         )
     model.load_weights(checkpoint)
     return backup.history
@@ -497,7 +463,7 @@ def run_backup(config, run_dir, source=None, start_time=None):
     run = RunDirectory(run_dir)
     return RunBackup(
         run.backup_path,
-        save_freq=config.backup_every_steps or "epoch",
+        save_freq=config.training.backup_every_steps or "epoch",
         checkpoint=run.path / CHECKPOINT,
         source=source,
         start_time=start_time,
@@ -564,7 +530,7 @@ def evaluate(
     translator = Translator.from_config(
         model, source_tokenizer, target_tokenizer, config, memory=memory
     )
-    scorer = TranslationScorer(lowercase=config.lowercase_target)
+    scorer = TranslationScorer(lowercase=config.data.lowercase_target)
     metrics = {}
     for name in ("valid", "test"):
         if name not in splits:

@@ -71,17 +71,17 @@ class Trainer:
         memory: the `TranslationMemory` (`build_memory`) or `None`, after
             `fit`.
 
-    Backends: `fit` runs on the Keras backend in use (`config.backend`,
-    else `KERAS_BACKEND`; see `keras_attention.backend`). The searches
+    Backends: `fit` runs on the Keras backend in use
+    (`config.distribution.backend`, else `KERAS_BACKEND`; see
+    `keras_attention.backend`). The searches
     are TensorFlow graphs, so on JAX or PyTorch `evaluate` scores the
     saved run in a TensorFlow subprocess (the same `Trainer` there),
-    `translator` is refused, and so are `early_stopping_metric: val_bleu`
-    (it translates every epoch) and any `tf.distribute` `distribution`.
+    `translator` is refused, and so is any `tf.distribute` strategy.
 
     Example:
 
     ```python
-    trainer = Trainer(Config(units=64), "runs/small")
+    trainer = Trainer(Config().replace(units=64), "runs/small")
     trainer.fit()
     print(trainer.evaluate())
     ```
@@ -96,7 +96,8 @@ class Trainer:
         if self.distribution.name != "default" and not _on_tensorflow():
             raise ConfigError(
                 "distribution",
-                f"is {config.distribution!r} ({self.distribution.name}), a "
+                f"is {config.distribution.strategy!r} "
+                f"({self.distribution.name}), a "
                 "tf.distribute strategy: it needs the tensorflow backend. "
                 f"Received: backend={current_backend()!r}",
             )
@@ -126,7 +127,7 @@ class Trainer:
         """Learns the tokenizers from the train split and builds datasets.
 
         Idempotent; `fit` and `build_model` call it. Raises `CorpusError`
-        (file, line, problem) on bad data unless `config.skip_bad_lines`.
+        (file, line, problem) on bad data unless `config.data.skip_bad_lines`.
         """
         if self.data is not None:
             return
@@ -151,17 +152,11 @@ class Trainer:
         """
         config = config or self.config
         self.prepare()
-        # Without a fixed cardinality (subword sampling): the estimate.
-        steps_per_epoch = int(self.data["train"].cardinality())
-        if steps_per_epoch < 0:
-            steps_per_epoch = self.corpus_report["train"]["batches"]
         with self.distribution.scope():
             model = stages.build_model(
                 config, self.source_tokenizer, self.target_tokenizer
             )
-            stages.compile_model(
-                model, config, steps_per_epoch=steps_per_epoch or None
-            )
+            stages.compile_model(model, config)
         self.distribution.prepare_for_fit(model, self.data["train"])
         return model
 
@@ -179,7 +174,7 @@ class Trainer:
         Args:
             model: the trained `EncoderDecoder` that chooses.
         """
-        if self.config.translation_memory == "off":
+        if self.config.memory.match == "off":
             return None
         # The split's lists (`CorpusSplits` reads them once and keeps them).
         sources, targets = self.splits["train"]
@@ -194,7 +189,7 @@ class Trainer:
                 model,
                 self.source_tokenizer,
                 self.target_tokenizer,
-                **self.config.decoding_kwargs(),
+                **self.config.decoding.to_dict(),
             ).score_pairs
         return TranslationMemory.from_pairs(
             list(sources),
@@ -232,19 +227,10 @@ class Trainer:
         run = self.run
         run.check_not_finished()
         if run.status() != "trained":
-            check_backend(config.backend)
-            if config.early_stopping_metric == "val_bleu" and (
-                not _on_tensorflow()
-            ):
-                raise ConfigError(
-                    "early_stopping_metric",
-                    "'val_bleu' translates the valid split every epoch "
-                    "with the TensorFlow searches: it needs the tensorflow "
-                    f"backend. Received: backend={current_backend()!r}",
-                )
+            check_backend(config.distribution.backend)
         # The budget counts learning the tokenizers.
         budget_start = time.monotonic()
-        keras.utils.set_random_seed(config.seed)
+        keras.utils.set_random_seed(config.training.seed)
         self.prepare()
         self.model = self.build_model()
         if run.status() == "trained":
@@ -252,7 +238,7 @@ class Trainer:
         if self.verbose:
             print(
                 self.distribution.describe(
-                    config.batch_size,
+                    config.training.batch_size,
                     self.corpus_report["train"]["batch_sizes"],
                 )
             )
@@ -282,9 +268,6 @@ class Trainer:
                 callbacks=callbacks,
                 verbose=verbose,
                 start_time=budget_start,
-                valid=self.splits["valid"],
-                source_tokenizer=self.source_tokenizer,
-                target_tokenizer=self.target_tokenizer,
                 backup=backup,
             )
         self.train_seconds = backup.train_seconds
@@ -317,7 +300,7 @@ class Trainer:
         if (run.path / TRAINING_FILE).exists():
             training = run.load_json(TRAINING_FILE)
         self.train_seconds = training.get("train_seconds", 0.0)
-        if self.config.translation_memory == "off":
+        if self.config.memory.match == "off":
             self.memory = None
         elif run.memory_path.exists():
             self.memory = run.load_memory(self.config)

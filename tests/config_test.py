@@ -10,12 +10,18 @@ from keras_attention.usage_error import UsageError
 
 def test_data_and_text_defaults():
     config = Config()
-    assert (config.corpus_format, config.source_column) == ("tsv", None)
-    assert (config.max_source_tokens, config.max_target_tokens) == (64, 64)
-    assert config.length_policy == "drop"
-    assert config.skip_bad_lines is False
-    assert config.bucket_by_length is True
-    assert (config.tokenizer, config.normalization) == ("word", "NFC")
+    assert (config.data.corpus_format, config.data.source_column) == (
+        "tsv",
+        None,
+    )
+    assert (config.data.max_source_tokens, config.data.max_target_tokens) == (
+        64,
+        64,
+    )
+    assert config.data.length_policy == "drop"
+    assert config.data.skip_bad_lines is False
+    assert config.data.bucket_by_length is True
+    assert (config.data.tokenizer, config.data.normalization) == ("word", "NFC")
 
 
 @pytest.mark.parametrize(
@@ -52,34 +58,34 @@ def test_minimums_are_checked(field, value):
 def test_batching_defaults_and_batch_tokens_needs_buckets():
     # Chosen by benchmarks/training_speed.py (benchmarks/RESULTS.md).
     config = Config()
-    assert (config.pad_to_multiple, config.batch_tokens) == (2, None)
-    assert Config(batch_tokens=1024).batch_tokens == 1024
+    assert (config.data.pad_to_multiple, config.data.batch_tokens) == (2, None)
+    assert Config().replace(batch_tokens=1024).batch_tokens == 1024
     with pytest.raises(ValueError, match="'batch_tokens' needs bucket_by"):
-        Config(batch_tokens=1024, bucket_by_length=False)
+        Config().replace(batch_tokens=1024, bucket_by_length=False)
 
 
 def test_types_are_checked():
     with pytest.raises(ValueError, match="'skip_bad_lines' expects"):
-        Config(skip_bad_lines="yes")
+        Config().replace(skip_bad_lines="yes")
     with pytest.raises(ValueError, match="'max_source_tokens' expects"):
-        Config(max_source_tokens=True)
+        Config().replace(max_source_tokens=True)
 
 
 def test_columns_must_differ_and_aligned_needs_languages():
     with pytest.raises(ValueError, match="must differ"):
-        Config(source_column=1, target_column=1)
+        Config().replace(source_column=1, target_column=1)
     with pytest.raises(
         ConfigError, match="'target_language' is needed by corpus_format"
     ):
-        Config(corpus_format="aligned", source_language="ko")
-    config = Config(
+        Config().replace(corpus_format="aligned", source_language="ko")
+    config = Config().replace(
         corpus_format="aligned", source_language="ko", target_language="en"
     )
-    assert config.target_language == "en"
+    assert config.data.target_language == "en"
 
 
 def test_yaml_round_trip_and_old_files(tmp_path):
-    config = Config(
+    config = Config().replace(
         tokenizer="sentencepiece",
         source_vocabulary_size=4000,
         length_policy="truncate",
@@ -142,7 +148,7 @@ def test_impossible_values_name_their_field(field, value, expected):
 
 
 def test_the_smallest_possible_values_are_accepted():
-    config = Config(
+    config = Config().replace(
         epochs=1,
         embedding_dim=1,
         units=1,
@@ -155,16 +161,20 @@ def test_the_smallest_possible_values_are_accepted():
         max_train_seconds=0.5,
         max_decode_length=1,
     )
-    assert (config.epochs, config.patience, config.dropout) == (1, 0, 0.0)
-    assert Config(dropout=0.999).dropout == 0.999
+    assert (
+        config.training.epochs,
+        config.training.patience,
+        config.model.dropout,
+    ) == (1, 0, 0.0)
+    assert Config().replace(dropout=0.999).dropout == 0.999
 
 
 def test_decay_steps_is_a_cosine_horizon_beyond_the_warmup():
-    config = Config(learning_rate_schedule="cosine", decay_steps=800)
+    config = Config().replace(learning_rate_schedule="cosine", decay_steps=800)
     assert config.decay_steps == 800
     assert Config().decay_steps is None
     with pytest.raises(ConfigError, match="^Config field 'decay_steps' must"):
-        Config(learning_rate_schedule="cosine", decay_steps=0)
+        Config().replace(learning_rate_schedule="cosine", decay_steps=0)
     for changes in (
         {"decay_steps": 800},
         {"learning_rate_schedule": "inverse_sqrt", "decay_steps": 800},
@@ -179,12 +189,14 @@ def test_decay_steps_is_a_cosine_horizon_beyond_the_warmup():
             match="^Config field 'decay_steps' needs learning_rate_schedule "
             "'cosine' and must exceed warmup_steps",
         ):
-            Config(warmup_steps=changes.pop("warmup_steps", 1), **changes)
+            Config().replace(
+                warmup_steps=changes.pop("warmup_steps", 1), **changes
+            )
 
 
 def test_config_errors_are_usage_errors_with_the_field():
     with pytest.raises(UsageError) as caught:
-        Config(epochs=0)
+        Config().replace(epochs=0)
     error = caught.value
     assert isinstance(error, ValueError)
     assert (error.field, error.path, error.line) == ("epochs", None, None)
@@ -193,10 +205,10 @@ def test_config_errors_are_usage_errors_with_the_field():
 
 def test_splits_need_each_other():
     with pytest.raises(ConfigError, match="'valid' is needed with 'train'"):
-        Config(train="train.tsv")
+        Config().replace(train="train.tsv")
     with pytest.raises(ConfigError, match="'test' needs 'train' too"):
-        Config(test="test.tsv")
-    assert Config(train="t.tsv", valid="v.tsv").test is None
+        Config().replace(test="test.tsv")
+    assert Config().replace(train="t.tsv", valid="v.tsv").test is None
 
 
 def test_yaml_errors_name_the_file_and_line(tmp_path):
@@ -244,12 +256,12 @@ def test_splits_take_a_list_of_files_each_with_its_own_format(tmp_path):
         encoding="utf-8",
     )
     config = Config.from_yaml(path)
-    assert config.train == [
+    assert config.data.train == [
         "data/ko-en-tatoeba/train.tsv",
         {"path": "kor.txt", "corpus_format": "anki", "name": "anki"},
     ]
     # A single path stays a string, and both round-trip.
-    assert config.valid == "data/ko-en-tatoeba/valid.tsv"
+    assert config.data.valid == "data/ko-en-tatoeba/valid.tsv"
     config.to_yaml(tmp_path / "again.yaml")
     assert Config.from_yaml(tmp_path / "again.yaml") == config
 
@@ -274,4 +286,4 @@ def test_splits_take_a_list_of_files_each_with_its_own_format(tmp_path):
 )  # fmt: skip
 def test_bad_file_lists_name_the_entry(train, expected):
     with pytest.raises(ConfigError, match=expected):
-        Config(train=train, valid="v.tsv")
+        Config().replace(train=train, valid="v.tsv")

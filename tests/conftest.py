@@ -21,7 +21,7 @@ if os.environ.get("KERAS_BACKEND") == "torch":
 
     torch.Tensor.__array__ = _detached_array
 
-TINY_CONFIG = Config(
+TINY_CONFIG = Config().replace(
     embedding_dim=16,
     units=32,
     num_pairs=3000,
@@ -72,7 +72,7 @@ VARIANTS = {
     "general": dict(score_mode="general"),
 }
 COMBINED_VARIANTS = list(VARIANTS)[:2]
-VARIANT_CONFIG = Config(
+VARIANT_CONFIG = Config().replace(
     embedding_dim=16,
     units=32,
     num_pairs=400,
@@ -100,7 +100,7 @@ def train_variant(name, config=VARIANT_CONFIG, steps=VARIANT_STEPS):
     """A tiny model of `VARIANTS[name]`, trained for `steps` Adam steps.
 
     Built from `config.replace(**VARIANTS[name])` with
-    `EncoderDecoder(**config.model_kwargs())`, word tokenizers learned from
+    `EncoderDecoder(**config.model.to_dict())`, word tokenizers learned from
     the train split of a small bundled corpus, and `model.fit` with the
     trainer's loss. Returns a namespace with `name`, `config`, `model`,
     `source_tokenizer`, `target_tokenizer`, `sources` (the test split's
@@ -119,31 +119,31 @@ def train_variant(name, config=VARIANT_CONFIG, steps=VARIANT_STEPS):
     from keras_attention.text.word_tokenizer import WordTokenizer
 
     config = config.replace(**VARIANTS[name])
-    corpus = BundledCorpus(config.num_pairs, seed=config.corpus_seed)
+    corpus = BundledCorpus(config.data.num_pairs, seed=config.data.corpus_seed)
     sources = [p.source for p in corpus.train]
     targets = [p.target for p in corpus.train]
     source_tokenizer = WordTokenizer.from_texts(sources)
     target_tokenizer = WordTokenizer.from_texts(targets)
-    keras.utils.set_random_seed(config.seed)
+    keras.utils.set_random_seed(config.training.seed)
     dataset = make_dataset(
         sources,
         targets,
         source_tokenizer,
         target_tokenizer,
-        batch_size=config.batch_size,
+        batch_size=config.training.batch_size,
         shuffle=True,
-        seed=config.seed,
+        seed=config.training.seed,
         # Two shapes at most: one trace of the train step for each.
         pad_to_multiple=16,
     )
     model = EncoderDecoder(
         source_tokenizer.vocabulary_size,
         target_tokenizer.vocabulary_size,
-        **config.model_kwargs(),
+        **config.model.to_dict(),
     )
     model.compile(
         optimizer=keras.optimizers.Adam(
-            config.learning_rate, clipnorm=config.clipnorm
+            config.training.learning_rate, clipnorm=config.training.clipnorm
         ),
         loss=keras.losses.SparseCategoricalCrossentropy(
             from_logits=True, reduction="mean_with_sample_weight"
@@ -161,7 +161,9 @@ def train_variant(name, config=VARIANT_CONFIG, steps=VARIANT_STEPS):
 
     def translator(**kwargs):
         # One per setting: each traces its searches once.
-        kwargs.setdefault("max_decode_length", config.max_decode_length)
+        kwargs.setdefault(
+            "max_decode_length", config.decoding.max_decode_length
+        )
         key = tuple(sorted(kwargs.items()))
         if key not in translators:
             translators[key] = Translator(

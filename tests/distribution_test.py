@@ -19,7 +19,7 @@ from keras_attention.worker_lost_error import WorkerLostError
 
 def test_default_strategy_when_nothing_asks_for_more(monkeypatch):
     monkeypatch.delenv("TF_CONFIG", raising=False)
-    distribution = Distribution.from_config(Config(batch_size=64))
+    distribution = Distribution.from_config(Config().replace(batch_size=64))
     assert distribution.name == "default"
     assert distribution.strategy is tf.distribute.get_strategy()
     assert distribution.num_replicas == 1
@@ -44,7 +44,7 @@ def test_bad_names_and_batch_sizes_are_clear_errors():
     with pytest.raises(ValueError, match="mixed_precision='float16'"):
         Distribution(mixed_precision="float16")
     with pytest.raises(ValueError, match="distribution"):
-        Config(distribution="gpus")
+        Config().replace(distribution="gpus")
     distribution = Distribution()
     distribution.num_replicas = 4
     with pytest.raises(ValueError, match="divisible by the 4 replicas"):
@@ -131,8 +131,9 @@ MIRRORED_SCRIPT = textwrap.dedent(
     from keras_attention.config import Config
     from keras_attention.trainer import Trainer
 
-    config = Config(embedding_dim=8, units=16, num_pairs=300, batch_size=32,
-                    epochs=2, learning_rate=0.01, max_decode_length=12)
+    config = Config().replace(embedding_dim=8, units=16, num_pairs=300,
+                              batch_size=32, epochs=2, learning_rate=0.01,
+                              max_decode_length=12)
     histories = {}
     for name in ("auto", "mirrored"):
         trainer = Trainer(config.replace(distribution=name),

@@ -32,6 +32,10 @@ def test_flat_run_directory_loads_and_translates_as_written(tmp_path):
     shutil.copytree(FIXTURE, path)
     run = RunDirectory(path)
     assert run.status() == "trained"
+    config = run.load_config()
+    assert (config.model.units, config.data.num_pairs) == (8, 200)
+    assert config.memory.match == "exact"
+    assert config.decoding.max_decode_length == 12
     translator = run.translator()
     output = translator.translate(SOURCES)
     assert [t.decode() for t in output["translation"].numpy()] == TRANSLATIONS

@@ -47,13 +47,13 @@ def test_status_follows_the_files_of_a_run(tmp_path):
 
 def test_a_run_continues_only_with_its_config(tmp_path):
     run = RunDirectory(tmp_path)
-    run.check_config(Config(units=8))
-    run.save_tokenizers(WORDS, WORDS, Config(units=8))
-    run.check_config(Config(units=8))
+    run.check_config(Config().replace(units=8))
+    run.save_tokenizers(WORDS, WORDS, Config().replace(units=8))
+    run.check_config(Config().replace(units=8))
     with pytest.raises(
         FileExistsError, match=r"another config \(changed: units: 8 -> 16\)"
     ):
-        run.check_config(Config(units=16))
+        run.check_config(Config().replace(units=16))
 
 
 def test_clear_removes_the_run_and_nothing_else(tmp_path):

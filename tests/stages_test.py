@@ -8,7 +8,7 @@ from keras_attention.config import Config
 from keras_attention.evaluation.translation_scorer import TranslationScorer
 from keras_attention.trainer import Trainer
 
-CONFIG = Config(
+CONFIG = Config().replace(
     num_pairs=400,
     embedding_dim=8,
     units=8,
@@ -27,7 +27,7 @@ def without_files(report):
 
 def test_the_stages_alone_reproduce_the_trainer(tmp_path):
     config = CONFIG
-    keras.utils.set_random_seed(config.seed)
+    keras.utils.set_random_seed(config.training.seed)
     splits = stages.read_corpus(config, tmp_path / "stages" / "data")
     assert sorted(splits) == ["test", "train", "valid"]
     source_tokenizer, target_tokenizer = stages.learn_tokenizers(
@@ -108,7 +108,7 @@ def test_a_list_of_validation_files_is_also_scored_per_file(tmp_path):
     # Each file's score is the scorer's on that file's sentences alone.
     sources, targets = trainer.splits["valid"]
     translations = trainer.translator().translate_texts(sources[10:])
-    scorer = TranslationScorer(lowercase=config.lowercase_target)
+    scorer = TranslationScorer(lowercase=config.data.lowercase_target)
     alone = scorer.score(translations, targets[10:])
     assert files["two/valid.tsv"]["bleu"] == alone["bleu"]
     assert files["two/valid.tsv"]["chrf"] == alone["chrf"]

@@ -115,7 +115,7 @@ def write_corpus_with_bad_lines(tiny_run, directory):
 def test_bad_lines_stop_before_training(tiny_run, tmp_path):
     train, valid = write_corpus_with_bad_lines(tiny_run, tmp_path)
     trainer = Trainer(
-        Config(train=str(train), valid=str(valid)), tmp_path / "run"
+        Config().replace(train=str(train), valid=str(valid)), tmp_path / "run"
     )
     with pytest.raises(CorpusError, match=r"train.tsv:101: expected 3 tab"):
         trainer.prepare()
@@ -125,7 +125,7 @@ def test_sentencepiece_run_skips_bad_lines_and_reloads(
     tiny_run, tmp_path, capsys
 ):
     train, valid = write_corpus_with_bad_lines(tiny_run, tmp_path)
-    config = Config(
+    config = Config().replace(
         train=str(train),
         valid=str(valid),
         skip_bad_lines=True,
@@ -178,7 +178,7 @@ def test_train_cli_flags():
 
 def test_a_too_small_vocabulary_names_its_config_field(tiny_run, tmp_path):
     train, valid = write_corpus_with_bad_lines(tiny_run, tmp_path)
-    config = Config(
+    config = Config().replace(
         train=str(train),
         valid=str(valid),
         skip_bad_lines=True,
@@ -193,7 +193,7 @@ def test_a_too_small_vocabulary_names_its_config_field(tiny_run, tmp_path):
 
 def test_subword_sampling_changes_training_batches_only(tiny_run, tmp_path):
     train, valid = write_corpus_with_bad_lines(tiny_run, tmp_path)
-    config = Config(
+    config = Config().replace(
         train=str(train),
         valid=str(valid),
         skip_bad_lines=True,
@@ -235,4 +235,4 @@ def test_subword_sampling_changes_training_batches_only(tiny_run, tmp_path):
     assert int(trainer.data["train"].cardinality()) < 0  # unknown
     assert trainer.corpus_report["train"]["batches"] > 0
     with pytest.raises(ValueError, match="needs tokenizer: sentencepiece"):
-        Config(subword_sampling_alpha=0.1)
+        Config().replace(subword_sampling_alpha=0.1)

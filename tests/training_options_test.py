@@ -1,17 +1,17 @@
 import keras
 import numpy as np
 import pytest
+from keras_attention.callbacks.checkpoint_averaging import CheckpointAveraging
+from keras_attention.optimizers.horizon_cosine_decay import HorizonCosineDecay
+from keras_attention.optimizers.inverse_square_root_decay import (
+    InverseSquareRootDecay,
+)
 
 from keras_attention import stages
-from keras_attention.callbacks.checkpoint_averaging import CheckpointAveraging
 from keras_attention.callbacks.time_budget import TimeBudget
 from keras_attention.config import Config
 from keras_attention.losses.label_smoothed_crossentropy import (
     LabelSmoothedCrossentropy,
-)
-from keras_attention.optimizers.horizon_cosine_decay import HorizonCosineDecay
-from keras_attention.optimizers.inverse_square_root_decay import (
-    InverseSquareRootDecay,
 )
 from keras_attention.training_options import TrainingOptions
 from keras_attention.tuning.validation_bleu import ValidationBleu
@@ -38,7 +38,9 @@ def test_defaults_keep_the_plain_recipe():
 
 def test_val_bleu_comes_first_and_is_maximised():
     options = TrainingOptions(
-        Config(early_stopping_metric="val_bleu", average_checkpoints=3)
+        Config().replace(
+            early_stopping_metric="val_bleu", average_checkpoints=3
+        )
     )
     callbacks = options.callbacks(
         "best.weights.h5",
@@ -63,7 +65,7 @@ def test_val_bleu_comes_first_and_is_maximised():
 
 
 def test_schedules():
-    config = Config(learning_rate=0.002, epochs=10, warmup_steps=100)
+    config = Config().replace(learning_rate=0.002, epochs=10, warmup_steps=100)
     rate = TrainingOptions(
         config.replace(learning_rate_schedule="inverse_sqrt")
     ).learning_rate()
@@ -100,7 +102,7 @@ def test_schedules():
 
 
 def test_label_smoothing_picks_the_smoothed_loss():
-    loss = TrainingOptions(Config(label_smoothing=0.1)).loss()
+    loss = TrainingOptions(Config().replace(label_smoothing=0.1)).loss()
     assert isinstance(loss, LabelSmoothedCrossentropy)
     assert loss.label_smoothing == 0.1
 
@@ -147,7 +149,7 @@ def test_a_run_with_every_option_trains_and_reloads(tmp_path):
     from keras_attention.run_directory import RunDirectory
     from keras_attention.trainer import Trainer
 
-    config = Config(
+    config = Config().replace(
         embedding_dim=16,
         units=16,
         num_pairs=300,

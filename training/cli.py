@@ -68,6 +68,35 @@ class ArgumentParser(argparse.ArgumentParser):
         fail(f"{message} (see `{self.prog} --help`)")
 
 
+def add_config_arguments(parser):
+    """Adds `--config FILE` and the repeatable `--set KEY=VALUE`."""
+    parser.add_argument(
+        "--config",
+        help="YAML file of config sections (model, data, training, "
+        "decoding, memory, distribution, tuning; default: all defaults).",
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="Override one config field, as SECTION.FIELD=VALUE or "
+        "FIELD=VALUE, the value read as YAML (repeatable), e.g. "
+        "--set model.units=64.",
+    )
+
+
+def load_config(args, **changes):
+    """The `Config` of `--config` and `--set`, then `changes` not `None`."""
+    from keras_attention.config import Config
+
+    config = Config.from_yaml(args.config) if args.config else Config()
+    config = config.override(args.set)
+    return config.replace(
+        **{name: value for name, value in changes.items() if value is not None}
+    )
+
+
 def positive_int(text):
     """argparse type: an int >= 1."""
     return _number(text, int, lambda value: value >= 1, "an integer >= 1")

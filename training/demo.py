@@ -61,7 +61,7 @@ def main(argv=None, prog=PROG):
     trainer = Trainer(config, args.run_dir, overwrite=True)
     sizes = {name: len(pair[0]) for name, pair in trainer.splits.items()}
     print(f"Bundled corpus: {sizes} sentence pairs")
-    print(f"Model: {config.model_kwargs()}")
+    print(f"Model: {config.model.to_dict()}")
     trainer.fit(verbose=1)
     metrics = trainer.evaluate()
     print(

@@ -7,7 +7,7 @@ Example:
 
 import argparse
 
-from keras_attention.config import CHOICES
+from keras_attention.config import DecodingConfig
 from training import cli
 
 EPILOG = """\
@@ -74,7 +74,7 @@ def parse_args(argv=None, prog=PROG):
     )
     parser.add_argument(
         "--beam-stopping",
-        choices=CHOICES["beam_stopping"],
+        choices=DecodingConfig.STOPPINGS,
         help="When serving_default stops a sentence: exact (never changes "
         "the result) or heuristic (faster). Default: the run's config "
         "(beam_stopping).",

@@ -16,6 +16,7 @@ batches if the config sets it). A finished run is refused unless
 import argparse
 import json
 
+from keras_attention.config import Config
 from training import cli
 
 PROG = "python -m training.train"
@@ -30,10 +31,7 @@ def parse_args(argv=None, prog=PROG):
             "then report token accuracy and exact match on valid/test."
         ),
     )
-    parser.add_argument(
-        "--config",
-        help="YAML file of Config fields (default: all defaults).",
-    )
+    cli.add_config_arguments(parser)
     parser.add_argument(
         "--run-dir",
         required=True,
@@ -50,7 +48,7 @@ def parse_args(argv=None, prog=PROG):
     parser.add_argument("--test", help="Optional test pairs (with --train).")
     parser.add_argument(
         "--corpus-format",
-        choices=("tsv", "csv", "anki", "aligned"),
+        choices=Config.choices("corpus_format"),
         help="Format of --train/--valid/--test (config default: tsv).",
     )
     parser.add_argument(
@@ -63,12 +61,12 @@ def parse_args(argv=None, prog=PROG):
     )
     parser.add_argument(
         "--tokenizer",
-        choices=("word", "sentencepiece"),
+        choices=Config.choices("tokenizer"),
         help="Override the config's tokenizer (config default: word).",
     )
     parser.add_argument(
         "--decoder",
-        choices=("seed", "luong"),
+        choices=Config.choices("decoder"),
         help="Override the config's decoder variant (config default: seed).",
     )
     parser.add_argument(
@@ -92,7 +90,7 @@ def parse_args(argv=None, prog=PROG):
     )
     parser.add_argument(
         "--distribution",
-        choices=("auto", "mirrored", "multi_worker", "one_device"),
+        choices=Config.choices("distribution.strategy"),
         help="tf.distribute strategy (config default: auto = mirrored over "
         "the GPUs when there are several, multi_worker when TF_CONFIG names "
         "a cluster, else one device). multi_worker reads TF_CONFIG; run the "
@@ -101,12 +99,12 @@ def parse_args(argv=None, prog=PROG):
     )
     parser.add_argument(
         "--mixed-precision",
-        choices=("none", "mixed_float16", "mixed_bfloat16"),
+        choices=Config.choices("mixed_precision"),
         help="Keras dtype policy while training (config default: none).",
     )
     parser.add_argument(
         "--backend",
-        choices=("tensorflow", "jax", "torch"),
+        choices=Config.choices("backend"),
         help=(
             "Keras backend of model.fit (config default: KERAS_BACKEND, "
             "else tensorflow); evaluation runs on TensorFlow."
@@ -118,36 +116,30 @@ def parse_args(argv=None, prog=PROG):
 @cli.entry_point
 def main(argv=None, prog=PROG):
     args = parse_args(argv, prog)
-    # Imported here so that --help answers without loading TensorFlow.
-    from keras_attention.config import Config
-
-    config = Config.from_yaml(args.config) if args.config else Config()
-    overrides = {
-        "train": args.train,
-        "valid": args.valid,
-        "test": args.test,
-        "corpus_format": args.corpus_format,
-        "skip_bad_lines": args.skip_bad_lines,
-        "tokenizer": args.tokenizer,
-        "decoder": args.decoder,
-        "max_train_seconds": args.max_train_seconds,
-        "jit_compile": args.jit_compile,
-        "distribution": args.distribution,
-        "mixed_precision": args.mixed_precision,
-        "backend": args.backend,
-    }
-    config = config.replace(
-        **{k: v for k, v in overrides.items() if v is not None}
+    config = cli.load_config(
+        args,
+        train=args.train,
+        valid=args.valid,
+        test=args.test,
+        corpus_format=args.corpus_format,
+        skip_bad_lines=args.skip_bad_lines,
+        tokenizer=args.tokenizer,
+        decoder=args.decoder,
+        max_train_seconds=args.max_train_seconds,
+        jit_compile=args.jit_compile,
+        distribution=args.distribution,
+        mixed_precision=args.mixed_precision,
+        backend=args.backend,
     )
     # Before Keras is imported: it reads KERAS_BACKEND once.
     from keras_attention.backend import select_backend
 
-    select_backend(config.backend)
+    select_backend(config.distribution.backend)
     # Imported here so that --help answers without loading TensorFlow.
     from keras_attention.trainer import Trainer
 
     trainer = Trainer(config, args.run_dir, overwrite=args.overwrite)
-    print(f"Model: {config.model_kwargs()}")
+    print(f"Model: {config.model.to_dict()}")
     # `fit` prints the corpus report (pairs, skipped lines, length policy,
     # padding) once the tokenizers are learned.
     from keras_attention.worker_lost_error import WorkerLostError

@@ -26,17 +26,14 @@ def parse_args(argv=None, prog=PROG):
         description=(
             "Keras Tuner search over the Config fields embedding_dim, units, "
             "num_layers, cell, bidirectional, dropout, learning_rate, "
-            "decoder and score_mode (ranges: the config's search_space). "
+            "decoder and score_mode (ranges: the config's "
+            "tuning.search_space). "
             "Rerun the same command to resume an interrupted search. Set "
             "KERASTUNER_TUNER_ID, KERASTUNER_ORACLE_IP and "
             "KERASTUNER_ORACLE_PORT to run a chief and workers."
         ),
     )
-    parser.add_argument(
-        "--config",
-        help="YAML file of Config fields, search_space included "
-        "(default: all defaults).",
-    )
+    cli.add_config_arguments(parser)
     parser.add_argument(
         "--tuner",
         choices=("hyperband", "bayesian", "random"),
@@ -104,12 +101,7 @@ def parse_args(argv=None, prog=PROG):
 @cli.entry_point
 def main(argv=None, prog=PROG):
     args = parse_args(argv, prog)
-    # Imported here so that --help answers without loading TensorFlow.
-    from keras_attention.config import Config
-
-    config = Config.from_yaml(args.config) if args.config else Config()
-    if args.epochs is not None:
-        config = config.replace(epochs=args.epochs)
+    config = cli.load_config(args, epochs=args.epochs)
     # Imported here so that --help answers without loading TensorFlow.
     from keras_attention.tuning.config_search import ConfigSearch
     from keras_attention.tuning.search_space import SearchSpace

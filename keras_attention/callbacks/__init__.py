@@ -1,6 +1,5 @@
-"""Keras callbacks: `TimeBudget`, `CheckpointAveraging`."""
+"""Keras callbacks: `TimeBudget`."""
 
-from keras_attention.callbacks.checkpoint_averaging import CheckpointAveraging
 from keras_attention.callbacks.time_budget import TimeBudget
 
-__all__ = ["CheckpointAveraging", "TimeBudget"]
+__all__ = ["TimeBudget"]

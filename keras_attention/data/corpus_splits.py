@@ -34,7 +34,8 @@ class CorpusSplits(collections.abc.Mapping):
     Example:
 
     ```python
-    splits = CorpusSplits.from_config(Config(num_pairs=3000), "runs/x/data")
+    config = Config().replace(num_pairs=3000)
+    splits = CorpusSplits.from_config(config, "runs/x/data")
     sources, targets = splits["valid"]
     for source, target in splits.readers["train"]:
         ...
@@ -62,20 +63,21 @@ class CorpusSplits(collections.abc.Mapping):
             A `CorpusSplits` with `train`, `valid` and, when there is one,
             `test`.
         """
-        if config.train is None:
+        if config.data.train is None:
             data_dir = pathlib.Path(data_dir)
             if write:
                 corpus = BundledCorpus(
-                    num_pairs=config.num_pairs, seed=config.corpus_seed
+                    num_pairs=config.data.num_pairs,
+                    seed=config.data.corpus_seed,
                 )
                 paths = corpus.write(data_dir)
             else:
                 paths = {name: data_dir / f"{name}.tsv" for name in SPLITS}
                 wait_for_files(paths.values(), timeout=CHIEF_TIMEOUT_SECONDS)
             return cls({name: TsvReader(path) for name, path in paths.items()})
-        if config.valid is None:
+        if config.data.valid is None:
             raise ValueError("A config with `train` needs `valid` too.")
-        names = [name for name in SPLITS if getattr(config, name)]
+        names = [name for name in SPLITS if getattr(config.data, name)]
         return cls({name: reader_from_config(config, name) for name in names})
 
     def by_file(self, name, items):

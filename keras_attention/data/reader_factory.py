@@ -5,15 +5,15 @@ each other in a cycle: the readers import `CorpusReader`, this module
 imports the readers.
 """
 
-from keras_attention.config import FILE_FIELDS
-from keras_attention.config import file_name
+from keras_attention.config.data_config import FILE_FIELDS
+from keras_attention.config.data_config import file_name
 from keras_attention.data.aligned_reader import AlignedReader
 from keras_attention.data.anki_reader import AnkiReader
 from keras_attention.data.concatenated_reader import ConcatenatedReader
 from keras_attention.data.csv_reader import CsvReader
 from keras_attention.data.tsv_reader import TsvReader
 
-# Reader class of every `Config.corpus_format`.
+# Reader class of every `DataConfig.corpus_format`.
 READERS = {
     "tsv": TsvReader,
     "csv": CsvReader,
@@ -116,11 +116,11 @@ def reader_from_config(config, split, path=None):
             source_language=entry["source_language"],
             target_language=entry["target_language"],
             header=entry["corpus_header"],
-            skip_bad_lines=config.skip_bad_lines,
+            skip_bad_lines=config.data.skip_bad_lines,
         )
         for entry in files
     ]
-    if isinstance(getattr(config, split), list) and path is None:
+    if isinstance(getattr(config.data, split), list) and path is None:
         return ConcatenatedReader(readers, [entry["name"] for entry in files])
     return readers[0]
 
@@ -134,7 +134,7 @@ def corpus_files(config, split):
         `corpus_header`): the entry's own, else the config's. Empty when
         the split is `None`.
     """
-    value = getattr(config, split)
+    value = getattr(config.data, split)
     if value is None:
         return []
     entries = value if isinstance(value, list) else [value]
@@ -154,4 +154,4 @@ def corpus_files(config, split):
 
 
 def _corpus_fields(config):
-    return {name: getattr(config, name) for name in FILE_FIELDS}
+    return {name: getattr(config.data, name) for name in FILE_FIELDS}

@@ -2,8 +2,7 @@
 
 import tensorflow as tf
 
-from keras_attention.config import CHOICES
-from keras_attention.config import Config
+from keras_attention.config import DecodingConfig
 from keras_attention.decoding.open_rows import gather_rows
 from keras_attention.decoding.open_rows import open_shape
 from keras_attention.decoding.open_rows import scatter_rows
@@ -12,7 +11,7 @@ from keras_attention.decoding.open_rows import scatter_rows
 # sums, length penalties and comparisons never produce NaN.
 _IMPOSSIBLE = -1e9
 
-STOPPING = CHOICES["beam_stopping"]
+STOPPING = DecodingConfig.STOPPINGS
 
 
 class BeamSearch:
@@ -111,9 +110,9 @@ class BeamSearch:
     def __init__(
         self,
         end_id,
-        beam_width=Config.beam_width,
-        length_penalty=Config.length_penalty,
-        stopping=Config.beam_stopping,
+        beam_width=DecodingConfig.beam_width,
+        length_penalty=DecodingConfig.length_penalty,
+        stopping=DecodingConfig.beam_stopping,
     ):
         if not isinstance(beam_width, int) or beam_width < 1:
             raise ValueError(

@@ -2,7 +2,7 @@
 
 import tensorflow as tf
 
-from keras_attention.config import Config
+from keras_attention.config import DecodingConfig
 from keras_attention.decoding.batch_translation import translate_batches
 from keras_attention.decoding.beam_search import BeamSearch
 from keras_attention.decoding.greedy_search import GreedySearch
@@ -72,11 +72,11 @@ class Translator(tf.Module):
         model,
         source_tokenizer,
         target_tokenizer,
-        max_decode_length=Config.max_decode_length,
-        beam_width=Config.beam_width,
-        length_penalty=Config.length_penalty,
-        beam_stopping=Config.beam_stopping,
-        max_source_length=Config.max_source_length,
+        max_decode_length=DecodingConfig.max_decode_length,
+        beam_width=DecodingConfig.beam_width,
+        length_penalty=DecodingConfig.length_penalty,
+        beam_stopping=DecodingConfig.beam_stopping,
+        max_source_length=DecodingConfig.max_source_length,
         memory=None,
     ):
         super().__init__()
@@ -113,7 +113,7 @@ class Translator(tf.Module):
         `memory` (a `TranslationMemory`) is used when the config's
         `translation_memory` is `"exact"`, and needed then.
         """
-        used = config.translation_memory == "exact"
+        used = config.memory.match == "exact"
         if used and memory is None:
             raise ValueError(
                 "translation_memory is 'exact' but no translation memory "
@@ -125,7 +125,7 @@ class Translator(tf.Module):
             source_tokenizer,
             target_tokenizer,
             memory=memory if used else None,
-            **config.decoding_kwargs(),
+            **config.decoding.to_dict(),
         )
 
     def _source_ids(self, texts):

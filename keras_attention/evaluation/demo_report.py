@@ -49,11 +49,11 @@ def demo_report(trainer_or_run_dir, sentence, output=None, verbose=0):
         model = LoadedModel.from_run_directory(run.path)
         config = run.load_config()
         split = None
-        if isinstance(config.test, list):
+        if isinstance(config.data.test, list):
             # Several test files: read as training read them.
             split = ReferenceCorpus(*reader_from_config(config, "test").read())
-        elif config.train is not None and config.test is not None:
-            split = ReferenceCorpus.read(config.test)
+        elif config.data.train is not None and config.data.test is not None:
+            split = ReferenceCorpus.read(config.data.test)
         corpus = _test_corpus(run.path, config, split)
     else:
         trainer = trainer_or_run_dir
@@ -93,6 +93,6 @@ def demo_report(trainer_or_run_dir, sentence, output=None, verbose=0):
 def _test_corpus(run_path, config, split):
     # The bundled corpus's test file carries gold alignments (for AER).
     path = pathlib.Path(run_path) / "data" / "test.tsv"
-    if config.train is None and path.exists():
+    if config.data.train is None and path.exists():
         return ReferenceCorpus.read(path)
     return split

@@ -69,7 +69,7 @@ class LoadedModel:
     @property
     def decoder(self):
         """The decoder variant (`"seed"`/`"luong"`), `None` if unknown."""
-        return None if self.config is None else self.config.decoder
+        return None if self.config is None else self.config.model.decoder
 
     @property
     def can_align(self):

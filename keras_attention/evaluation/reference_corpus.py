@@ -61,7 +61,7 @@ class ReferenceCorpus:
             A `ReferenceCorpus`.
         """
         path = pathlib.Path(path)
-        tsv = config is None or config.corpus_format == "tsv"
+        tsv = config is None or config.data.corpus_format == "tsv"
         if tsv and cls._has_alignments(path):
             pairs = read_pairs(path)
             return cls(

@@ -10,7 +10,7 @@ import tempfile
 import keras
 import tensorflow as tf
 
-from keras_attention.config import Config
+from keras_attention.config import DecodingConfig
 from keras_attention.decoding.translator import Translator
 from keras_attention.usage_error import UsageError
 
@@ -93,11 +93,11 @@ class SavedModelExporter:
         model,
         source_tokenizer,
         target_tokenizer,
-        max_decode_length=Config.max_decode_length,
-        beam_width=Config.beam_width,
-        length_penalty=Config.length_penalty,
-        beam_stopping=Config.beam_stopping,
-        max_source_length=Config.max_source_length,
+        max_decode_length=DecodingConfig.max_decode_length,
+        beam_width=DecodingConfig.beam_width,
+        length_penalty=DecodingConfig.length_penalty,
+        beam_stopping=DecodingConfig.beam_stopping,
+        max_source_length=DecodingConfig.max_source_length,
         restored=False,
         memory=None,
     ):
@@ -151,7 +151,7 @@ class SavedModelExporter:
                 f"{run.path}`; an export needs trained weights."
             )
         model, source_tokenizer, target_tokenizer, config = run.load()
-        kwargs = {**config.decoding_kwargs(), **kwargs}
+        kwargs = {**config.decoding.to_dict(), **kwargs}
         if "memory" not in kwargs:
             # `None` when the config's memory is off.
             kwargs["memory"] = run.load_memory(config)

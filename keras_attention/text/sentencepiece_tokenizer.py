@@ -113,13 +113,6 @@ class SentencePieceTokenizer(tf.Module):
             `[UNK]`, `[START]` and `[END]` (as `from_texts` makes them).
         lowercase: bool. Lowercase before tokenizing. Defaults to `False`.
         normalization: str, `"NFC"` or `"NFKC"`. Defaults to `"NFC"`.
-        sampling_alpha: float in `(0, 1]` or `None`. Subword
-            regularisation (Kudo, 2018): `tokenize` samples a segmentation
-            from all of them (`nbest_size=-1`) with this smoothing, a new
-            one at every call, instead of taking the best one. For the
-            training pipeline only; `sampling(alpha)` makes such a copy.
-            `None` (deterministic) is what evaluation and exports use.
-            Defaults to `None`.
 
     Example:
 
@@ -138,28 +131,16 @@ class SentencePieceTokenizer(tf.Module):
         model_path,
         lowercase=False,
         normalization="NFC",
-        sampling_alpha=None,
         name=None,
     ):
         super().__init__(name=name)
-        if sampling_alpha is not None and not 0 < sampling_alpha <= 1:
-            raise ValueError(
-                "sampling_alpha must be in (0, 1] or None. "
-                f"Received: sampling_alpha={sampling_alpha}"
-            )
         model_path = pathlib.Path(model_path)
         model = model_path.read_bytes()
         self.model_path = str(model_path)
         self.lowercase = lowercase
         self.normalization = normalization
-        self.sampling_alpha = sampling_alpha
         self.normalizer = Normalizer(normalization, lowercase=lowercase)
-        if sampling_alpha is None:
-            self._sentencepiece = tf_text.SentencepieceTokenizer(model=model)
-        else:
-            self._sentencepiece = tf_text.SentencepieceTokenizer(
-                model=model, nbest_size=-1, alpha=sampling_alpha
-            )
+        self._sentencepiece = tf_text.SentencepieceTokenizer(model=model)
         # See `_SentencepieceModel` for why the resource is replaced.
         # Private attribute of tensorflow-text 2.21.1's tokenizer: no public
         # argument sets the resource's shared name (tensorflow/text#570).
@@ -183,18 +164,6 @@ class SentencePieceTokenizer(tf.Module):
             self.start_token_id,
             self.end_token_id,
         ) = ids
-
-    def sampling(self, alpha):
-        """A copy of this tokenizer that samples segmentations with `alpha`.
-
-        Same model, vocabulary and normalisation; see `sampling_alpha`.
-        """
-        return SentencePieceTokenizer(
-            self.model_path,
-            lowercase=self.lowercase,
-            normalization=self.normalization,
-            sampling_alpha=alpha,
-        )
 
     @property
     def vocabulary_size(self):

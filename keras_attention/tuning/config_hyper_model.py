@@ -38,7 +38,8 @@ class ConfigHyperModel(keras_tuner.HyperModel):
     Example:
 
     ```python
-    trainer = Trainer(Config(search_space={"units": [32, 64]}), "runs/t")
+    config = Config().replace(search_space={"units": [32, 64]})
+    trainer = Trainer(config, "runs/t")
     hypermodel = ConfigHyperModel(trainer)
     tuner = keras_tuner.RandomSearch(hypermodel, objective="val_loss",
                                      max_trials=2, directory="runs/t")
@@ -75,18 +76,13 @@ class ConfigHyperModel(keras_tuner.HyperModel):
     def build(self, hp):
         config = self.config_for(hp)
         # Same initial weights for the same config, trial after trial.
-        keras.utils.set_random_seed(config.seed)
+        keras.utils.set_random_seed(config.training.seed)
         return self.trainer.build_model(config)
 
     def callbacks(self, config):
         """The per-trial callbacks that come before Keras Tuner's."""
         trainer = self.trainer
-        own = stages.make_callbacks(
-            config,
-            valid=trainer.splits["valid"],
-            source_tokenizer=trainer.source_tokenizer,
-            target_tokenizer=trainer.target_tokenizer,
-        )
+        own = stages.make_callbacks(config)
         if self.objective == "val_bleu":
             sources, targets = trainer.splits["valid"]
             own.insert(
@@ -96,10 +92,10 @@ class ConfigHyperModel(keras_tuner.HyperModel):
                     targets,
                     trainer.source_tokenizer,
                     trainer.target_tokenizer,
-                    max_decode_length=config.max_decode_length,
+                    max_decode_length=config.decoding.max_decode_length,
                     sample_size=self.bleu_sentences,
-                    seed=config.seed,
-                    lowercase=config.lowercase_target,
+                    seed=config.training.seed,
+                    lowercase=config.data.lowercase_target,
                 ),
             )
         return own
@@ -108,7 +104,7 @@ class ConfigHyperModel(keras_tuner.HyperModel):
         config = self.config_for(hp)
         self.trainer.prepare()
         # Hyperband passes `epochs` and `initial_epoch`.
-        kwargs.setdefault("epochs", config.epochs)
+        kwargs.setdefault("epochs", config.training.epochs)
         return model.fit(
             self.trainer.data["train"],
             validation_data=self.trainer.data["valid"],

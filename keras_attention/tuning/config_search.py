@@ -79,7 +79,8 @@ class ConfigSearch:
     Example:
 
     ```python
-    search = ConfigSearch(Config(epochs=2), "runs/search", max_trials=4)
+    config = Config().replace(epochs=2)
+    search = ConfigSearch(config, "runs/search", max_trials=4)
     search.search()
     search.write_summary()
     search.export_best("runs/best")
@@ -138,9 +139,9 @@ class ConfigSearch:
             self.hypermodel,
             objective=self.hypermodel.keras_tuner_objective,
             max_trials=max_trials,
-            max_epochs=config.epochs,
+            max_epochs=config.training.epochs,
             factor=hyperband_factor,
-            seed=config.seed,
+            seed=config.training.seed,
             directory=str(self.project_dir.parent),
             project_name=self.project_dir.name,
         )
@@ -182,13 +183,13 @@ class ConfigSearch:
                 Defaults to `2` (one line per epoch).
             callbacks: list of extra `keras.callbacks.Callback` given to
                 every trial (deep-copied by Keras Tuner). A TensorBoard
-                callback is added when `config.tensorboard` is set.
+                callback is added when `config.training.tensorboard` is set.
 
         Returns:
             A list of `(trial_id, status)` for the trials checked.
         """
         callbacks = list(callbacks or [])
-        if self.config.tensorboard:
+        if self.config.training.tensorboard:
             # Keras Tuner appends the trial id to log_dir and adds HParams.
             callbacks.append(
                 keras.callbacks.TensorBoard(log_dir=self.project_dir / "logs")

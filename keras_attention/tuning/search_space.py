@@ -1,22 +1,31 @@
 """The Keras Tuner search space over `Config` fields."""
 
-import numbers
+import dataclasses
 
 from keras_attention.config import Config
+from keras_attention.config import ModelConfig
 from keras_attention.usage_error import UsageError
 
 RANGE_KEYS = ("min", "max", "step", "sampling")
 SAMPLINGS = ("linear", "log", "reverse_log")
+# Trials share the data, vocabularies and batches: they vary the model
+# and the optimizer only.
+SEARCHABLE = (
+    *(field.name for field in dataclasses.fields(ModelConfig)),
+    "learning_rate",
+    "clipnorm",
+    "label_smoothing",
+)
 
 
 class SearchSpace:
     """Which `Config` fields a search varies, and over which values.
 
-    Every hyperparameter is named after the `Config` field it sets, so a
-    trial's values are exactly the `config.replace(**values)` that turns
-    the base config into the trial's config. The defaults (`DEFAULTS`) are
-    small and sensible for CPU training; `Config.search_space` overrides
-    them field by field:
+    Every hyperparameter is named after the field it sets (its flat name,
+    `units`), so a trial's values are exactly the `config.replace(**values)`
+    that turns the base config into the trial's config. The defaults
+    (`DEFAULTS`) are small and sensible for CPU training;
+    `config.tuning.search_space` overrides them field by field:
 
     - a list is a choice (`{"units": [64, 128, 256]}`); a single-element
       list fixes the value (`{"decoder": ["luong"]}`);
@@ -28,12 +37,14 @@ class SearchSpace:
     - `None` (YAML `null`) takes the field out of the search: trials keep
       the base config's value.
 
-    Keys other than the searchable fields (`DEFAULTS`' keys) and values
-    that `Config` would refuse are errors, raised when the space is built.
+    Keys are the fields of the `model` section and `learning_rate`,
+    `clipnorm`, `label_smoothing` (`SEARCHABLE`; flat or `SECTION.FIELD`);
+    each value is checked by the field's section, when the space is built.
 
     Args:
         overrides: dict or `None`. Ranges replacing the defaults, usually
-            `config.search_space`. Defaults to `None` (the defaults).
+            `config.tuning.search_space`. Defaults to `None` (the
+            defaults).
 
     Example:
 
@@ -56,14 +67,16 @@ class SearchSpace:
     }
 
     def __init__(self, overrides=None):
-        overrides = dict(overrides or {})
-        unknown = sorted(set(overrides) - set(self.DEFAULTS))
-        if unknown:
-            raise UsageError(
-                f"search_space: unknown key(s) {unknown}. Searchable Config "
-                f"fields: {sorted(self.DEFAULTS)}"
-            )
-        ranges = {**self.DEFAULTS, **overrides}
+        flat = {}
+        for key, spec in (overrides or {}).items():
+            name = Config.field(str(key))[1].name if "." in key else key
+            if name not in SEARCHABLE:
+                raise UsageError(
+                    f"search_space: unknown key(s) {[key]}. Searchable "
+                    f"Config fields: {list(SEARCHABLE)}"
+                )
+            flat[name] = spec
+        ranges = {**self.DEFAULTS, **flat}
         self.ranges = {
             name: _validate(name, spec)
             for name, spec in ranges.items()
@@ -72,8 +85,8 @@ class SearchSpace:
 
     @classmethod
     def from_config(cls, config):
-        """The space of `config.search_space` (defaults where unset)."""
-        return cls(config.search_space)
+        """The space of `config.tuning.search_space` (defaults where unset)."""
+        return cls(config.tuning.search_space)
 
     def declare(self, hp):
         """Registers every range in `hp` (a `keras_tuner.HyperParameters`)."""
@@ -83,7 +96,7 @@ class SearchSpace:
             elif isinstance(spec, list):
                 hp.Choice(name, spec)
             else:
-                kind = hp.Float if _field_type(name) is float else hp.Int
+                kind = hp.Float if Config.field_type(name) is float else hp.Int
                 kind(
                     name,
                     spec["min"],
@@ -110,101 +123,58 @@ class SearchSpace:
         cast = {}
         for name in self.ranges:
             if name in values:
-                kind = _field_type(name)
+                kind = Config.field_type(name)
                 value = values[name]
                 cast[name] = kind(value) if kind in (bool, float) else value
         return cast
 
 
-def _field_type(name):
-    value = getattr(Config(), name)
-    return type(value)
-
-
 def _validate(name, spec):
-    """Returns `spec` checked against `Config` (a list or a range dict)."""
-    if isinstance(spec, (list, tuple)):
-        if not spec:
-            raise UsageError(
-                f"search_space['{name}']: an empty list has no value to try."
-            )
-        for value in spec:
-            _check_value(name, value)
-        values = list(spec)
-        if _field_type(name) is float:
+    """Returns `spec` checked by the field's section (a list or a range)."""
+    where = f"search_space['{name}']"
+    kind = Config.field_type(name)
+    if isinstance(spec, (list, tuple)) and spec:
+        values = [_checked(where, name, value) for value in spec]
+        if kind is float:
             # YAML's [0, 0.5] mixes int and float; a Choice takes one type.
             values = [float(value) for value in values]
         if len(set(values)) != len(values):
-            raise UsageError(
-                f"search_space['{name}']: duplicate values in {list(spec)}."
-            )
+            raise UsageError(f"{where}: duplicate values in {list(spec)}.")
         return values
-    if isinstance(spec, dict):
-        kind = _field_type(name)
-        if kind not in (int, float):
-            raise UsageError(
-                f"search_space['{name}']: a min/max range needs a numeric "
-                f"field; '{name}' takes {kind.__name__} values. Give a list "
-                "of values instead."
-            )
-        unknown = sorted(set(spec) - set(RANGE_KEYS))
-        missing = [key for key in ("min", "max") if key not in spec]
-        if unknown or missing:
-            raise UsageError(
-                f"search_space['{name}']: a range has the keys "
-                f"{list(RANGE_KEYS)} (min and max required). "
-                f"Received: {spec}"
-            )
-        for key in ("min", "max", "step"):
-            if key in spec:
-                _check_number(name, key, spec[key], kind)
-        for key in ("min", "max"):
-            _check_value(name, spec[key])
-        if spec["min"] > spec["max"]:
-            raise UsageError(
-                f"search_space['{name}']: min > max. Received: {spec}"
-            )
-        sampling = spec.get("sampling", "linear")
-        if sampling not in SAMPLINGS:
-            raise UsageError(
-                f"search_space['{name}']: sampling must be one of "
-                f"{SAMPLINGS}. Received: sampling={sampling!r}"
-            )
-        if sampling != "linear" and spec["min"] <= 0:
-            raise UsageError(
-                f"search_space['{name}']: {sampling} sampling needs min > 0. "
-                f"Received: {spec}"
-            )
-        if kind is float:
-            spec = {
-                key: float(value) if key in ("min", "max", "step") else value
+    if not isinstance(spec, dict) or kind not in (int, float):
+        raise UsageError(
+            f"{where}: expected a non-empty list of values (a "
+            "single-element list fixes the value), a {min, max, step, "
+            "sampling} range of a numeric field, or null. "
+            f"Received: {spec!r}"
+        )
+    sampling = spec.get("sampling", "linear")
+    if set(spec) - set(RANGE_KEYS) or not {"min", "max"} <= set(spec):
+        problem = f"a range has the keys {list(RANGE_KEYS)} (min and max"
+        problem += " required)"
+    elif sampling not in SAMPLINGS:
+        problem = f"sampling must be one of {SAMPLINGS}"
+    else:
+        low, high = (_checked(where, name, spec[k]) for k in ("min", "max"))
+        step = spec.get("step")
+        if step is not None:
+            _checked(where, name, step)
+        if low > high:
+            problem = "min > max"
+        elif sampling != "linear" and low <= 0:
+            problem = f"{sampling} sampling needs min > 0"
+        else:
+            return {
+                key: kind(value) if key != "sampling" else value
                 for key, value in spec.items()
             }
-        return dict(spec)
-    raise UsageError(
-        f"search_space['{name}']: expected a list of values (a single-element "
-        "list fixes the value), a {min, max, step, sampling} range or null. "
-        f"Received: {spec!r}"
-    )
+    raise UsageError(f"{where}: {problem}. Received: {spec}")
 
 
-def _check_number(name, key, value, kind):
-    if isinstance(value, str):
-        raise UsageError(
-            f"search_space['{name}']['{key}'] must be a number. Received the "
-            f"string {value!r} (YAML reads 1e-4 as a string; write 1.0e-4)."
-        )
-    ok = isinstance(value, numbers.Integral if kind is int else numbers.Real)
-    if not ok or isinstance(value, bool):
-        raise UsageError(
-            f"search_space['{name}']['{key}'] must be a {kind.__name__}. "
-            f"Received: {value!r}"
-        )
-
-
-def _check_value(name, value):
-    """Raises `Config`'s own error if `name=value` is not a valid config."""
+def _checked(where, name, value):
+    """`value`, if the field's section accepts `name=value`."""
     try:
-        Config(**{name: value})
+        Config().replace(**{name: value})
     except ValueError as error:
-        raise UsageError(f"search_space['{name}']: {error}") from None
+        raise UsageError(f"{where}: {error}") from None
+    return value

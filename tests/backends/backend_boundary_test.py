@@ -138,9 +138,9 @@ def test_config_imports_neither_keras_nor_tensorflow_and_then_registers():
 
 def test_backend_config_field_is_validated():
     assert Config().backend is None
-    assert Config(backend="jax").backend == "jax"
+    assert Config().replace(backend="jax").backend == "jax"
     with pytest.raises(ConfigError, match="backend.*Received: backend='mxnet'"):
-        Config(backend="mxnet")
+        Config().replace(backend="mxnet")
 
 
 def test_select_backend_names_a_missing_package(monkeypatch):

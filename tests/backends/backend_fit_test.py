@@ -128,7 +128,7 @@ class StopAt(keras.callbacks.Callback):
 def test_trainer_resumes_averages_and_evaluates_on_this_backend(tmp_path):
     from keras_attention.trainer import Trainer
 
-    config = Config(
+    config = Config().replace(
         embedding_dim=16,
         units=16,
         num_pairs=300,
@@ -163,7 +163,7 @@ def test_trainer_resumes_averages_and_evaluates_on_this_backend(tmp_path):
 def test_time_budget_stops_after_the_first_batch_on_this_backend(tmp_path):
     from keras_attention.trainer import Trainer
 
-    config = Config(
+    config = Config().replace(
         embedding_dim=8,
         units=8,
         num_pairs=200,

@@ -61,15 +61,17 @@ def main(config_path, run_dir, out_path):
         + HOSTILE
     )
     source_ids = source_tokenizer.tokenize(tf.constant(sentences)).to_list()
-    if config.max_source_length is not None:
-        source_ids = [ids[: config.max_source_length] for ids in source_ids]
+    if config.decoding.max_source_length is not None:
+        source_ids = [
+            ids[: config.decoding.max_source_length] for ids in source_ids
+        ]
     outputs = [
         greedy(
             model,
             ids,
             target_tokenizer.start_token_id,
             target_tokenizer.end_token_id,
-            config.max_decode_length,
+            config.decoding.max_decode_length,
         )
         for ids in source_ids
     ]

@@ -27,7 +27,7 @@ from keras_attention.export.saved_model_exporter import SavedModelExporter
 from keras_attention.run_directory import RunDirectory
 
 ROOT = pathlib.Path(__file__).parents[2]
-CONFIG = Config(
+CONFIG = Config().replace(
     embedding_dim=16,
     units=32,
     num_pairs=400,

@@ -114,7 +114,7 @@ def test_the_row_names_the_machine_and_lands_in_the_first_table(tmp_path):
 @pytest.mark.slow
 def test_trains_exports_scores_and_appends_a_row(tmp_path):
     config = tmp_path / "tiny.yaml"
-    Config(
+    Config().replace(
         embedding_dim=16,
         units=16,
         num_pairs=400,

@@ -3,8 +3,8 @@ import json
 import keras
 import numpy as np
 import pytest
-
 from keras_attention.callbacks.checkpoint_averaging import CheckpointAveraging
+
 from keras_attention.callbacks.run_backup import RunBackup
 from keras_attention.callbacks.run_backup import copy_backup
 

@@ -4,11 +4,11 @@ import io
 import keras
 import numpy as np
 import pytest
+from keras_attention.optimizers.horizon_cosine_decay import HorizonCosineDecay
 
 from keras_attention.callbacks.progress_bar import ProgressBar
 from keras_attention.callbacks.time_budget import TimeBudget
 from keras_attention.config import Config
-from keras_attention.optimizers.horizon_cosine_decay import HorizonCosineDecay
 from keras_attention.trainer import Trainer
 
 
@@ -190,7 +190,7 @@ def test_trainer_budget_counts_tokenizer_learning(tmp_path):
     # A 1 ms budget is spent before the first batch (by learning the
     # tokenizers): the trainer stops after one batch, then validates,
     # restores the checkpoint and evaluates as usual.
-    config = Config(
+    config = Config().replace(
         embedding_dim=8,
         units=8,
         num_pairs=600,

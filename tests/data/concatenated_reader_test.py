@@ -79,7 +79,7 @@ def test_names_must_be_unique_and_one_per_reader(files):
 
 
 def test_a_config_list_gets_one_reader_per_file(files):
-    config = Config(
+    config = Config().replace(
         train=[
             str(files["tsv"]),
             {"path": str(files["anki"]), "corpus_format": "anki"},
@@ -100,7 +100,7 @@ def test_a_config_list_gets_one_reader_per_file(files):
 
 
 def test_splits_score_a_list_per_file_and_a_single_file_not(files):
-    config = Config(
+    config = Config().replace(
         train=str(files["tsv"]),
         valid=[str(files["tsv"]), str(files["valid"])],
     )

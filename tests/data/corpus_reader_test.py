@@ -205,7 +205,7 @@ def test_from_config_uses_the_config_fields(tmp_path):
 
     (tmp_path / "train.ko").write_text("가\n\n나\n", encoding="utf-8")
     (tmp_path / "train.en").write_text("A\nB\nC\n", encoding="utf-8")
-    config = Config(
+    config = Config().replace(
         train=str(tmp_path / "train"),
         valid=str(tmp_path / "train"),
         corpus_format="aligned",

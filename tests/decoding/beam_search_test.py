@@ -250,7 +250,7 @@ def test_width_one_equals_greedy_on_the_tiny_model(tiny_run):
         tiny_run.model,
         tiny_run.source_tokenizer,
         tiny_run.target_tokenizer,
-        max_decode_length=tiny_run.config.max_decode_length,
+        max_decode_length=tiny_run.config.decoding.max_decode_length,
         beam_width=1,
     )
     texts = tf.constant(tiny_run.splits["test"][0][:48])

@@ -24,7 +24,7 @@ from tests.decoding.translation_memory_test import (
 )
 from tests.export.hostile_input_test import HOSTILE
 
-CONFIG = Config(
+CONFIG = Config().replace(
     num_pairs=400,
     embedding_dim=8,
     units=8,
@@ -49,7 +49,7 @@ def plain_translator(trainer):
         trainer.model,
         trainer.source_tokenizer,
         trainer.target_tokenizer,
-        max_decode_length=CONFIG.max_decode_length,
+        max_decode_length=CONFIG.decoding.max_decode_length,
     )
 
 
@@ -162,7 +162,7 @@ def test_the_export_of_minimal_pairs_substitutes_none(memory_run, tmp_path):
         memory_run.model,
         memory_run.source_tokenizer,
         memory_run.target_tokenizer,
-        max_decode_length=CONFIG.max_decode_length,
+        max_decode_length=CONFIG.decoding.max_decode_length,
         memory=memory,
     )
     path = exporter.export(tmp_path, "pairs")
@@ -281,7 +281,7 @@ def test_the_similarity_threshold_reads_as_the_exact_rule(
     threshold, expected, capsys
 ):
     config = Config.from_dict({"translation_memory_threshold": threshold})
-    assert config.translation_memory == expected
+    assert config.memory.match == expected
     assert "translation_memory_threshold" not in config.to_dict()
     note = capsys.readouterr().err
     if threshold is None:

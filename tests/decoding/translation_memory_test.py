@@ -114,7 +114,7 @@ def test_spacing_and_punctuation_variants_get_the_stored_translation():
 def test_the_shipped_configs_make_no_substitution_in_the_minimal_pairs(name):
     config = Config.from_yaml(ROOT / "training" / "configs" / f"{name}.yaml")
     # The exact rule is the only memory there is.
-    assert config.translation_memory in ("off", "exact")
+    assert config.memory.match in ("off", "exact")
     pairs = read_minimal_pairs()
     memory = TranslationMemory(
         [pair[1] for pair in pairs], [pair[2] for pair in pairs]

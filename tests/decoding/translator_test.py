@@ -19,7 +19,7 @@ def make_translator(tiny_run, **kwargs):
         tiny_run.model,
         tiny_run.source_tokenizer,
         tiny_run.target_tokenizer,
-        max_decode_length=tiny_run.config.max_decode_length,
+        max_decode_length=tiny_run.config.decoding.max_decode_length,
         **kwargs,
     )
 

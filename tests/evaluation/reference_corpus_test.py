@@ -49,7 +49,7 @@ def test_two_columns_and_errors(tmp_path):
 def config_for(corpus_format, **fields):
     from keras_attention.config import Config
 
-    return Config(
+    return Config().replace(
         train="train", valid="valid", corpus_format=corpus_format, **fields
     )
 

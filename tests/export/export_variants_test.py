@@ -37,7 +37,7 @@ def exports(tmp_path_factory):
                 variant.model,
                 variant.source_tokenizer,
                 variant.target_tokenizer,
-                max_decode_length=variant.config.max_decode_length,
+                max_decode_length=variant.config.decoding.max_decode_length,
             )
             output = tmp_path_factory.mktemp(f"export_{variant.name}")
             cache[variant.name] = exporter, exporter.export(output, "v")
@@ -104,7 +104,7 @@ def test_hostile_bytes_give_answers_of_the_right_shape(model_variant, exports):
     texts = [HOSTILE[case] for case in HOSTILE_CASES]
     for signature, method in SIGNATURES.items():
         result = serving.signatures[signature](text=tf.constant(texts))
-        check(result, texts, model_variant.config.max_decode_length)
+        check(result, texts, model_variant.config.decoding.max_decode_length)
         expected = getattr(exporter.translator, method)(tf.constant(texts))
         assert result["translation"].numpy().tolist() == (
             expected["translation"].numpy().tolist()

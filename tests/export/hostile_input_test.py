@@ -88,7 +88,7 @@ def translate(serving, name, texts):
 def test_hostile_sentence(serving, tiny_run, name, case):
     texts = [HOSTILE[case]]
     result, seconds = translate(serving, name, texts)
-    check(result, texts, tiny_run.config.max_decode_length)
+    check(result, texts, tiny_run.config.decoding.max_decode_length)
     assert seconds < 60
 
 
@@ -100,7 +100,7 @@ def test_batch_sizes(serving, tiny_run, name, batch_size):
     pool += [s.encode() for s in tiny_run.splits["test"][0][:50]]
     texts = [pool[i % len(pool)] for i in range(batch_size)]
     result, seconds = translate(serving, name, texts)
-    check(result, texts, tiny_run.config.max_decode_length)
+    check(result, texts, tiny_run.config.decoding.max_decode_length)
     assert seconds < 120
 
 

@@ -65,7 +65,7 @@ def test_export_translates_like_the_float32_graph(float16_run, tmp_path):
         float32_copy(exporter.model),
         float16_run.source_tokenizer,
         float16_run.target_tokenizer,
-        max_decode_length=float16_run.config.max_decode_length,
+        max_decode_length=float16_run.config.decoding.max_decode_length,
     )
     float32 = translator.translate(texts)
     same = np.mean(

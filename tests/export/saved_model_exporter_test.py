@@ -111,7 +111,10 @@ def test_vocabularies_travel_inside_the_graph(tiny_export, tiny_run):
         (tiny_export.path / "assets.extra" / "export.json").read_text()
     )
     assert metadata["beam_width"] == 4
-    assert metadata["max_decode_length"] == tiny_run.config.max_decode_length
+    assert (
+        metadata["max_decode_length"]
+        == tiny_run.config.decoding.max_decode_length
+    )
 
 
 def test_version_directory_is_readable_and_complete(tiny_export):
@@ -329,7 +332,7 @@ def test_export_flags_override_the_runs_decoding_config(tiny_run, tmp_path):
     metadata = SavedModelExporter.from_run_directory(run).metadata
     assert (metadata["beam_width"], metadata["length_penalty"]) == (3, 1.0)
     assert metadata["max_source_length"] == 256
-    assert metadata["max_decode_length"] == config.max_decode_length
+    assert metadata["max_decode_length"] == config.decoding.max_decode_length
     status = export.main(
         [str(run), "--name", "m", "--output-dir", str(tmp_path / "out")]
         + ["--length-penalty", "0.2", "--max-source-length", "9"]

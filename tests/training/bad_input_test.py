@@ -136,7 +136,7 @@ def broken_run(t):
 
     run = t / "run"
     run.mkdir(exist_ok=True)
-    Config(units=8).to_yaml(run / "config.yaml")
+    Config().replace(units=8).to_yaml(run / "config.yaml")
     vocabulary = "[PAD]\n[UNK]\n[START]\n[END]\na\n"
     write(run / "source_vocabulary.txt", vocabulary)
     write(run / "target_vocabulary.txt", vocabulary)
@@ -173,7 +173,9 @@ def started_run(t, metrics=False, **changes):
     argv = corpus(t)
     run = t / "run"
     run.mkdir()
-    config = Config(train=str(t / "train.tsv"), valid=str(t / "valid.tsv"))
+    config = Config().replace(
+        train=str(t / "train.tsv"), valid=str(t / "valid.tsv")
+    )
     config.replace(**changes).to_yaml(run / "config.yaml")
     if metrics:
         write(run / "metrics.json", "{}\n")

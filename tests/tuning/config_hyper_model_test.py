@@ -19,13 +19,13 @@ def test_config_for_only_replaces_searched_fields(tiny_run):
     hypermodel = ConfigHyperModel(tiny_run)
     hp = trial_hp(hypermodel, units=128, cell="lstm", learning_rate=0.003)
     config = hypermodel.config_for(hp)
-    assert (config.units, config.cell) == (128, "lstm")
-    assert config.learning_rate == 0.003
+    assert (config.model.units, config.model.cell) == (128, "lstm")
+    assert config.training.learning_rate == 0.003
     expected = tiny_run.config.replace(**hypermodel.space.values(hp))
     assert config == expected
     # Data and training fields are the trainer's.
-    assert config.num_pairs == tiny_run.config.num_pairs == 3000
-    assert config.batch_size == tiny_run.config.batch_size
+    assert config.data.num_pairs == tiny_run.config.data.num_pairs == 3000
+    assert config.training.batch_size == tiny_run.config.training.batch_size
 
 
 def test_build_is_the_trainer_builder(tiny_run):
@@ -41,7 +41,7 @@ def test_build_is_the_trainer_builder(tiny_run):
     )
     model = hypermodel.build(hp)
     config = hypermodel.config_for(hp)
-    keras.utils.set_random_seed(config.seed)
+    keras.utils.set_random_seed(config.training.seed)
     reference = tiny_run.build_model(config)
 
     # Same configuration but for the auto-generated name.

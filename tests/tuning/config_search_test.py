@@ -56,9 +56,9 @@ def test_val_bleu_objective_is_maximized_and_logged(
         targets,
         search.trainer.source_tokenizer,
         search.trainer.target_tokenizer,
-        max_decode_length=config.max_decode_length,
+        max_decode_length=config.decoding.max_decode_length,
         sample_size=40,
-        seed=config.seed,
+        seed=config.training.seed,
     )
     bleu.set_model(model)
     assert bleu.score() == pytest.approx(trial.score, abs=1e-9)
@@ -81,7 +81,9 @@ def test_val_bleu_objective_is_maximized_and_logged(
 
 def test_a_project_of_another_search_is_refused(tiny_search, tmp_path):
     ConfigSearch(Config(**tiny_search), tmp_path / "p", max_trials=1)
-    with pytest.raises(ValueError, match=r"changed: config.epochs: 1 -> 2"):
+    with pytest.raises(
+        ValueError, match=r"changed: config.training.epochs: 1 -> 2"
+    ):
         ConfigSearch(
             Config(**{**tiny_search, "epochs": 2}), tmp_path / "p", max_trials=1
         )
@@ -93,7 +95,7 @@ def test_a_project_of_another_search_is_refused(tiny_search, tmp_path):
         tmp_path / "p",
         overwrite=True,
     )
-    assert search.config.epochs == 2
+    assert search.config.training.epochs == 2
 
 
 # Slow (three trials, about 50 s).

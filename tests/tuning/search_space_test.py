@@ -68,11 +68,11 @@ def test_values_are_config_fields_with_config_types():
     assert values["units"] == 64
     assert values["learning_rate"] == pytest.approx(1e-4)
     config = Config().replace(**values)
-    assert config.units == 64 and config.bidirectional is True
+    assert config.model.units == 64 and config.model.bidirectional is True
 
 
 def test_search_space_comes_from_the_config():
-    config = Config(search_space={"units": [8]})
+    config = Config().replace(search_space={"units": [8]})
     assert SearchSpace.from_config(config).ranges["units"] == [8]
 
 

@@ -14,7 +14,7 @@ from keras_attention.trainer import Trainer
 from keras_attention.tuning import config_search
 from keras_attention.tuning.config_search import ConfigSearch
 
-CONFIG = Config(
+CONFIG = Config().replace(
     embedding_dim=8, units=8, num_pairs=200, batch_size=32, epochs=1
 )
 

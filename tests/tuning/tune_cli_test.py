@@ -105,7 +105,7 @@ def test_export_best_writes_a_run_directory_that_translates(
     config = run.load_config()
     best = summary["best_hyperparameters"]
     assert {name: getattr(config, name) for name in best} == best
-    assert config.search_space is None and config.num_pairs == 1500
+    assert config.tuning.search_space is None and config.data.num_pairs == 1500
     for name in (
         "history.json",
         "metrics.json",

@@ -10,7 +10,7 @@ def make_callback(trainer, **kwargs):
         targets,
         trainer.source_tokenizer,
         trainer.target_tokenizer,
-        max_decode_length=trainer.config.max_decode_length,
+        max_decode_length=trainer.config.decoding.max_decode_length,
         **kwargs,
     )
 

@@ -1,0 +1,369 @@
+"""The one configuration object that train, tune, evaluate and export share."""
+
+import dataclasses
+import difflib
+import pathlib
+import sys
+
+import yaml
+
+from keras_attention.config.data_config import DataConfig
+from keras_attention.config.decoding_config import DecodingConfig
+from keras_attention.config.distribution_config import DistributionConfig
+from keras_attention.config.memory_config import MemoryConfig
+from keras_attention.config.model_config import ModelConfig
+from keras_attention.config.section import field_type
+from keras_attention.config.training_config import TrainingConfig
+from keras_attention.config.tuning_config import TuningConfig
+from keras_attention.config_error import ConfigError
+
+SECTIONS = {
+    section.NAME: section
+    for section in (
+        ModelConfig,
+        DataConfig,
+        TrainingConfig,
+        DecodingConfig,
+        MemoryConfig,
+        DistributionConfig,
+        TuningConfig,
+    )
+}
+# Flat names that differ from the field's name in its section.
+ALIASES = {
+    "attention_combine": "model.combine",
+    "translation_memory": "memory.match",
+    "distribution": "distribution.strategy",
+}
+# Flat fields without a section field: accepted at the value that leaves
+# them off (the schedules, checkpoint averaging, val-BLEU early stopping
+# and subword sampling did not beat the defaults in the measured budgets,
+# benchmarks/RESULTS-quality.md, "Which option helps Tatoeba in its
+# budget?").
+RETIRED = {
+    "learning_rate_schedule": "constant",
+    "warmup_steps": 0,
+    "decay_steps": None,
+    "early_stopping_metric": "val_loss",
+    "average_checkpoints": 1,
+    "subword_sampling_alpha": 0.0,
+}
+MEMORY_THRESHOLD = "translation_memory_threshold"
+
+
+@dataclasses.dataclass
+class Config:
+    """Everything that defines a model, its data, its training and decoding.
+
+    One section per concern, each a dataclass that checks its own fields
+    (`ModelConfig`, `DataConfig`, `TrainingConfig`, `DecodingConfig`,
+    `MemoryConfig`, `DistributionConfig`, `TuningConfig`), read as
+    `config.model.units`, written in YAML as
+
+    ```yaml
+    model:
+      units: 256
+    training:
+      epochs: 30
+    ```
+
+    Load it with `Config.from_yaml(path)`; unknown keys and wrong types are
+    errors naming the file and line, so a typo never falls back to a
+    default. A flat file (every field at the top level) still loads, with
+    a one-line note. A field is named `SECTION.FIELD` or, when unambiguous,
+    by its flat name (`units`, `attention_combine`), in `replace`,
+    `override` (`--set`) and the tuner's search space.
+
+    Example:
+
+    ```python
+    config = Config.from_yaml("training/configs/demo.yaml")
+    config = config.override(["model.units=64", "epochs=2"])
+    config.replace(units=32).model.units  # 32
+    ```
+    """
+
+    model: ModelConfig = dataclasses.field(default_factory=ModelConfig)
+    data: DataConfig = dataclasses.field(default_factory=DataConfig)
+    training: TrainingConfig = dataclasses.field(default_factory=TrainingConfig)
+    decoding: DecodingConfig = dataclasses.field(default_factory=DecodingConfig)
+    memory: MemoryConfig = dataclasses.field(default_factory=MemoryConfig)
+    distribution: DistributionConfig = dataclasses.field(
+        default_factory=DistributionConfig
+    )
+    tuning: TuningConfig = dataclasses.field(default_factory=TuningConfig)
+
+    def __post_init__(self):
+        for name, section in SECTIONS.items():
+            if not isinstance(getattr(self, name), section):
+                raise ConfigError(
+                    name,
+                    f"expects a {section.__name__}. Received: "
+                    f"{getattr(self, name)!r}",
+                )
+
+    @staticmethod
+    def field(name):
+        """`(section, field)` of a field named `SECTION.FIELD` or flat.
+
+        Raises:
+            ConfigError: no such field (with the closest name).
+        """
+        name = ALIASES.get(name, name)
+        section, _, field = name.rpartition(".")
+        for candidate in SECTIONS.values() if not section else ():
+            if field in _field_names(candidate):
+                section = candidate.NAME
+        fields = {
+            f.name: f for f in dataclasses.fields(SECTIONS.get(section, Config))
+        }
+        if section in SECTIONS and field in fields:
+            return section, fields[field]
+        known = [*_all_names(), *ALIASES]
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "see Config"
+        raise ConfigError(None, f"unknown config field {name!r} ({hint})")
+
+    @classmethod
+    def choices(cls, name):
+        """The allowed values of field `name` (for argparse `choices=`)."""
+        return cls.field(name)[1].metadata["choices"]
+
+    @classmethod
+    def field_type(cls, name):
+        """The type of field `name` without `None` (`int`, `float`, ...)."""
+        return field_type(cls.field(name)[1])
+
+    def replace(self, **changes):
+        """A copy with `changes` applied and checked.
+
+        Args:
+            **changes: field values by flat name (`units=64`) or
+                `SECTION.FIELD` (`**{"model.units": 64}`), or whole
+                sections (`model=ModelConfig(...)`).
+        """
+        sections = {}
+        for name, value in changes.items():
+            if name in SECTIONS and isinstance(value, SECTIONS[name]):
+                sections[name] = value
+                continue
+            section, field = self.field(name)
+            sections.setdefault(section, {})[field.name] = value
+        replaced = {}
+        for name, values in sections.items():
+            if isinstance(values, dict):
+                values = dataclasses.replace(getattr(self, name), **values)
+            replaced[name] = values
+        return dataclasses.replace(self, **replaced)
+
+    @staticmethod
+    def parse_overrides(items, source="--set"):
+        """`{KEY: value}` of `["KEY=VALUE", ...]`, the values read as YAML.
+
+        Raises:
+            ConfigError: an item without `=`, or a value that is no YAML.
+        """
+        values = {}
+        for item in items:
+            key, sep, text = item.partition("=")
+            if not sep or not key.strip():
+                raise ConfigError(
+                    None, f"expected KEY=VALUE. Received: {item!r}", source
+                )
+            try:
+                values[key.strip()] = yaml.safe_load(text)
+            except yaml.YAMLError:
+                raise ConfigError(
+                    None, f"{key}: not a YAML value: {text!r}", source
+                ) from None
+        return values
+
+    def override(self, items, source="--set"):
+        """A copy with `["KEY=VALUE", ...]` applied (`parse_overrides`).
+
+        `KEY` is `SECTION.FIELD` or a flat field name; the `--set` flags
+        of the entry points and the benchmarks use it.
+
+        Raises:
+            ConfigError: a malformed item, an unknown key or a bad value,
+                prefixed with `source`.
+        """
+        values = self.parse_overrides(items, source)
+        try:
+            return self.replace(
+                **{
+                    key: _read(self.field(key)[1], value)
+                    for key, value in values.items()
+                }
+            )
+        except ConfigError as error:
+            raise error.located(source) from None
+
+    def to_dict(self):
+        """`{section: {field: value}}`."""
+        return {name: getattr(self, name).to_dict() for name in SECTIONS}
+
+    def items(self):
+        """`(SECTION.FIELD, value)` of every field, in order."""
+        for section, values in self.to_dict().items():
+            for name, value in values.items():
+                yield f"{section}.{name}", value
+
+    @classmethod
+    def from_dict(cls, values, source=None, lines=None):
+        """A `Config` of `values`: `{section: {field: value}}`, or flat.
+
+        Args:
+            values: dict of sections (absent fields take defaults); top
+                level fields that are no section are read as flat names
+                (`Config.field`), with a note on stderr when `source` is
+                given.
+            source: str or path the values came from, named in errors.
+                Defaults to `None`.
+            lines: dict `{SECTION.FIELD: line}` (or `{FLAT_NAME: line}`)
+                of 1-based line numbers in `source`. Defaults to `None`.
+
+        Raises:
+            ConfigError: an unknown field, a wrong type or an impossible
+                value, with the field (and file and line) named.
+        """
+        lines = dict(lines or {})
+        sections = {name: {} for name in SECTIONS}
+        flat = []
+        for key, value in values.items():
+            if key in SECTIONS and isinstance(value, dict):
+                for name, item in value.items():
+                    sections[key][name] = item
+                continue
+            flat.append(key)
+            try:
+                if key in RETIRED or key == MEMORY_THRESHOLD:
+                    _retired(key, value, sections)
+                    continue
+                section, field = cls.field(str(key))
+            except ConfigError as error:
+                raise error.located(source, lines.get(key)) from None
+            sections[section][field.name] = value
+            lines.setdefault(f"{section}.{field.name}", lines.get(key))
+        if flat and source is not None:
+            print(
+                f"note: {source}: flat config fields ({', '.join(flat[:3])}"
+                f"{', ...' if len(flat) > 3 else ''}) read into their "
+                f"sections ({', '.join(SECTIONS)})",
+                file=sys.stderr,
+            )
+        try:
+            return cls(
+                **{
+                    name: _section(SECTIONS[name], fields)
+                    for name, fields in sections.items()
+                }
+            )
+        except ConfigError as error:
+            raise error.located(source, lines.get(error.field)) from None
+
+    def to_yaml(self, path):
+        pathlib.Path(path).write_text(
+            yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True),
+            encoding="utf-8",
+        )
+
+    @classmethod
+    def from_yaml(cls, path):
+        """Reads a YAML mapping of sections; absent fields take defaults.
+
+        Raises:
+            ConfigError: the file is not UTF-8 YAML holding a mapping, or a
+                field is unknown, of the wrong type or impossible; the
+                message starts with `PATH:LINE:`.
+            OSError: the file cannot be read (e.g. `FileNotFoundError`).
+        """
+        path = pathlib.Path(path)
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            raise ConfigError(
+                None, f"invalid UTF-8 ({error.reason})", path, line
+            ) from None
+        try:
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            values = yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            problem = getattr(error, "problem", None) or str(error)
+            raise ConfigError(
+                None,
+                f"not valid YAML: {problem}",
+                path,
+                None if mark is None else mark.line + 1,
+            ) from None
+        if values is None:
+            return cls()
+        if not isinstance(values, dict):
+            raise ConfigError(
+                None,
+                "expected a mapping of config sections (`model:`, `data:`, "
+                f"...), got a YAML {type(values).__name__}",
+                path,
+            )
+        return cls.from_dict(values, source=path, lines=_lines(node))
+
+
+def _section(section, values):
+    """`section(**values)`, with YAML's `off` read back and unknown names."""
+    names = _field_names(section)
+    for name in values:
+        if name not in names:
+            raise ConfigError(
+                f"{section.NAME}.{name}",
+                f"is unknown ({section.NAME} has: {', '.join(names)})",
+            )
+    fields = {f.name: f for f in dataclasses.fields(section)}
+    return section(**{k: _read(fields[k], v) for k, v in values.items()})
+
+
+def _read(field, value):
+    """`value` as YAML 1.1 meant it: an unquoted `off` is `False`."""
+    choices = field.metadata.get("choices") or ()
+    if value is False and "off" in choices:
+        return "off"
+    return value
+
+
+def _retired(key, value, sections):
+    """Reads a flat field that has no section field (see `RETIRED`)."""
+    if key == MEMORY_THRESHOLD:
+        # A similarity of the fuzzy memory: any threshold is the exact one.
+        sections["memory"]["match"] = "off" if value is None else "exact"
+        return
+    if value != RETIRED[key]:
+        raise ConfigError(
+            key,
+            f"accepts only {RETIRED[key]!r} (the other values lost to it: "
+            "benchmarks/RESULTS-quality.md, 'Which option helps Tatoeba in "
+            f"its budget?'). Received: {key}={value!r}",
+        )
+
+
+def _lines(node):
+    """`{key: line}` of a YAML mapping node, `SECTION.FIELD` for sections."""
+    lines = {}
+    for key, value in node.value:
+        lines[key.value] = key.start_mark.line + 1
+        if isinstance(value, yaml.MappingNode) and key.value in SECTIONS:
+            for inner, _ in value.value:
+                lines[f"{key.value}.{inner.value}"] = inner.start_mark.line + 1
+    return lines
+
+
+def _field_names(section):
+    return [field.name for field in dataclasses.fields(section)]
+
+
+def _all_names():
+    for name, section in SECTIONS.items():
+        for field in _field_names(section):
+            yield f"{name}.{field}"
+            yield field
