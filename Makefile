@@ -29,13 +29,13 @@ TEST_WORKERS ?= 2
 test: $(STAMP)
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
-## The backend-agnostic tests (layers, models, losses, metrics, schedules,
-## checkpoint averaging, tests/backends) under KERAS_BACKEND=jax and
+## The backend-agnostic tests (layers, models, losses, metrics,
+## tests/backends) under KERAS_BACKEND=jax and
 ## =torch, after installing `.[jax,torch]` (CPU builds) into the venv.
 ## TensorFlow runs them in `make test`.
-BACKEND_TESTS := tests/layers tests/losses tests/metrics tests/optimizers \
+BACKEND_TESTS := tests/layers tests/losses tests/metrics \
 	tests/models/encoder_decoder_test.py \
-	tests/callbacks/checkpoint_averaging_test.py tests/backends \
+	tests/backends \
 	tests/readme_test.py::test_readme_functional_model_runs
 test-backends: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[jax,torch]'

@@ -122,10 +122,10 @@ class RunDirectory:
         previous = self.load_config()
         if previous == config:
             return
-        new = config.to_dict()
+        new = dict(config.items())
         changed = [
             f"{name}: {value!r} -> {new[name]!r}"
-            for name, value in previous.to_dict().items()
+            for name, value in previous.items()
             if new[name] != value
         ]
         raise FileExistsError(

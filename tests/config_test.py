@@ -1,112 +1,69 @@
-import dataclasses
-
 import pytest
-import yaml
 
 from keras_attention.config import Config
+from keras_attention.config import DataConfig
+from keras_attention.config import ModelConfig
 from keras_attention.config_error import ConfigError
 from keras_attention.usage_error import UsageError
 
 
-def test_data_and_text_defaults():
+def test_sections_hold_their_defaults():
     config = Config()
+    assert (config.model.units, config.model.combine) == (256, "add_norm")
     assert (config.data.corpus_format, config.data.source_column) == (
         "tsv",
         None,
     )
-    assert (config.data.max_source_tokens, config.data.max_target_tokens) == (
+    assert (config.data.max_source_tokens, config.data.length_policy) == (
         64,
-        64,
+        "drop",
     )
-    assert config.data.length_policy == "drop"
-    assert config.data.skip_bad_lines is False
-    assert config.data.bucket_by_length is True
     assert (config.data.tokenizer, config.data.normalization) == ("word", "NFC")
+    assert (config.training.batch_size, config.training.epochs) == (64, 30)
+    assert config.decoding.to_dict() == {
+        "max_decode_length": 64,
+        "beam_width": 4,
+        "length_penalty": 0.6,
+        "beam_stopping": "exact",
+        "max_source_length": 256,
+    }
+    assert config.memory.match == "off"
+    assert config.distribution.strategy == "auto"
+    assert config.tuning.search_space is None
+
+
+def test_replace_takes_flat_and_section_names_and_whole_sections():
+    config = Config().replace(units=8, **{"training.epochs": 2})
+    assert (config.model.units, config.training.epochs) == (8, 2)
+    config = config.replace(attention_combine="tanh", distribution="mirrored")
+    assert (config.model.combine, config.distribution.strategy) == (
+        "tanh",
+        "mirrored",
+    )
+    config = config.replace(model=ModelConfig(units=4))
+    assert (config.model.units, config.model.combine) == (4, "add_norm")
+    with pytest.raises(ConfigError, match="did you mean 'units'"):
+        Config().replace(unit=8)
 
 
 @pytest.mark.parametrize(
     "field, value",
     [
-        ("corpus_format", "xml"),
-        ("length_policy", "cut"),
-        ("tokenizer", "wordpiece"),
-        ("sentencepiece_model_type", "char"),
-        ("normalization", "NFKD"),
+        ("data.corpus_format", "xml"),
+        ("data.length_policy", "cut"),
+        ("data.tokenizer", "wordpiece"),
+        ("data.sentencepiece_model_type", "char"),
+        ("data.normalization", "NFKD"),
+        ("model.cell", "rnn"),
+        ("decoding.beam_stopping", "never"),
+        ("memory.match", "fuzzy"),
+        ("distribution.strategy", "tpu"),
+        ("distribution.backend", "numpy"),
     ],
 )
 def test_choices_are_checked(field, value):
     with pytest.raises(ValueError, match=f"'{field}' must be one of"):
-        Config(**{field: value})
-
-
-@pytest.mark.parametrize(
-    "field, value",
-    [
-        ("max_source_tokens", 0),
-        ("target_column", -1),
-        ("shuffle_buffer_size", 0),
-        ("source_vocabulary_size", 4),
-        ("pad_to_multiple", 0),
-        ("batch_tokens", 0),
-    ],
-)
-def test_minimums_are_checked(field, value):
-    with pytest.raises(ValueError, match=f"'{field}' must be >= "):
-        Config(**{field: value})
-
-
-def test_batching_defaults_and_batch_tokens_needs_buckets():
-    # Chosen by benchmarks/training_speed.py (benchmarks/RESULTS.md).
-    config = Config()
-    assert (config.data.pad_to_multiple, config.data.batch_tokens) == (2, None)
-    assert Config().replace(batch_tokens=1024).batch_tokens == 1024
-    with pytest.raises(ValueError, match="'batch_tokens' needs bucket_by"):
-        Config().replace(batch_tokens=1024, bucket_by_length=False)
-
-
-def test_types_are_checked():
-    with pytest.raises(ValueError, match="'skip_bad_lines' expects"):
-        Config().replace(skip_bad_lines="yes")
-    with pytest.raises(ValueError, match="'max_source_tokens' expects"):
-        Config().replace(max_source_tokens=True)
-
-
-def test_columns_must_differ_and_aligned_needs_languages():
-    with pytest.raises(ValueError, match="must differ"):
-        Config().replace(source_column=1, target_column=1)
-    with pytest.raises(
-        ConfigError, match="'target_language' is needed by corpus_format"
-    ):
-        Config().replace(corpus_format="aligned", source_language="ko")
-    config = Config().replace(
-        corpus_format="aligned", source_language="ko", target_language="en"
-    )
-    assert config.data.target_language == "en"
-
-
-def test_yaml_round_trip_and_old_files(tmp_path):
-    config = Config().replace(
-        tokenizer="sentencepiece",
-        source_vocabulary_size=4000,
-        length_policy="truncate",
-        max_target_tokens=None,
-    )
-    config.to_yaml(tmp_path / "config.yaml")
-    assert Config.from_yaml(tmp_path / "config.yaml") == config
-    # A config.yaml written before these fields existed: the defaults
-    # (a word tokenizer) apply, so old runs still load.
-    new_fields = {
-        "corpus_format", "source_column", "target_column",
-        "source_language", "target_language", "corpus_header",
-        "skip_bad_lines", "max_source_tokens", "max_target_tokens",
-        "length_policy", "shuffle_buffer_size", "bucket_by_length",
-        "tokenizer", "source_vocabulary_size", "target_vocabulary_size",
-        "sentencepiece_model_type", "normalization",
-    }  # fmt: skip
-    assert new_fields <= {f.name for f in dataclasses.fields(Config)}
-    old = {k: v for k, v in Config().to_dict().items() if k not in new_fields}
-    (tmp_path / "old.yaml").write_text(yaml.safe_dump(old), encoding="utf-8")
-    assert Config.from_yaml(tmp_path / "old.yaml") == Config()
+        Config().replace(**{field: value})
 
 
 @pytest.mark.parametrize(
@@ -122,8 +79,14 @@ def test_yaml_round_trip_and_old_files(tmp_path):
         ("num_pairs", 19, "must be >= 20"),
         ("seed", -1, "must be >= 0"),
         ("corpus_seed", -1, "must be >= 0"),
-        ("dropout", 1.0, r"must be in \[0, 1\)"),
-        ("dropout", -0.1, r"must be in \[0, 1\)"),
+        ("max_source_tokens", 0, "must be >= 1"),
+        ("target_column", -1, "must be >= 0"),
+        ("shuffle_buffer_size", 0, "must be >= 1"),
+        ("source_vocabulary_size", 4, "must be >= 5"),
+        ("pad_to_multiple", 0, "must be >= 1"),
+        ("batch_tokens", 0, "must be >= 1"),
+        ("dropout", 1.0, "must be < 1"),
+        ("dropout", -0.1, "must be >= 0"),
         ("learning_rate", 0.0, "must be > 0"),
         ("learning_rate", -1e-3, "must be > 0"),
         ("clipnorm", 0, "must be > 0"),
@@ -132,19 +95,22 @@ def test_yaml_round_trip_and_old_files(tmp_path):
         ("length_penalty", -0.1, "must be >= 0"),
         ("length_penalty", float("nan"), "must be a finite number"),
         ("max_source_length", 0, "must be >= 1"),
-        ("word_dropout", 1.0, r"must be in \[0, 1\)"),
-        ("label_smoothing", -0.1, r"must be in \[0, 1\)"),
-        ("warmup_steps", -1, "must be >= 0"),
-        ("average_checkpoints", 0, "must be >= 1"),
+        ("word_dropout", 1.0, "must be < 1"),
+        ("label_smoothing", -0.1, "must be >= 0"),
+        ("backup_every_steps", 0, "must be >= 1"),
         ("learning_rate", float("nan"), "must be a finite number"),
         ("dropout", float("inf"), "must be a finite number"),
+        ("skip_bad_lines", "yes", "expects bool"),
+        ("max_source_tokens", True, r"expects int \| None"),
+        ("learning_rate", "1e-4", r"expects float \(write 1.0e-4"),
     ],
 )
-def test_impossible_values_name_their_field(field, value, expected):
+def test_impossible_values_name_their_section_and_field(field, value, expected):
+    section = Config.field(field)[0]
     with pytest.raises(
-        ConfigError, match=f"^Config field '{field}' {expected}"
+        ConfigError, match=f"^Config field '{section}.{field}' {expected}"
     ):
-        Config(**{field: value})
+        Config().replace(**{field: value})
 
 
 def test_the_smallest_possible_values_are_accepted():
@@ -155,43 +121,31 @@ def test_the_smallest_possible_values_are_accepted():
         num_layers=1,
         batch_size=1,
         patience=0,
-        dropout=0.0,
+        dropout=0.999,
         learning_rate=1e-9,
         num_pairs=20,
         max_train_seconds=0.5,
         max_decode_length=1,
     )
-    assert (
-        config.training.epochs,
-        config.training.patience,
-        config.model.dropout,
-    ) == (1, 0, 0.0)
-    assert Config().replace(dropout=0.999).dropout == 0.999
+    assert (config.training.epochs, config.model.dropout) == (1, 0.999)
 
 
-def test_decay_steps_is_a_cosine_horizon_beyond_the_warmup():
-    config = Config().replace(learning_rate_schedule="cosine", decay_steps=800)
-    assert config.decay_steps == 800
-    assert Config().decay_steps is None
-    with pytest.raises(ConfigError, match="^Config field 'decay_steps' must"):
-        Config().replace(learning_rate_schedule="cosine", decay_steps=0)
-    for changes in (
-        {"decay_steps": 800},
-        {"learning_rate_schedule": "inverse_sqrt", "decay_steps": 800},
-        {
-            "learning_rate_schedule": "cosine",
-            "warmup_steps": 800,
-            "decay_steps": 800,
-        },
+def test_a_section_checks_its_fields_together():
+    with pytest.raises(ValueError, match="'data.batch_tokens' needs bucket_by"):
+        DataConfig(batch_tokens=1024, bucket_by_length=False)
+    with pytest.raises(ValueError, match="must differ"):
+        DataConfig(source_column=1, target_column=1)
+    with pytest.raises(
+        ConfigError, match="'data.target_language' is needed by corpus_format"
     ):
-        with pytest.raises(
-            ConfigError,
-            match="^Config field 'decay_steps' needs learning_rate_schedule "
-            "'cosine' and must exceed warmup_steps",
-        ):
-            Config().replace(
-                warmup_steps=changes.pop("warmup_steps", 1), **changes
-            )
+        DataConfig(corpus_format="aligned", source_language="ko")
+    with pytest.raises(ConfigError, match="'data.valid' is needed with"):
+        DataConfig(train="train.tsv")
+    with pytest.raises(ConfigError, match="'data.test' needs 'train' too"):
+        DataConfig(test="test.tsv")
+    with pytest.raises(ConfigError, match="'model.input_feeding' needs"):
+        ModelConfig(input_feeding=True)
+    assert ModelConfig(input_feeding=True, decoder="luong").input_feeding
 
 
 def test_config_errors_are_usage_errors_with_the_field():
@@ -199,27 +153,92 @@ def test_config_errors_are_usage_errors_with_the_field():
         Config().replace(epochs=0)
     error = caught.value
     assert isinstance(error, ValueError)
-    assert (error.field, error.path, error.line) == ("epochs", None, None)
+    assert (error.field, error.path, error.line) == (
+        "training.epochs",
+        None,
+        None,
+    )
     assert error.problem == "must be >= 1. Received: epochs=0"
 
 
-def test_splits_need_each_other():
-    with pytest.raises(ConfigError, match="'valid' is needed with 'train'"):
-        Config().replace(train="train.tsv")
-    with pytest.raises(ConfigError, match="'test' needs 'train' too"):
-        Config().replace(test="test.tsv")
-    assert Config().replace(train="t.tsv", valid="v.tsv").test is None
+def test_yaml_round_trip_in_sections(tmp_path):
+    config = Config().replace(
+        tokenizer="sentencepiece",
+        source_vocabulary_size=4000,
+        max_target_tokens=None,
+        translation_memory="exact",
+        search_space={"units": [8, 16]},
+    )
+    config.to_yaml(tmp_path / "config.yaml")
+    text = (tmp_path / "config.yaml").read_text("utf-8")
+    assert text.startswith("model:\n  embedding_dim: 128\n")
+    assert "memory:\n  match: exact\n" in text
+    assert Config.from_yaml(tmp_path / "config.yaml") == config
+
+
+def test_a_flat_file_loads_into_sections_with_a_note(tmp_path, capsys):
+    path = tmp_path / "flat.yaml"
+    path.write_text(
+        "units: 8\n"
+        "attention_combine: tanh\n"
+        "translation_memory: off\n"
+        "distribution: mirrored\n"
+        "learning_rate_schedule: constant\n"
+        "average_checkpoints: 1\n"
+        "subword_sampling_alpha: 0.0\n",
+        encoding="utf-8",
+    )
+    config = Config.from_yaml(path)
+    assert config == Config().replace(
+        units=8, attention_combine="tanh", distribution="mirrored"
+    )
+    note = capsys.readouterr().err
+    assert note.count("\n") == 1
+    assert note.startswith(f"note: {path}: flat config fields (units, ")
+    # The options without a field load at their "off" value only.
+    path.write_text("units: 8\naverage_checkpoints: 5\n", "utf-8")
+    with pytest.raises(
+        ConfigError,
+        match=f"^{path}:2: Config field 'average_checkpoints' accepts only 1",
+    ):
+        Config.from_yaml(path)
+    # The fuzzy memory's threshold means the exact memory.
+    path.write_text("translation_memory_threshold: 0.9\n", "utf-8")
+    assert Config.from_yaml(path).memory.match == "exact"
+    path.write_text("translation_memory_threshold: null\n", "utf-8")
+    assert Config.from_yaml(path).memory.match == "off"
+
+
+def test_every_shipped_config_is_sectioned_and_loads(capsys):
+    import pathlib
+
+    root = pathlib.Path(__file__).parents[1]
+    paths = sorted((root / "training" / "configs").glob("*.yaml"))
+    assert len(paths) >= 7
+    for path in paths:
+        Config.from_yaml(path)
+    assert capsys.readouterr().err == ""
 
 
 def test_yaml_errors_name_the_file_and_line(tmp_path):
     path = tmp_path / "config.yaml"
-    path.write_text("# a comment\nunits: 8\n\nepochs: 0\n", "utf-8")
+    path.write_text(
+        "# a comment\nmodel:\n  units: 8\n\ntraining:\n  epochs: 0\n", "utf-8"
+    )
     with pytest.raises(ConfigError) as caught:
         Config.from_yaml(path)
     assert str(caught.value) == (
-        f"{path}:4: Config field 'epochs' must be >= 1. Received: epochs=0"
+        f"{path}:6: Config field 'training.epochs' must be >= 1. "
+        "Received: epochs=0"
     )
-    assert (caught.value.line, caught.value.field) == (4, "epochs")
+    assert (caught.value.line, caught.value.field) == (6, "training.epochs")
+    path.write_text("model:\n  units: 8\ntraining:\n  batchsize: 3\n", "utf-8")
+    with pytest.raises(
+        ConfigError,
+        match=f"^{path}:4: Config field 'training.batchsize' is unknown "
+        r"\(training has: batch_size, ",
+    ):
+        Config.from_yaml(path)
     path.write_text("units: 8\nbatchsize: 3\n", "utf-8")
     with pytest.raises(ConfigError) as caught:
         Config.from_yaml(path)
@@ -227,18 +246,14 @@ def test_yaml_errors_name_the_file_and_line(tmp_path):
         f"{path}:2: unknown config field 'batchsize' (did you mean "
         "'batch_size'?)"
     )
-    path.write_text("zzz: 1\n", "utf-8")
-    with pytest.raises(
-        ConfigError,
-        match=r":1: unknown config field 'zzz' "
-        r"\(known fields: embedding_dim, units, ",
-    ):
-        Config.from_yaml(path)
     path.write_text("units: 8\ncell: [gru\n", "utf-8")
     with pytest.raises(ConfigError, match=r"config\.yaml:3: not valid YAML"):
         Config.from_yaml(path)
     path.write_bytes(b"units: 8\n\ncell: gr\xfc\n")
     with pytest.raises(ConfigError, match=r"config\.yaml:3: invalid UTF-8"):
+        Config.from_yaml(path)
+    path.write_text("- units\n", "utf-8")
+    with pytest.raises(ConfigError, match="expected a mapping of config"):
         Config.from_yaml(path)
     path.write_text("", "utf-8")
     assert Config.from_yaml(path) == Config()
@@ -246,13 +261,43 @@ def test_yaml_errors_name_the_file_and_line(tmp_path):
         Config.from_yaml(tmp_path / "absent.yaml")
 
 
+def test_overrides_are_yaml_values_of_flat_or_section_names():
+    config = Config().override(
+        ["model.units=8", "label_smoothing=0.1", "translation_memory=off"]
+    )
+    assert (config.model.units, config.training.label_smoothing) == (8, 0.1)
+    assert Config.parse_overrides(
+        ["tie_embeddings=true", "max_train_seconds=null"]
+    ) == {"tie_embeddings": True, "max_train_seconds": None}
+    with pytest.raises(ConfigError, match="^--set: expected KEY=VALUE"):
+        Config().override(["units"])
+    with pytest.raises(
+        ConfigError, match="^--set: Config field 'model.units' must be >= 1"
+    ):
+        Config().override(["units=0"])
+    with pytest.raises(ConfigError, match="^--set: unknown config field"):
+        Config().override(["model.unit=8"])
+
+
+def test_choices_come_from_the_sections():
+    assert Config.choices("decoder") == ("seed", "luong")
+    assert Config.choices("distribution") == (
+        "auto",
+        "mirrored",
+        "multi_worker",
+        "one_device",
+    )
+    assert Config.field_type("max_train_seconds") is float
+
+
 def test_splits_take_a_list_of_files_each_with_its_own_format(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_text(
-        "train:\n"
-        "  - data/ko-en-tatoeba/train.tsv\n"
-        "  - {path: kor.txt, corpus_format: anki, name: anki}\n"
-        "valid: data/ko-en-tatoeba/valid.tsv\n",
+        "data:\n"
+        "  train:\n"
+        "    - data/ko-en-tatoeba/train.tsv\n"
+        "    - {path: kor.txt, corpus_format: anki, name: anki}\n"
+        "  valid: data/ko-en-tatoeba/valid.tsv\n",
         encoding="utf-8",
     )
     config = Config.from_yaml(path)
@@ -269,7 +314,7 @@ def test_splits_take_a_list_of_files_each_with_its_own_format(tmp_path):
 @pytest.mark.parametrize(
     "train, expected",
     [
-        ([], r"'train' needs at least one file"),
+        ([], r"'data.train' needs at least one file"),
         ([3], r"entry train\[0\] must be a path or a mapping"),
         ([{"name": "x"}], r"entry train\[0\] must be a path or a mapping"),
         (["a.tsv", {"path": "b.tsv", "columns": 2}],
@@ -277,7 +322,7 @@ def test_splits_take_a_list_of_files_each_with_its_own_format(tmp_path):
         ([{"path": "a.tsv", "corpus_format": "xml"}],
          r"entry train\[0\]: corpus_format must be one of"),
         ([{"path": "a.tsv", "target_column": -1}],
-         r"entry train\[0\]: target_column must be an int >= 0"),
+         r"entry train\[0\]: target_column must be >= 0"),
         (["a/train.tsv", "b/train.tsv", "b/train.tsv"],
          r"entry train\[2\] is named 'b/train.tsv' like an earlier one"),
         (["x.tsv", {"path": "y.tsv", "name": ""}],

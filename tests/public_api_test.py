@@ -76,11 +76,7 @@ EXPORTS = {
     "keras_attention.evaluation": ["Evaluator", "TranslationScorer"],
     "keras_attention.tuning": ["ConfigSearch", "ConfigHyperModel"],
     "keras_attention.losses": ["LabelSmoothedCrossentropy"],
-    "keras_attention.optimizers": [
-        "HorizonCosineDecay",
-        "InverseSquareRootDecay",
-    ],
-    "keras_attention.callbacks": ["CheckpointAveraging", "TimeBudget"],
+    "keras_attention.callbacks": ["TimeBudget"],
 }
 
 

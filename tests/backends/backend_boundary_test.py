@@ -27,7 +27,6 @@ BACKEND_AGNOSTIC = (
     "models",
     "losses",
     "metrics",
-    "optimizers",
     "callbacks",
 )
 INPUTS = {

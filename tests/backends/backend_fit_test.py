@@ -125,7 +125,7 @@ class StopAt(keras.callbacks.Callback):
             raise KeyboardInterrupt("interrupted")
 
 
-def test_trainer_resumes_averages_and_evaluates_on_this_backend(tmp_path):
+def test_trainer_resumes_and_evaluates_on_this_backend(tmp_path):
     from keras_attention.trainer import Trainer
 
     config = Config().replace(
@@ -137,7 +137,6 @@ def test_trainer_resumes_averages_and_evaluates_on_this_backend(tmp_path):
         learning_rate=0.01,
         pad_to_multiple=16,
         bucket_by_length=False,
-        average_checkpoints=2,
         backup_every_steps=3,
         max_decode_length=12,
         backend=keras.backend.backend(),

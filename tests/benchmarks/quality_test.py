@@ -6,18 +6,6 @@ from benchmarks import quality
 from keras_attention.config import Config
 
 
-def test_set_values_are_yaml_and_bad_ones_are_named():
-    assert quality.parse_set(
-        ["label_smoothing=0.1", "tie_embeddings=true", "max_train_seconds=null"]
-    ) == {
-        "label_smoothing": 0.1,
-        "tie_embeddings": True,
-        "max_train_seconds": None,
-    }
-    with pytest.raises(SystemExit, match="--set expects key=value"):
-        quality.parse_set(["label_smoothing"])
-
-
 def test_lowercased_bleu_ignores_case_only():
     scores = quality.sacrebleu_scores(
         ["The cat sat on the mat."], ["the cat sat on the mat."]

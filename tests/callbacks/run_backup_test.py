@@ -3,7 +3,6 @@ import json
 import keras
 import numpy as np
 import pytest
-from keras_attention.callbacks.checkpoint_averaging import CheckpointAveraging
 
 from keras_attention.callbacks.run_backup import RunBackup
 from keras_attention.callbacks.run_backup import copy_backup
@@ -361,32 +360,3 @@ def test_copy_backup_names_a_missing_file(tmp_path):
 def test_save_freq_is_checked():
     with pytest.raises(ValueError, match="Received: save_freq=0"):
         RunBackup("x", save_freq=0)
-
-
-def test_checkpoint_averaging_keeps_its_best_value_across_a_restart(
-    tmp_path,
-):
-    # val_loss rises after epoch 0 (index): without the restored best
-    # value, the first epoch after the restart would count as the best.
-    best = tmp_path / "best.weights.h5"
-
-    def averaging():
-        return CheckpointAveraging(best, last=2)
-
-    with pytest.raises(Interrupt):
-        fit(
-            model(),
-            RunBackup(tmp_path / "backup", checkpoint=best),
-            averaging(),
-            InterruptAt(3),
-            validation_sign=-1.0,
-        )
-    backup = fit(
-        model(),
-        RunBackup(tmp_path / "backup", checkpoint=best),
-        averaging(),
-        validation_sign=-1.0,
-    )
-    val_loss = backup.history["val_loss"]
-    assert len(val_loss) == EPOCHS
-    assert backup.checkpoint_epoch == int(np.argmin(val_loss)) < 3

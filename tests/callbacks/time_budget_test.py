@@ -4,7 +4,6 @@ import io
 import keras
 import numpy as np
 import pytest
-from keras_attention.optimizers.horizon_cosine_decay import HorizonCosineDecay
 
 from keras_attention.callbacks.progress_bar import ProgressBar
 from keras_attention.callbacks.time_budget import TimeBudget
@@ -35,18 +34,6 @@ class _Tick(keras.callbacks.Callback):
 
     def on_test_batch_begin(self, batch, logs=None):
         self.clock.now += self.validation
-
-
-class _Horizons(keras.callbacks.Callback):
-    """Records the schedule's horizon after every training batch."""
-
-    def __init__(self, schedule):
-        super().__init__()
-        self.schedule = schedule
-        self.seen = []
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.seen.append(self.schedule.decay_steps)
 
 
 def _tiny_model(optimizer="sgd"):
@@ -105,57 +92,6 @@ def test_no_budget_runs_every_epoch():
     model, history = _fit(budget, epochs=2)
     assert int(model.optimizer.iterations) == 16
     assert budget.stopped_epoch is None
-
-
-def test_the_schedule_horizon_becomes_the_steps_the_budget_allows():
-    # 1 s a batch and no validation time: 100 s allow 100 steps, not the
-    # 240 of 30 epochs of 8 batches.
-    schedule = HorizonCosineDecay(0.01, decay_steps=240)
-    budget = TimeBudget(100, clock=_Clock(), set_horizon=True)
-    horizons = _Horizons(schedule)
-    model, _ = _fit(
-        budget,
-        epochs=30,
-        optimizer=keras.optimizers.SGD(schedule),
-        callbacks=[horizons],
-    )
-    assert int(model.optimizer.iterations) == 100
-    # Measured over batches 11-60, set after batch 60: 60 + 40 s * 1/s.
-    assert horizons.seen[57:60] == [240, 240, 100]
-    assert budget.horizon == schedule.decay_steps == 100
-    # The last step ran at the end of the cosine.
-    np.testing.assert_allclose(float(schedule(99)), 0.0, atol=1e-5)
-
-
-def test_validation_time_lowers_the_horizon_at_epoch_ends():
-    # 8 s of validation after every 8 batches: 16 s an epoch. Rate from
-    # the end of batch 10 (clock 18, step 10). After batch 60 (clock 116,
-    # validation not seen yet): 60 + ceil(84 * 50 / 98) = 103. After the
-    # validation of epoch 8 (clock 128), at the rate of that epoch (8
-    # steps in 16 s): 64 + 72 / 2 = 100. 200 s end after batch 104 (12
-    # epochs, then 8 batches whose validation is past the budget).
-    schedule = HorizonCosineDecay(0.01, decay_steps=240)
-    budget = TimeBudget(200, clock=_Clock(), set_horizon=True)
-    horizons = _Horizons(schedule)
-    model, _ = _fit(
-        budget,
-        epochs=30,
-        optimizer=keras.optimizers.SGD(schedule),
-        validation=8.0,
-        callbacks=[horizons],
-    )
-    assert int(model.optimizer.iterations) == 104
-    assert horizons.seen[59] == 103
-    assert horizons.seen[64] == 100
-    assert budget.horizon == 100
-
-
-def test_without_set_horizon_the_schedule_keeps_its_own():
-    schedule = HorizonCosineDecay(0.01, decay_steps=240)
-    budget = TimeBudget(100, clock=_Clock())
-    _fit(budget, epochs=30, optimizer=keras.optimizers.SGD(schedule))
-    assert schedule.decay_steps == 240
-    assert budget.horizon is None
 
 
 def test_the_progress_bar_ends_at_the_batch_where_training_stopped():

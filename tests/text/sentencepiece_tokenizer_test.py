@@ -285,29 +285,6 @@ def test_saved_model_reloads_in_a_fresh_process(tmp_path):
     assert result["modules"] == []
 
 
-def test_sampling_varies_the_pieces_not_the_text(tokenizer):
-    sampler = tokenizer.sampling(0.1)
-    texts = tf.constant(["I am a student who studies artificial intelligence."])
-    best = tokenizer.tokenize(texts).to_list()
-    # The deterministic tokenizer always gives the best segmentation.
-    assert all(tokenizer.tokenize(texts).to_list() == best for _ in range(5))
-    draws = [sampler.tokenize(texts).to_list()[0] for _ in range(30)]
-    distinct = {tuple(ids) for ids in draws}
-    assert len(distinct) >= 5
-    # Every sampled segmentation spells the same text, with the same ids.
-    for ids in distinct:
-        assert strings(tokenizer.detokenize(tf.ragged.constant([ids]))) == [
-            texts.numpy()[0].decode()
-        ]
-    assert sampler.vocabulary == tokenizer.vocabulary
-    assert sampler.end_token_id == tokenizer.end_token_id
-
-
-def test_sampling_alpha_is_checked(tokenizer):
-    with pytest.raises(ValueError, match="sampling_alpha=0"):
-        tokenizer.sampling(0)
-
-
 def test_the_private_tensorflow_text_api_is_still_there(tokenizer):
     # SentencePieceTokenizer replaces tensorflow-text's model resource with
     # one under a shared name, through private API of tensorflow-text

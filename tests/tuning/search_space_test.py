@@ -81,21 +81,23 @@ def test_unknown_key_is_a_clear_error():
         SearchSpace({"unit": [64]})
     with pytest.raises(ValueError, match="Searchable Config fields"):
         SearchSpace({"batch_size": [32, 64]})
+    # Section names work too.
+    assert SearchSpace({"model.units": [8]}).ranges["units"] == [8]
 
 
 @pytest.mark.parametrize(
     "overrides, message",
     [
-        ({"cell": ["gru", "rnn"]}, "cell' must be one of"),
-        ({"units": [64.5]}, "Config field 'units' expects"),
-        ({"units": []}, "empty list"),
+        ({"cell": ["gru", "rnn"]}, "'model.cell' must be one of"),
+        ({"units": [64.5]}, "Config field 'model.units' expects"),
+        ({"units": []}, "non-empty list"),
         ({"units": 64}, "single-element"),
-        ({"cell": {"min": 1, "max": 2}}, "needs a numeric field"),
+        ({"cell": {"min": 1, "max": 2}}, "range of a numeric field"),
         ({"units": {"min": 64}}, r"min and max required"),
         ({"units": {"min": 64, "max": 32}}, "min > max"),
         ({"units": {"min": 16, "max": 64, "stride": 16}}, "a range has"),
         ({"learning_rate": {"min": "1e-4", "max": 0.01}}, "write 1.0e-4"),
-        ({"units": {"min": 16.0, "max": 64}}, "must be a int"),
+        ({"units": {"min": 16.0, "max": 64}}, "'model.units' expects int"),
         ({"dropout": {"min": 0.0, "max": 0.5, "sampling": "log"}}, "min > 0"),
         ({"units": [32, 32]}, "duplicate"),
     ],
