@@ -39,7 +39,7 @@ def test_one_device_strategy():
 
 
 def test_bad_names_and_batch_sizes_are_clear_errors():
-    with pytest.raises(ValueError, match="Received: distribution='tpu'"):
+    with pytest.raises(ValueError, match="Received: strategy='tpu'"):
         Distribution("tpu")
     with pytest.raises(ValueError, match="mixed_precision='float16'"):
         Distribution(mixed_precision="float16")

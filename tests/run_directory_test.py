@@ -51,7 +51,8 @@ def test_a_run_continues_only_with_its_config(tmp_path):
     run.save_tokenizers(WORDS, WORDS, Config().replace(units=8))
     run.check_config(Config().replace(units=8))
     with pytest.raises(
-        FileExistsError, match=r"another config \(changed: units: 8 -> 16\)"
+        FileExistsError,
+        match=r"another config \(changed: model\.units: 8 -> 16\)",
     ):
         run.check_config(Config().replace(units=16))
 

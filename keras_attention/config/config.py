@@ -93,15 +93,6 @@ class Config:
     )
     tuning: TuningConfig = dataclasses.field(default_factory=TuningConfig)
 
-    def __post_init__(self):
-        for name, section in SECTIONS.items():
-            if not isinstance(getattr(self, name), section):
-                raise ConfigError(
-                    name,
-                    f"expects a {section.__name__}. Received: "
-                    f"{getattr(self, name)!r}",
-                )
-
     @staticmethod
     def field(name):
         """`(section, field)` of a field named `SECTION.FIELD` or flat.
@@ -228,6 +219,15 @@ class Config:
                 value, with the field (and file and line) named.
         """
         lines = dict(lines or {})
+        if MEMORY_THRESHOLD in values and (
+            "translation_memory" in values or "memory" in values
+        ):
+            raise ConfigError(
+                MEMORY_THRESHOLD,
+                "is replaced by 'translation_memory'; give only that one",
+                source,
+                lines.get(MEMORY_THRESHOLD),
+            )
         sections = {name: {} for name in SECTIONS}
         flat = []
         for key, value in values.items():
@@ -245,15 +245,8 @@ class Config:
                 raise error.located(source, lines.get(key)) from None
             sections[section][field.name] = value
             lines.setdefault(f"{section}.{field.name}", lines.get(key))
-        if flat and source is not None:
-            print(
-                f"note: {source}: flat config fields ({', '.join(flat[:3])}"
-                f"{', ...' if len(flat) > 3 else ''}) read into their "
-                f"sections ({', '.join(SECTIONS)})",
-                file=sys.stderr,
-            )
         try:
-            return cls(
+            config = cls(
                 **{
                     name: _section(SECTIONS[name], fields)
                     for name, fields in sections.items()
@@ -261,6 +254,14 @@ class Config:
             )
         except ConfigError as error:
             raise error.located(source, lines.get(error.field)) from None
+        if flat and source is not None:
+            print(
+                f"note: {source}: flat config fields ({', '.join(flat[:3])}"
+                f"{', ...' if len(flat) > 3 else ''}) read into their "
+                f"sections ({', '.join(SECTIONS)})",
+                file=sys.stderr,
+            )
+        return config
 
     def to_yaml(self, path):
         pathlib.Path(path).write_text(
@@ -336,6 +337,13 @@ def _retired(key, value, sections):
     """Reads a flat field that has no section field (see `RETIRED`)."""
     if key == MEMORY_THRESHOLD:
         # A similarity of the fuzzy memory: any threshold is the exact one.
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if value is not None and not (number and 0 < value <= 1):
+            raise ConfigError(
+                key,
+                "must be a similarity in (0, 1] or null (read as "
+                f"translation_memory: exact or off). Received: {value!r}",
+            )
         sections["memory"]["match"] = "off" if value is None else "exact"
         return
     if value != RETIRED[key]:

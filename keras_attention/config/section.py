@@ -64,7 +64,7 @@ class Section:
             isinstance(value, bool) and bool not in allowed
         ):
             # YAML 1.1 reads 1e-4 (no dot) as a string.
-            hint = " (write 1.0e-4, not 1e-4)" if isinstance(value, str) else ""
+            hint = " (write 1.0e-4, not 1e-4)" if _numeric(value) else ""
             raise self.error(
                 name,
                 f"expects {_type_name(field.type)}{hint}. "
@@ -101,6 +101,14 @@ def field_type(field):
     """The field's type without `None`: `int` for `int | None`."""
     types = [t for t in typing.get_args(field.type) if t is not type(None)]
     return types[0] if types else field.type
+
+
+def _numeric(value):
+    """Whether `value` is a string that spells a number."""
+    try:
+        return isinstance(value, str) and math.isfinite(float(value))
+    except ValueError:
+        return False
 
 
 def _type_name(annotation):

@@ -11,8 +11,6 @@ from keras_attention.decoding.open_rows import scatter_rows
 # sums, length penalties and comparisons never produce NaN.
 _IMPOSSIBLE = -1e9
 
-STOPPING = DecodingConfig.STOPPINGS
-
 
 class BeamSearch:
     """Keeps the `beam_width` best hypotheses per sentence until `end_id`.
@@ -62,13 +60,13 @@ class BeamSearch:
     Args:
         end_id: int. The token that ends a sentence.
         beam_width: int. Hypotheses kept per sentence. Defaults to
-            `Config`'s (4).
+            `DecodingConfig`'s (4).
         length_penalty: float. GNMT `alpha`; `0` ranks by the sum of
             log-probabilities, larger values favour longer outputs.
-            Defaults to `Config`'s (0.6), as for `Translator` and the
+            Defaults to `DecodingConfig`'s (0.6), as for `Translator` and the
             exporter.
         stopping: str. `"exact"` or `"heuristic"` (see above). Defaults to
-            `Config`'s (`beam_stopping`).
+            `DecodingConfig`'s (`beam_stopping`).
 
     Call arguments:
         next_fn: callable `next_fn(ids, step, state) -> (logits, state)`:
@@ -114,21 +112,12 @@ class BeamSearch:
         length_penalty=DecodingConfig.length_penalty,
         stopping=DecodingConfig.beam_stopping,
     ):
-        if not isinstance(beam_width, int) or beam_width < 1:
-            raise ValueError(
-                "beam_width must be a positive integer. "
-                f"Received: beam_width={beam_width!r}"
-            )
-        if length_penalty < 0:
-            raise ValueError(
-                "length_penalty must be >= 0. "
-                f"Received: length_penalty={length_penalty!r}"
-            )
-        if stopping not in STOPPING:
-            raise ValueError(
-                f"stopping must be one of {STOPPING}. "
-                f"Received: stopping={stopping!r}"
-            )
+        # The `decoding` section's checks (a `ConfigError`, a ValueError).
+        DecodingConfig(
+            beam_width=beam_width,
+            length_penalty=length_penalty,
+            beam_stopping=stopping,
+        )
         self.end_id = end_id
         self.beam_width = beam_width
         self.length_penalty = float(length_penalty)

@@ -136,8 +136,8 @@ def test_config_imports_neither_keras_nor_tensorflow_and_then_registers():
 
 
 def test_backend_config_field_is_validated():
-    assert Config().backend is None
-    assert Config().replace(backend="jax").backend == "jax"
+    assert Config().distribution.backend is None
+    assert Config().replace(backend="jax").distribution.backend == "jax"
     with pytest.raises(ConfigError, match="backend.*Received: backend='mxnet'"):
         Config().replace(backend="mxnet")
 

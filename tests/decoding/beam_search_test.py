@@ -232,10 +232,10 @@ def test_runs_in_a_tf_function():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"beam_width": 0}, "beam_width must be a positive integer"),
-        ({"beam_width": 2.0}, "beam_width must be a positive integer"),
-        ({"length_penalty": -1.0}, "length_penalty must be >= 0"),
-        ({"stopping": "early"}, "stopping must be one of"),
+        ({"beam_width": 0}, "'decoding.beam_width' must be >= 1"),
+        ({"beam_width": 2.0}, "'decoding.beam_width' expects int"),
+        ({"length_penalty": -1.0}, "'decoding.length_penalty' must be >= 0"),
+        ({"stopping": "early"}, "'decoding.beam_stopping' must be one of"),
     ],
 )
 def test_invalid_arguments(kwargs, message):

@@ -302,7 +302,7 @@ def test_decoding_defaults_are_the_configs():
     from keras_attention.config import Config
     from keras_attention.decoding.translator import Translator
 
-    expected = Config().decoding_kwargs()
+    expected = Config().decoding.to_dict()
     for function in (Translator.__init__, SavedModelExporter.__init__):
         parameters = inspect.signature(function).parameters
         assert {name: parameters[name].default for name in expected} == (

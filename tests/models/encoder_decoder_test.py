@@ -138,12 +138,12 @@ def test_fit_reduces_the_loss_with_jit_compile():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        (dict(decoder="bahdanau"), "decoder=bahdanau"),
-        (dict(cell="rnn"), "cell=rnn"),
-        (dict(num_layers=0), "at least 1"),
-        (dict(input_feeding=True), "input_feeding needs decoder='luong'"),
-        (dict(word_dropout=1.0), "word_dropout must be in"),
-        (dict(combine="sum"), "combine=sum"),
+        (dict(decoder="bahdanau"), "decoder='bahdanau'"),
+        (dict(cell="rnn"), "cell='rnn'"),
+        (dict(num_layers=0), "'model.num_layers' must be >= 1"),
+        (dict(input_feeding=True), "input_feeding' needs decoder: luong"),
+        (dict(word_dropout=1.0), "'model.word_dropout' must be < 1"),
+        (dict(combine="sum"), "combine='sum'"),
     ],
 )
 def test_bad_arguments_raise(kwargs, message):

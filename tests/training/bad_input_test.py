@@ -61,7 +61,7 @@ def config_cases(prefix):
                 "--config",
                 write(t / "c.yaml", "units: 8\nbatch_size: many\n"),
             ],
-            r"c\.yaml:2: Config field 'batch_size' expects int\. "
+            r"c\.yaml:2: Config field 'training.batch_size' expects int\. "
             r"Received: batch_size='many'",
         ),
         (
@@ -71,8 +71,8 @@ def config_cases(prefix):
                 "--config",
                 write(t / "c.yaml", "epochs: 0\n"),
             ],
-            r"c\.yaml:1: Config field 'epochs' must be >= 1\. Received: "
-            r"epochs=0",
+            r"c\.yaml:1: Config field 'training.epochs' must be >= 1\. "
+            r"Received: epochs=0",
         ),
         (
             "unknown choice",
@@ -81,7 +81,7 @@ def config_cases(prefix):
                 "--config",
                 write(t / "c.yaml", "units: 8\n\ncell: rnn\n"),
             ],
-            r"c\.yaml:3: Config field 'cell' must be one of \('gru', "
+            r"c\.yaml:3: Config field 'model.cell' must be one of \('gru', "
             r"'lstm'\)",
         ),
         (
@@ -100,7 +100,7 @@ def config_cases(prefix):
                 "--config",
                 write(t / "c.yaml", "- units\n"),
             ],
-            r"c\.yaml: expected a mapping of config fields",
+            r"c\.yaml: expected a mapping of config sections",
         ),
         (
             "config not UTF-8",
@@ -189,7 +189,7 @@ RUN_DIR_IS_A_FILE = (
         "--run-dir",
         write(t / "run", "x"),
         "--config",
-        write(t / "c.yaml", "num_pairs: 100\n"),
+        write(t / "c.yaml", "data:\n  num_pairs: 100\n"),
     ],
     r"run/data: Not a directory|run: File exists",
 )
@@ -226,17 +226,17 @@ CASES = {
         (
             "train without valid",
             lambda t: [*run_dir(t), "--train", write(t / "t.tsv", TSV)],
-            r"Config field 'valid' is needed with 'train'",
+            r"Config field 'data.valid' is needed with 'train'",
         ),
         (
             "valid without train",
             lambda t: [*run_dir(t), "--valid", write(t / "v.tsv", TSV)],
-            r"Config field 'valid' needs 'train' too",
+            r"Config field 'data.valid' needs 'train' too",
         ),
         (
             "aligned format without languages",
             lambda t: [*corpus(t), "--corpus-format", "aligned"],
-            r"Config field 'source_language' is needed by corpus_format "
+            r"Config field 'data.source_language' is needed by corpus_format "
             r"'aligned'",
         ),
         (
@@ -255,8 +255,8 @@ CASES = {
         (
             "run directory holds a run with another config",
             lambda t: started_run(t, units=16),
-            r"run holds a run with another config \(changed: units: 16 -> "
-            r"256\)",
+            r"run holds a run with another config \(changed: model\.units: "
+            r"16 -> 256\)",
         ),
     ],
     "translate": [
@@ -285,7 +285,7 @@ CASES = {
         (
             "impossible value in the run's config.yaml",
             lambda t: [run_with(t, "config.yaml", "units: -3\n"), "나는"],
-            r"run/config\.yaml:1: Config field 'units' must be >= 1",
+            r"run/config\.yaml:1: Config field 'model.units' must be >= 1",
         ),
         (
             "no sentences on stdin",
@@ -366,7 +366,10 @@ CASES = {
                 "--project-dir",
                 str(t / "project"),
                 "--config",
-                write(t / "c.yaml", "search_space:\n  hidden_units: [64]\n"),
+                write(
+                    t / "c.yaml",
+                    "tuning:\n  search_space:\n    hidden_units: [64]\n",
+                ),
             ],
             r"search_space: unknown key\(s\) \['hidden_units'\]",
         ),
@@ -376,10 +379,13 @@ CASES = {
                 "--project-dir",
                 str(t / "project"),
                 "--config",
-                write(t / "c.yaml", "search_space:\n  dropout: [0.5, 1.5]\n"),
+                write(
+                    t / "c.yaml",
+                    "tuning:\n  search_space:\n    dropout: [0.5, 1.5]\n",
+                ),
             ],
-            r"search_space\['dropout'\]: Config field 'dropout' must be in "
-            r"\[0, 1\)",
+            r"search_space\['dropout'\]: Config field 'model.dropout' must be "
+            r"< 1",
         ),
         (
             "bad --max-trials",

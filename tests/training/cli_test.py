@@ -123,7 +123,7 @@ def test_bad_input_after_tensorflow_loads_is_one_line_of_stderr(tmp_path):
     corpus.write_text("a\tb\nno columns\n", encoding="utf-8")
     corpus_config = tmp_path / "corpus.yaml"
     corpus_config.write_text(
-        f"train: {corpus}\nvalid: {corpus}\n", encoding="utf-8"
+        f"data:\n  train: {corpus}\n  valid: {corpus}\n", encoding="utf-8"
     )
     cases = [
         (

@@ -12,7 +12,9 @@ def test_failed_trials_raise_with_their_reason(
     tiny_search, tmp_path, monkeypatch
 ):
     # Keras Tuner 1.4.8 marks the trial FAILED and `search` returns normally.
-    search = ConfigSearch(Config(**tiny_search), tmp_path / "p", max_trials=2)
+    search = ConfigSearch(
+        Config().replace(**tiny_search), tmp_path / "p", max_trials=2
+    )
 
     def broken(config=None):
         raise ValueError("boom: units too small")
@@ -30,7 +32,7 @@ def test_failed_trials_raise_with_their_reason(
 def test_val_bleu_objective_is_maximized_and_logged(
     tiny_search, tmp_path, monkeypatch
 ):
-    config = Config(**tiny_search)
+    config = Config().replace(**tiny_search)
     search = ConfigSearch(
         config,
         tmp_path / "p",
@@ -80,7 +82,7 @@ def test_val_bleu_objective_is_maximized_and_logged(
 
 
 def test_a_project_of_another_search_is_refused(tiny_search, tmp_path):
-    ConfigSearch(Config(**tiny_search), tmp_path / "p", max_trials=1)
+    ConfigSearch(Config().replace(**tiny_search), tmp_path / "p", max_trials=1)
     with pytest.raises(
         ValueError, match=r"changed: config.training.epochs: 1 -> 2"
     ):
@@ -88,7 +90,9 @@ def test_a_project_of_another_search_is_refused(tiny_search, tmp_path):
             Config(**{**tiny_search, "epochs": 2}), tmp_path / "p", max_trials=1
         )
     with pytest.raises(ValueError, match=r"tuner: 'random' -> 'bayesian'"):
-        ConfigSearch(Config(**tiny_search), tmp_path / "p", tuner="bayesian")
+        ConfigSearch(
+            Config().replace(**tiny_search), tmp_path / "p", tuner="bayesian"
+        )
     # --overwrite starts afresh.
     search = ConfigSearch(
         Config(**{**tiny_search, "epochs": 2}),
@@ -117,7 +121,9 @@ def test_resume_never_reruns_a_trial_its_file_says_ended(
         if path.is_file()
     }
 
-    search = ConfigSearch(Config(**tiny_search), project, max_trials=3)
+    search = ConfigSearch(
+        Config().replace(**tiny_search), project, max_trials=3
+    )
     assert search.tuner.oracle._retry_queue == []
     assert search.tuner.oracle.end_order == ["0", "1", "2"]
     statuses = search.search(verbose=0)
@@ -129,7 +135,10 @@ def test_resume_never_reruns_a_trial_its_file_says_ended(
 @pytest.mark.slow
 def test_bayesian_search_completes(tiny_search, tmp_path):
     search = ConfigSearch(
-        Config(**tiny_search), tmp_path / "p", tuner="bayesian", max_trials=3
+        Config().replace(**tiny_search),
+        tmp_path / "p",
+        tuner="bayesian",
+        max_trials=3,
     )
     assert search.search(verbose=0) == [
         (i, "COMPLETED") for i in ("0", "1", "2")
@@ -155,7 +164,7 @@ def test_hyperband_continues_the_best_trial(tiny_search, tmp_path):
     continued = trials[3].hyperparameters.values
     assert continued["tuner/trial_id"] == min(first_round, key=first_round.get)
     assert continued["tuner/initial_epoch"] == 1
-    assert search.best_config().epochs in (1, 3)
+    assert search.best_config().training.epochs in (1, 3)
 
 
 def test_the_private_keras_tuner_api_is_still_there():

@@ -104,7 +104,10 @@ def test_export_best_writes_a_run_directory_that_translates(
     summary = json.loads((resumed_search.project / "summary.json").read_text())
     config = run.load_config()
     best = summary["best_hyperparameters"]
-    assert {name: getattr(config, name) for name in best} == best
+    assert {
+        name: getattr(getattr(config, Config.field(name)[0]), name)
+        for name in best
+    } == best
     assert config.tuning.search_space is None and config.data.num_pairs == 1500
     for name in (
         "history.json",
