@@ -13,8 +13,8 @@ flag can still choose Keras' backend.
 
 Registration: `import keras_attention` is enough for
 `keras.saving.load_model` to find the package's serializable classes
-(`EncoderDecoder`, its decoders, `DotAttention`, the loss, metric and
-schedule), as `import keras_hub` is. Their modules are imported as soon as
+(`EncoderDecoder`, its decoders, `DotAttention`, the loss and the
+metric), as `import keras_hub` is. Their modules are imported as soon as
 Keras is: at once if it already is, else right after Keras' own import
 (an import hook, `_RegisterWhenKerasLoads`), and never in the middle of
 a `keras_attention` module's import (that module finishes first).

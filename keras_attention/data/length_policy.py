@@ -6,7 +6,7 @@ import itertools
 import numpy as np
 import tensorflow as tf
 
-POLICIES = ("drop", "truncate")
+from keras_attention.config import DataConfig
 
 
 class LengthPolicy:
@@ -52,18 +52,12 @@ class LengthPolicy:
     def __init__(
         self, max_source_tokens=64, max_target_tokens=64, policy="drop"
     ):
-        if policy not in POLICIES:
-            raise ValueError(
-                f"policy must be one of {POLICIES}. Received: policy={policy!r}"
-            )
-        for name, value in (
-            ("max_source_tokens", max_source_tokens),
-            ("max_target_tokens", max_target_tokens),
-        ):
-            if value is not None and value < 1:
-                raise ValueError(
-                    f"{name} must be >= 1 or None. Received: {name}={value}"
-                )
+        # The `data` section's checks (a `ConfigError`, a ValueError).
+        DataConfig(
+            max_source_tokens=max_source_tokens,
+            max_target_tokens=max_target_tokens,
+            length_policy=policy,
+        )
         self.max_source_tokens = max_source_tokens
         self.max_target_tokens = max_target_tokens
         self.policy = policy

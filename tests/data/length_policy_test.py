@@ -91,7 +91,7 @@ def test_no_cap_keeps_everything(tokenizer):
 
 
 def test_arguments_are_validated():
-    with pytest.raises(ValueError, match="policy must be one of"):
+    with pytest.raises(ValueError, match="length_policy. must be one of"):
         LengthPolicy(policy="cut")
-    with pytest.raises(ValueError, match="max_source_tokens must be >= 1"):
+    with pytest.raises(ValueError, match="max_source_tokens. must be >= 1"):
         LengthPolicy(max_source_tokens=0)
