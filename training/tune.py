@@ -137,7 +137,7 @@ def main(argv=None, prog=PROG):
     if args.export_best:
         run_dir = pathlib.Path(args.runs_dir) / args.export_best
         run = search.export_best(run_dir)
-        print(json.dumps(run.load_config().model_kwargs()))
+        print(json.dumps(run.load_config().model.to_dict()))
         print(f"Best model exported to {run_dir}")
         result["run_dir"] = str(run_dir)
     return result

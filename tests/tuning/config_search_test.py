@@ -87,7 +87,9 @@ def test_a_project_of_another_search_is_refused(tiny_search, tmp_path):
         ValueError, match=r"changed: config.training.epochs: 1 -> 2"
     ):
         ConfigSearch(
-            Config(**{**tiny_search, "epochs": 2}), tmp_path / "p", max_trials=1
+            Config().replace(**{**tiny_search, "epochs": 2}),
+            tmp_path / "p",
+            max_trials=1,
         )
     with pytest.raises(ValueError, match=r"tuner: 'random' -> 'bayesian'"):
         ConfigSearch(
@@ -95,7 +97,7 @@ def test_a_project_of_another_search_is_refused(tiny_search, tmp_path):
         )
     # --overwrite starts afresh.
     search = ConfigSearch(
-        Config(**{**tiny_search, "epochs": 2}),
+        Config().replace(**{**tiny_search, "epochs": 2}),
         tmp_path / "p",
         overwrite=True,
     )
@@ -151,7 +153,7 @@ def test_bayesian_search_completes(tiny_search, tmp_path):
 def test_hyperband_continues_the_best_trial(tiny_search, tmp_path):
     # max_epochs 3, factor 3: three 1-epoch trials, then the best of them
     # continues from its checkpoint to epoch 3.
-    config = Config(**{**tiny_search, "epochs": 3})
+    config = Config().replace(**{**tiny_search, "epochs": 3})
     search = ConfigSearch(
         config, tmp_path / "p", tuner="hyperband", max_trials=4
     )
