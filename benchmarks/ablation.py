@@ -54,7 +54,7 @@ def main(argv=None):
     # Imported after parsing, so --help answers without TensorFlow.
     from keras_attention.config import Config
     from keras_attention.evaluation import TranslationScorer
-    from keras_attention.trainer import Trainer
+    from keras_attention.task.trainer import Trainer
 
     values = yaml.safe_load(pathlib.Path(args.config).read_text())
     values.update(

@@ -54,7 +54,7 @@ def measure_speed(config, steps):
     import keras
     import numpy as np
 
-    from keras_attention.trainer import Trainer
+    from keras_attention.task.trainer import Trainer
 
     with tempfile.TemporaryDirectory() as directory:
         trainer = Trainer(config, directory, verbose=False)
@@ -89,7 +89,7 @@ def measure_speed(config, steps):
 
 
 def measure_bleu(config, budget):
-    from keras_attention.trainer import Trainer
+    from keras_attention.task.trainer import Trainer
 
     with tempfile.TemporaryDirectory() as directory:
         trainer = Trainer(

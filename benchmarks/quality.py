@@ -378,7 +378,7 @@ def main(argv=None):
     ).resolve()  # the scoring process runs in another directory
 
     from keras_attention.export.saved_model_exporter import SavedModelExporter
-    from keras_attention.trainer import Trainer
+    from keras_attention.task.trainer import Trainer
 
     trainer = Trainer(config, run_dir)
     timer = StepTimer()

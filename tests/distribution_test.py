@@ -129,7 +129,7 @@ MIRRORED_SCRIPT = textwrap.dedent(
         cpu, [tf.config.LogicalDeviceConfiguration()] * 2
     )
     from keras_attention.config import Config
-    from keras_attention.trainer import Trainer
+    from keras_attention.task.trainer import Trainer
 
     config = Config(embedding_dim=8, units=16, num_pairs=300, batch_size=32,
                     epochs=2, learning_rate=0.01, max_decode_length=12)

@@ -2,7 +2,6 @@ import keras
 import numpy as np
 import pytest
 
-from keras_attention import stages
 from keras_attention.callbacks.checkpoint_averaging import CheckpointAveraging
 from keras_attention.callbacks.time_budget import TimeBudget
 from keras_attention.config import Config
@@ -13,6 +12,7 @@ from keras_attention.optimizers.horizon_cosine_decay import HorizonCosineDecay
 from keras_attention.optimizers.inverse_square_root_decay import (
     InverseSquareRootDecay,
 )
+from keras_attention.task import stages
 from keras_attention.training_options import TrainingOptions
 from keras_attention.tuning.validation_bleu import ValidationBleu
 
@@ -144,8 +144,7 @@ def test_the_trainer_compiles_with_the_options(tiny_run):
 
 @pytest.mark.slow
 def test_a_run_with_every_option_trains_and_reloads(tmp_path):
-    from keras_attention.run_directory import RunDirectory
-    from keras_attention.trainer import Trainer
+    from keras_attention.task.trainer import Trainer
 
     config = Config(
         embedding_dim=16,
@@ -169,7 +168,7 @@ def test_a_run_with_every_option_trains_and_reloads(tmp_path):
     assert len(history["val_bleu"]) == 2
     assert all(0.0 <= b <= 100.0 for b in history["val_bleu"])
     assert history["loss"][-1] < history["loss"][0]
-    model, _, _, loaded = RunDirectory(trainer.run.path).load()
+    model, _, _, loaded = stages.load_run(trainer.run.path)
     assert loaded == config
     assert model.get_config()["tie_embeddings"] is True
     np.testing.assert_array_equal(

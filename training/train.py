@@ -144,7 +144,7 @@ def main(argv=None, prog=PROG):
 
     select_backend(config.backend)
     # Imported here so that --help answers without loading TensorFlow.
-    from keras_attention.trainer import Trainer
+    from keras_attention.task.trainer import Trainer
 
     trainer = Trainer(config, args.run_dir, overwrite=args.overwrite)
     print(f"Model: {config.model_kwargs()}")
