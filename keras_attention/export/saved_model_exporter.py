@@ -11,6 +11,7 @@ import keras
 import tensorflow as tf
 
 from keras_attention.task import stages
+from keras_attention.task.run_directory import RunDirectory
 from keras_attention.usage_error import UsageError
 
 # The `Translator` settings written to `assets.extra/export.json`.
@@ -104,6 +105,14 @@ class SavedModelExporter:
         Keyword arguments (`beam_width=8`, `postprocessor=None`...) replace
         the run's; see `stages.load_translator`.
         """
+        path = RunDirectory(run_dir).model_path
+        if not path.exists():
+            raise FileNotFoundError(
+                f"Refusing to export {path.parent}: it holds no trained model "
+                f"({path.name} is missing). Train first with `python -m "
+                "training.train --config FILE --run-dir "
+                f"{path.parent}`; an export needs trained weights."
+            )
         translator = stages.load_translator(run_dir, **kwargs)
         exporter = cls(translator, restored=True)
         exporter.metadata["run_dir"] = str(run_dir)

@@ -310,7 +310,8 @@ class Trainer:
                 "resumed_from": backup.resumed_from,
             },
         )
-        backup.delete()
+        if self.chief:
+            backup.delete()
         return self.history
 
     def save_trained(self, model, history, training):
@@ -344,9 +345,7 @@ class Trainer:
         if (run.path / TRAINING_FILE).exists():
             training = run.load_json(TRAINING_FILE)
         self.train_seconds = training.get("train_seconds", 0.0)
-        if self.config.translation_memory == "off":
-            self.memory = None
-        elif run.memory_path.exists():
+        if self.config.translation_memory == "off" or run.memory_path.exists():
             self.memory = stages.load_memory(
                 run.path, self.config, self.target_tokenizer
             )
@@ -412,8 +411,8 @@ class Trainer:
     def export(self, output_dir, name):
         """Exports the saved run as `output_dir/name/VERSION/` (a SavedModel).
 
-        See `SavedModelExporter.from_run_directory`; returns the version's
-        path.
+        See `SavedModelExporter.from_run_directory` (TensorFlow backend
+        only, like `translator`); returns the version's path.
         """
         exporter = SavedModelExporter.from_run_directory(self.run.path)
         return exporter.export(output_dir, name)
