@@ -99,9 +99,16 @@ class TrainingOptions:
         )
 
     def optimizer(self, steps_per_epoch=None):
-        return keras.optimizers.Adam(
-            self.learning_rate(steps_per_epoch), clipnorm=self.config.clipnorm
+        learning_rate = self.learning_rate(steps_per_epoch)
+        optimizer = keras.optimizers.Adam(
+            learning_rate, clipnorm=self.config.clipnorm
         )
+        if isinstance(learning_rate, HorizonCosineDecay):
+            # Its horizon, moved by TimeBudget, is read inside the train
+            # step of every backend (JAX's included) as an optimizer
+            # variable.
+            learning_rate.attach(optimizer)
+        return optimizer
 
     def callbacks(
         self,

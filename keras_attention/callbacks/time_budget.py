@@ -47,7 +47,9 @@ class TimeBudget(keras.callbacks.Callback):
         clock: callable returning seconds. Defaults to `time.monotonic`.
         set_horizon: bool. Give the optimizer's schedule, when it has
             `set_horizon` (`HorizonCosineDecay`), the steps the budget
-            allows (see above). Defaults to `False`.
+            allows (see above). On JAX the schedule must be attached to
+            the optimizer (`HorizonCosineDecay.attach`; `fit` raises
+            `ValueError` otherwise). Defaults to `False`.
 
     Attributes:
         stopped_epoch: int or `None`, the 0-based epoch that was cut short.
@@ -99,6 +101,7 @@ class TimeBudget(keras.callbacks.Callback):
             # Keras keeps the schedule there (`learning_rate` is its value).
             schedule = getattr(self.model.optimizer, "_learning_rate", None)
             if hasattr(schedule, "set_horizon"):
+                _check_attached(schedule, self.model.optimizer)
                 self._schedule = schedule
                 self._planned = schedule.decay_steps
 
@@ -154,3 +157,18 @@ class TimeBudget(keras.callbacks.Callback):
         horizon = step + math.ceil(remaining * rate)
         self.horizon = max(min(horizon, self._planned), step + 1)
         self._schedule.set_horizon(self.horizon)
+
+
+def _check_attached(schedule, optimizer):
+    # JAX's compiled train step reads only the model's and the
+    # optimizer's variables: a horizon outside them would not move.
+    attached_to = getattr(schedule, "attached_to", None)
+    if keras.backend.backend() != "jax" or attached_to is None:
+        return
+    if not attached_to(optimizer):
+        raise ValueError(
+            "TimeBudget(set_horizon=True) on the JAX backend needs the "
+            "schedule's horizon to be an optimizer variable, or the "
+            "compiled train step never sees it move: call "
+            "`schedule.attach(optimizer)` before training."
+        )

@@ -21,8 +21,13 @@ class HorizonCosineDecay(keras.optimizers.schedules.LearningRateSchedule):
 
     The horizon is a non-trainable variable read at every step, so
     `set_horizon` moves it while a compiled train step runs (`TimeBudget`
-    sets it to the steps a time budget allows). `get_config` records the
-    horizon of the moment: a saved optimizer reloads with it.
+    sets it to the steps a time budget allows). On JAX the compiled train
+    step is a function of the model's and the optimizer's variables only
+    (any other variable is read once, when the step is compiled): call
+    `attach(optimizer)` before training to make the horizon one of the
+    optimizer's variables, so that every backend reads the moved value
+    (`TrainingOptions.optimizer` does). `get_config` records the horizon
+    of the moment: a saved optimizer reloads with it.
 
     Args:
         peak_learning_rate: float. The rate after warmup (at `step == w`).
@@ -36,7 +41,7 @@ class HorizonCosineDecay(keras.optimizers.schedules.LearningRateSchedule):
 
     ```python
     schedule = HorizonCosineDecay(0.002, decay_steps=800, warmup_steps=50)
-    optimizer = keras.optimizers.Adam(schedule)
+    optimizer = schedule.attach(keras.optimizers.Adam(schedule))
     schedule.set_horizon(700)  # e.g. after measuring the step rate
     ```
 
@@ -67,7 +72,7 @@ class HorizonCosineDecay(keras.optimizers.schedules.LearningRateSchedule):
         self.name = name
         self.horizon = keras.Variable(
             int(decay_steps),
-            dtype="int64",
+            dtype="int32",
             trainable=False,
             name="decay_horizon",
         )
@@ -76,6 +81,30 @@ class HorizonCosineDecay(keras.optimizers.schedules.LearningRateSchedule):
     def decay_steps(self):
         """int, the current horizon."""
         return int(ops.convert_to_numpy(self.horizon))
+
+    def attach(self, optimizer):
+        """Makes the horizon a variable of `optimizer`; returns `optimizer`.
+
+        The horizon becomes `optimizer.add_variable(...)` (at its current
+        value): the train step of every backend reads it, and it is saved
+        and restored with the optimizer's other variables. Call it before
+        the optimizer is built (before the first `fit`), once; a second
+        call is a no-op.
+        """
+        if self.attached_to(optimizer):
+            return optimizer
+        self.horizon = optimizer.add_variable(
+            (),
+            initializer=keras.initializers.Constant(self.decay_steps),
+            dtype="int32",
+            aggregation="only_first_replica",
+            name="decay_horizon",
+        )
+        return optimizer
+
+    def attached_to(self, optimizer):
+        """Whether the horizon is one of `optimizer.variables`."""
+        return any(v is self.horizon for v in optimizer.variables)
 
     def set_horizon(self, decay_steps):
         """Moves the horizon to step `decay_steps` (int >= 1)."""
