@@ -52,7 +52,7 @@ def main(argv=None):
     # Imported after parsing, so --help answers without TensorFlow.
     from keras_attention.config import Config
     from keras_attention.evaluation import TranslationScorer
-    from keras_attention.trainer import Trainer
+    from keras_attention.task.trainer import Trainer
 
     config = Config.from_yaml(args.config).replace(
         epochs=args.epochs, max_train_seconds=None, patience=args.epochs

@@ -50,8 +50,8 @@ def main(argv=None):
     args = parse_args(argv)
     from keras_attention.evaluation.attention_aligner import AttentionAligner
     from keras_attention.evaluation.evaluator import Evaluator
-    from keras_attention.evaluation.loaded_model import LoadedModel
     from keras_attention.evaluation.reference_corpus import ReferenceCorpus
+    from keras_attention.task.loaded_model import LoadedModel
 
     reports = {}
     for run in args.runs:

@@ -1,4 +1,4 @@
-"""Training speed (and valid BLEU in a budget) of one config on each backend.
+"""Training speed of one config on each Keras backend.
 
 Each backend runs in its own process (`KERAS_BACKEND` is read once, when
 Keras is imported), one after the other, on the same config, corpus,
@@ -12,10 +12,9 @@ compiles the train step with XLA once per shape; TensorFlow traces its
 is the real target tokens (non-zero sample weights) of every other step
 over their wall time.
 
-BLEU (`--budget SECONDS`): `Trainer.fit` with `max_train_seconds` (the
-budget, scaled to this machine by the caller), then `Trainer.evaluate`
-(on JAX and PyTorch, scored in a TensorFlow subprocess): valid BLEU as
-`training.train` reports it.
+Valid BLEU in a budget on a backend is `benchmarks.quality` run with
+`KERAS_BACKEND` set (it trains on that backend, exports and scores the
+export as for TensorFlow).
 
     .venv/bin/python -m benchmarks.backends \\
         --config training/configs/anki-es-en.yaml --steps 60
@@ -54,7 +53,7 @@ def measure_speed(config, steps):
     import keras
     import numpy as np
 
-    from keras_attention.trainer import Trainer
+    from keras_attention.task.trainer import Trainer
 
     with tempfile.TemporaryDirectory() as directory:
         trainer = Trainer(config, directory, verbose=False)
@@ -88,23 +87,6 @@ def measure_speed(config, steps):
     }
 
 
-def measure_bleu(config, budget):
-    from keras_attention.trainer import Trainer
-
-    with tempfile.TemporaryDirectory() as directory:
-        trainer = Trainer(
-            config.replace(max_train_seconds=budget), directory, verbose=False
-        )
-        history = trainer.fit(verbose=0)
-        metrics = trainer.evaluate()
-    return {
-        "budget_seconds": budget,
-        "epochs": len(history["loss"]),
-        "valid_bleu": metrics["valid"]["bleu"],
-        "valid_chrf": metrics["valid"]["chrf"],
-    }
-
-
 def worker(args):
     """One backend, in this process (`KERAS_BACKEND` set by the parent)."""
     import keras
@@ -114,8 +96,6 @@ def worker(args):
     result["jit_compile"] = config.training.jit_compile
     if args.steps:
         result.update(measure_speed(config, args.steps))
-    if args.budget is not None:
-        result.update(measure_bleu(config, args.budget))
     print("RESULT " + json.dumps(result), flush=True)
 
 
@@ -138,8 +118,6 @@ def run(args):
             "--steps",
             str(args.steps),
         ]
-        if args.budget is not None:
-            command += ["--budget", str(args.budget)]
         output = subprocess.run(
             command, cwd=ROOT, env=env, capture_output=True, text=True
         )
@@ -168,9 +146,6 @@ def table(results):
         "steady_ms_per_step",
         "compile_steps",
         "compile_seconds",
-        "valid_bleu",
-        "valid_chrf",
-        "epochs",
     )
     lines = [
         "| " + " | ".join(columns) + " |",
@@ -198,7 +173,6 @@ def main(argv=None):
         help="Backends in turn; `NAME+jit` sets jit_compile.",
     )
     parser.add_argument("--steps", type=int, default=60)
-    parser.add_argument("--budget", type=float, help="Seconds of fit.")
     parser.add_argument(
         "--set",
         action="append",

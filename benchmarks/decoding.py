@@ -22,7 +22,7 @@ import time
 
 def split_path(run_dir, split):
     """The split's TSV: the run's bundled copy, else the config's file."""
-    from keras_attention.run_directory import RunDirectory
+    from keras_attention.task.run_directory import RunDirectory
 
     run = RunDirectory(run_dir)
     bundled = run.path / "data" / f"{split}.tsv"
@@ -134,7 +134,7 @@ def main(argv=None):
     sweep = {}
     base = exporter.translator
     for alpha in args.sweep:
-        translator = Translator(
+        translator = Translator.from_config(
             base.model,
             base.source_tokenizer,
             base.target_tokenizer,

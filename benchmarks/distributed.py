@@ -29,7 +29,8 @@ def child(replicas, mixed_precision, decoder, steps, warmup, run_dir, pairs):
     import tensorflow as tf
 
     from keras_attention.config import Config
-    from keras_attention.trainer import Trainer
+    from keras_attention.task import stages
+    from keras_attention.task.trainer import Trainer
 
     gpus = tf.config.list_physical_devices("GPU")
     if replicas > 1 and not gpus:
@@ -53,7 +54,7 @@ def child(replicas, mixed_precision, decoder, steps, warmup, run_dir, pairs):
     timer = keras.callbacks.LambdaCallback(
         on_train_batch_end=lambda batch, logs: ends.append(time.perf_counter())
     )
-    model.fit(data, epochs=1, verbose=0, callbacks=[timer])
+    stages.train(model, {"train": data}, [timer], epochs=1, verbose=0)
     return sum(tokens[warmup:]) / (ends[-1] - ends[warmup - 1])
 
 

@@ -27,6 +27,11 @@ the scoring process. `--calibrate-ms` records the machine's figure
 (`calibrate.py`'s ms/step, measured just before the run) in the row; the
 benchmark does not run a calibration itself.
 
+Backends: training runs on the Keras backend of `KERAS_BACKEND`
+(`KERAS_BACKEND=jax python -m benchmarks.quality ...`); on JAX or
+PyTorch the export is written by `training.export` in a TensorFlow
+process (the SavedModel is TensorFlow graphs); the scoring is the same.
+
 Data: a config naming `data/<corpus>/...` (the repository's convention)
 reads `../shared/data/<corpus>/...` next to the repository when
 `data/<corpus>/` is absent; `--train`/`--valid` name other files. A
@@ -178,6 +183,41 @@ def count_target_tokens(dataset):
         tokens += int(np.count_nonzero(weights))
         batches += 1
     return tokens, batches
+
+
+def export_run(run_dir):
+    """Exports the trained run to `RUN_DIR/export/quality/VERSION`.
+
+    On JAX or PyTorch the SavedModel (TensorFlow graphs) is written by
+    `training.export` in a TensorFlow process, from the saved run.
+    """
+    output_dir = run_dir / "export"
+    if keras.backend.backend() == "tensorflow":
+        from keras_attention.export.saved_model_exporter import (
+            SavedModelExporter,
+        )
+
+        return SavedModelExporter.from_run_directory(run_dir).export(
+            output_dir, "quality"
+        )
+    completed = subprocess.run(
+        [sys.executable, "-m", "training.export", str(run_dir)]
+        + ["--name", "quality", "--output-dir", str(output_dir)],
+        cwd=ROOT,
+        env={**os.environ, "KERAS_BACKEND": "tensorflow"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(
+            f"Exporting {run_dir} on TensorFlow failed (exit "
+            f"{completed.returncode}):\n{completed.stderr[-3000:]}"
+        )
+    versions = (output_dir / "quality").iterdir()
+    return max(
+        (v for v in versions if v.name.isdigit()), key=lambda v: int(v.name)
+    )
 
 
 def score_export(path, sources, batch_size, timeout):
@@ -360,8 +400,7 @@ def main(argv=None):
         or ROOT / "runs" / "quality" / f"{name}-{stamp:%Y%m%dT%H%M%S}"
     ).resolve()  # the scoring process runs in another directory
 
-    from keras_attention.export.saved_model_exporter import SavedModelExporter
-    from keras_attention.trainer import Trainer
+    from keras_attention.task.trainer import Trainer
 
     trainer = Trainer(config, run_dir)
     timer = StepTimer()
@@ -372,9 +411,7 @@ def main(argv=None):
     steps = timer.steps
     tokens, batches = count_target_tokens(trainer.data["train"])
     step_seconds = max(timer.seconds, 1e-9)
-    export = SavedModelExporter.from_run_directory(run_dir).export(
-        run_dir / "export", "quality"
-    )
+    export = export_run(run_dir)
     sources, references = trainer.splits["valid"]
     report = score_export(
         export, list(sources), args.batch_size, args.score_timeout
@@ -414,6 +451,7 @@ def main(argv=None):
         "date": f"{stamp:%Y-%m-%d %H:%M}",
         "machine_ms_per_step": args.calibrate_ms,
         "config": args.config,
+        "backend": keras.backend.backend(),
         "changes": changes,
         "label": args.label,
         "run_dir": str(run_dir),

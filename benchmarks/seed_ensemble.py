@@ -27,8 +27,8 @@ import tensorflow as tf
 
 from benchmarks.quality import sacrebleu_scores
 from keras_attention.decoding.translator import Translator
-from keras_attention.evaluation.loaded_model import LoadedModel
 from keras_attention.evaluation.reference_corpus import ReferenceCorpus
+from keras_attention.task.loaded_model import LoadedModel
 
 
 class Ensemble:
@@ -94,7 +94,7 @@ def translator(loaded_models):
         first.source_tokenizer,
         first.target_tokenizer,
         first.config,
-        memory=first.translator.memory,
+        postprocessor=first.translator.postprocessor,
     )
 
 

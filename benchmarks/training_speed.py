@@ -203,7 +203,7 @@ def measure(args):
         tf.config.threading.set_intra_op_parallelism_threads(args.intra_op)
     if args.inter_op:
         tf.config.threading.set_inter_op_parallelism_threads(args.inter_op)
-    from keras_attention.trainer import Trainer
+    from keras_attention.task.trainer import Trainer
 
     names = [n.strip() for n in args.variants.split(";")]
     unknown = [n for n in names if n not in VARIANTS]

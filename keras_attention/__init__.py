@@ -39,7 +39,7 @@ _MODULES = {
     "ConfigError": "keras_attention.config_error",
     "DotAttention": "keras_attention.layers.dot_attention",
     "EncoderDecoder": "keras_attention.models.encoder_decoder",
-    "Trainer": "keras_attention.trainer",
+    "Trainer": "keras_attention.task.trainer",
     # The base of the errors a user's input causes (see training/cli.py).
     "UsageError": "keras_attention.usage_error",
 }

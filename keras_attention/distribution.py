@@ -273,6 +273,13 @@ class Distribution:
         epoch logs (history, callbacks) are read from the metrics, which
         sum over all replicas, as in single-device training.
 
+        Keras has no public hook for either: the build replaces the
+        model's private `_maybe_symbolic_build` and calls `_symbolic_build`
+        (Keras 3.15's TensorFlow trainer), and the steps wrap the model's
+        `train_step`/`test_step` on the instance. `tests/distribution_test.py`
+        (`test_keras_trainer_internals_that_prepare_for_fit_replaces`)
+        pins that behaviour and fails when Keras changes it.
+
         Does nothing under the default strategy.
 
         Args:
@@ -289,10 +296,11 @@ class Distribution:
                 model._symbolic_build(data_batch=spec)
 
         symbolic_build()
+        # Keras' fit and evaluate call it: the specs, not a reduced batch.
         model._maybe_symbolic_build = symbolic_build
         if self.name == "multi_worker":
-            for name in ("train_step", "test_step"):
-                setattr(model, name, _logs_as_vectors(getattr(model, name)))
+            model.train_step = _logs_as_vectors(model.train_step)
+            model.test_step = _logs_as_vectors(model.test_step)
 
     @contextlib.contextmanager
     def lost_workers(self):

@@ -39,7 +39,7 @@ def tiny_run(tmp_path_factory):
     Its run directory is `tiny_run.run.path`. Quality is low on purpose:
     tests that need it use it for shapes, files and equivalences.
     """
-    from keras_attention.trainer import Trainer
+    from keras_attention.task.trainer import Trainer
 
     trainer = Trainer(TINY_CONFIG, tmp_path_factory.mktemp("tiny_run"))
     trainer.fit(verbose=0)

@@ -9,7 +9,8 @@ run gave when it was written.
 import pathlib
 import shutil
 
-from keras_attention.run_directory import RunDirectory
+from keras_attention.task import stages
+from keras_attention.task.run_directory import RunDirectory
 
 FIXTURE = pathlib.Path(__file__).parent / "fixtures" / "flat_run"
 SOURCES = [
@@ -36,6 +37,6 @@ def test_flat_run_directory_loads_and_translates_as_written(tmp_path):
     assert (config.model.units, config.data.num_pairs) == (8, 200)
     assert config.memory.match == "exact"
     assert config.decoding.max_decode_length == 12
-    translator = run.translator()
+    translator = stages.load_translator(path)
     output = translator.translate(SOURCES)
     assert [t.decode() for t in output["translation"].numpy()] == TRANSLATIONS

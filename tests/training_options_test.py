@@ -2,11 +2,11 @@ import keras
 import numpy as np
 import pytest
 
-from keras_attention import stages
 from keras_attention.config import Config
 from keras_attention.losses.label_smoothed_crossentropy import (
     LabelSmoothedCrossentropy,
 )
+from keras_attention.task import stages
 from keras_attention.training_options import TrainingOptions
 
 
@@ -53,8 +53,7 @@ def test_the_trainer_compiles_with_the_options(tiny_run):
 
 @pytest.mark.slow
 def test_a_run_with_every_option_trains_and_reloads(tmp_path):
-    from keras_attention.run_directory import RunDirectory
-    from keras_attention.trainer import Trainer
+    from keras_attention.task.trainer import Trainer
 
     config = Config().replace(
         embedding_dim=16,
@@ -73,7 +72,7 @@ def test_a_run_with_every_option_trains_and_reloads(tmp_path):
     history = trainer.fit(verbose=0)
     assert len(history["val_loss"]) == 2
     assert history["loss"][-1] < history["loss"][0]
-    model, _, _, loaded = RunDirectory(trainer.run.path).load()
+    model, _, _, loaded = stages.load_run(trainer.run.path)
     assert loaded == config
     assert model.get_config()["tie_embeddings"] is True
     np.testing.assert_array_equal(

@@ -54,7 +54,7 @@ def main(argv=None, prog=PROG):
     from keras_attention.evaluation.demo_report import demo_report
     from keras_attention.export.fresh_process_loader import FreshProcessLoader
     from keras_attention.export.saved_model_exporter import SavedModelExporter
-    from keras_attention.trainer import Trainer
+    from keras_attention.task.trainer import Trainer
 
     config = Config.from_yaml(args.config)
     # The demo always trains from scratch (a rerun does not resume).

@@ -91,8 +91,8 @@ def main(argv=None, prog=PROG):
     # Imported here so that --help answers without loading TensorFlow.
     from keras_attention.config import Config
     from keras_attention.evaluation.evaluator import Evaluator
-    from keras_attention.evaluation.loaded_model import LoadedModel
     from keras_attention.evaluation.reference_corpus import ReferenceCorpus
+    from keras_attention.task.loaded_model import LoadedModel
 
     # Read as the model's training data was: same format and direction.
     config = None

@@ -60,7 +60,7 @@ def main(argv=None, prog=PROG):
             greedy_attention,
         )
         from keras_attention.evaluation.attention_heatmap import plot_attention
-        from keras_attention.evaluation.loaded_model import LoadedModel
+        from keras_attention.task.loaded_model import LoadedModel
 
         model = LoadedModel.from_run_directory(args.run_dir)
         source, target, attention, translation = greedy_attention(

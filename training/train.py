@@ -136,7 +136,7 @@ def main(argv=None, prog=PROG):
 
     select_backend(config.distribution.backend)
     # Imported here so that --help answers without loading TensorFlow.
-    from keras_attention.trainer import Trainer
+    from keras_attention.task.trainer import Trainer
 
     trainer = Trainer(config, args.run_dir, overwrite=args.overwrite)
     print(f"Model: {config.model.to_dict()}")

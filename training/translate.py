@@ -81,11 +81,11 @@ def main(argv=None, prog=PROG):
             f"{len(sentences)}",
             file=sys.stderr,
         )
-    from keras_attention.run_directory import RunDirectory
+    from keras_attention.task import stages
 
-    translator = RunDirectory(args.run_dir).translator()
+    translator = stages.load_translator(args.run_dir)
     translations, memory_sources = translator.translate_texts(
-        sentences, return_memory_sources=True
+        sentences, outputs=("translation", "memory_source")
     )
     for number, (source, translation, memory_source) in enumerate(
         zip(sentences, translations, memory_sources), 1

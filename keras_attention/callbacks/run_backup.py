@@ -11,6 +11,7 @@ import keras
 from keras_attention.atomic_write import atomic_write
 from keras_attention.atomic_write import remove_temporary_files
 from keras_attention.atomic_write import write_text
+from keras_attention.distribution import every_replica
 from keras_attention.usage_error import UsageError
 
 STATE_FILE = "state.json"
@@ -258,13 +259,11 @@ class RunBackup(keras.callbacks.Callback):
         self._epoch = epoch
 
     def _check_workers_agree(self):
-        # Only Keras' TensorFlow trainer has a `distribute_strategy`.
+        # Only Keras' TensorFlow trainer has a `distribute_strategy` (a
+        # tf.distribute strategy; `every_replica` is TensorFlow-only).
         strategy = getattr(self.model, "distribute_strategy", None)
         if type(strategy).__name__ != "MultiWorkerMirroredStrategy":
             return
-        # TensorFlow-only, like every tf.distribute strategy.
-        from keras_attention.distribution import every_replica
-
         iterations = 0
         if self.model.optimizer is not None:
             iterations = int(self.model.optimizer.iterations.numpy())

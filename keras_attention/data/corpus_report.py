@@ -1,6 +1,6 @@
 """The corpus report: what `build_datasets` read, kept and padded.
 
-`build_datasets` (keras_attention.stages) makes the report, `Trainer`
+`build_datasets` (keras_attention.task.stages) makes the report, `Trainer`
 saves it as `RUN_DIR/corpus.json`; these functions print and summarise it.
 """
 

@@ -5,7 +5,7 @@ import tensorflow as tf
 
 
 def translate_batches(
-    translate, sources, batch_size=256, verbose=0, return_memory_sources=False
+    translate, sources, batch_size=256, verbose=0, outputs=("translation",)
 ):
     """Translates a list of str in batches; returns a list of str.
 
@@ -20,14 +20,13 @@ def translate_batches(
         sources: list of str.
         batch_size: int. Sentences per call. Defaults to `256`.
         verbose: int. `1` shows a progress bar. Defaults to `0`.
-        return_memory_sources: bool. Also return the `"memory_source"`
-            output per sentence (`""` where `translate` has none).
-            Defaults to `False`.
+        outputs: tuple of the string outputs to return (`""` for a
+            sentence whose batch has none, e.g. `"memory_source"` without
+            a translation memory). Defaults to `("translation",)`.
 
     Returns:
-        list of str, one translation per source; with
-        `return_memory_sources`, a tuple `(translations, memory_sources)`
-        of two lists of str.
+        list of str, one translation per source; with several `outputs`,
+        a tuple of such lists, one per output.
 
     Example:
 
@@ -40,20 +39,17 @@ def translate_batches(
             f"batch_size must be positive. Received: batch_size={batch_size}"
         )
     sources = list(sources)
-    outputs, memory_sources = [], []
+    columns = {key: [] for key in outputs}
     progress = keras.utils.Progbar(len(sources), verbose=verbose)
     for start in range(0, len(sources), batch_size):
-        batch = tf.constant(sources[start : start + batch_size], tf.string)
-        result = translate(batch)
-        translations = result["translation"].numpy()
-        outputs.extend(t.decode("utf-8") for t in translations)
-        if "memory_source" in result:
-            memory_sources.extend(
-                s.decode("utf-8") for s in result["memory_source"].numpy()
-            )
-        else:
-            memory_sources.extend([""] * len(translations))
-        progress.update(start + len(translations))
-    if return_memory_sources:
-        return outputs, memory_sources
-    return outputs
+        batch = sources[start : start + batch_size]
+        result = translate(tf.constant(batch, tf.string))
+        for key, column in columns.items():
+            if key in result:
+                column.extend(s.decode("utf-8") for s in result[key].numpy())
+            else:
+                column.extend([""] * len(batch))
+        progress.update(start + len(batch))
+    if len(outputs) == 1:
+        return columns[outputs[0]]
+    return tuple(columns.values())

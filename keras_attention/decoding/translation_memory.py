@@ -53,10 +53,25 @@ class TranslationMemory(tf.Module):
     hash table from keys to pairs, so it runs in a `tf.function` and in a
     SavedModel.
 
+    A post-processor of `Translator` (its `postprocessor`): called on a
+    batch's texts and the `Translator`'s outputs, it returns them with the
+    memory's answers put in. On a row the memory answers, every output
+    is the memory's: `translation` the stored target, `token_ids` its ids
+    (`target_tokenizer.tokenize`, end token included, 0 after it),
+    `lengths` their count, `scores` 0.0 (a stored translation has no
+    search score) and `attention` zeros (no source position produced
+    it); two outputs are added for every row: `memory_source` `(batch,)`
+    (the stored source that answered, empty where the model did) and
+    `memory_similarity` `(batch,)` float32 (1.0 where the memory
+    answered, 0.0 elsewhere). The other rows keep the model's outputs.
+
     Args:
         sources: list of str, the stored source sentences (at least one
             with a non-empty key).
         targets: list of str, their translations.
+        target_tokenizer: the model's target tokenizer, which gives a
+            memory answer its `token_ids` when post-processing. Defaults
+            to `None` (`lookup` only).
         name: str. Module name.
 
     Several pairs with one key: the first is kept. `from_pairs` chooses
@@ -73,8 +88,9 @@ class TranslationMemory(tf.Module):
     ```
     """
 
-    def __init__(self, sources, targets, name=None):
+    def __init__(self, sources, targets, target_tokenizer=None, name=None):
         super().__init__(name=name)
+        self.target_tokenizer = target_tokenizer
         if len(sources) != len(targets):
             raise ValueError(
                 "sources and targets must have the same length. Received: "
@@ -113,7 +129,9 @@ class TranslationMemory(tf.Module):
         )
 
     @classmethod
-    def from_pairs(cls, sources, targets, score=None, batch_size=256):
+    def from_pairs(
+        cls, sources, targets, score=None, batch_size=256, target_tokenizer=None
+    ):
         """A memory of the pairs, one per key, the best-scored kept.
 
         Args:
@@ -124,10 +142,11 @@ class TranslationMemory(tf.Module):
                 first pair of each key. Only keys with several distinct
                 translations are scored. Defaults to `None`.
             batch_size: int. Pairs per `score` call. Defaults to `256`.
+            target_tokenizer: see `TranslationMemory`. Defaults to `None`.
         """
         sources, targets = list(sources), list(targets)
         if score is None:
-            return cls(sources, targets)
+            return cls(sources, targets, target_tokenizer)
         keys = cls.keys_of(sources)
         groups = {}
         for i, key in enumerate(keys):
@@ -151,18 +170,22 @@ class TranslationMemory(tf.Module):
             if key
         ]
         chosen.sort()
-        return cls([sources[i] for i in chosen], [targets[i] for i in chosen])
+        return cls(
+            [sources[i] for i in chosen],
+            [targets[i] for i in chosen],
+            target_tokenizer,
+        )
 
     @classmethod
-    def from_file(cls, path):
-        """The memory `save` wrote to `path`.
+    def from_file(cls, path, target_tokenizer=None):
+        """The memory `save` wrote to `path` (see `TranslationMemory`).
 
         A file of the earlier similarity memory (with `ngram_width`) holds
         every training pair; it loads too, the first pair of each key kept.
         """
         with open(path, encoding="utf-8") as file:
             values = json.load(file)
-        return cls(values["sources"], values["targets"])
+        return cls(values["sources"], values["targets"], target_tokenizer)
 
     def save(self, path):
         """Writes the stored pairs to `path` (JSON, atomically)."""
@@ -221,4 +244,63 @@ class TranslationMemory(tf.Module):
             "source": tf.gather(self._sources, row),
             "similarity": tf.cast(found, tf.float32),
             "index": index,
+        }
+
+    def __call__(self, texts, outputs):
+        """`outputs` of a `Translator` for `texts`, with the memory's answers.
+
+        Args:
+            texts: `(batch,)` string tensor, the sentences translated.
+            outputs: the `Translator`'s dict (`translation`, `token_ids`
+                `(batch, T)`, `lengths`, `scores`, `attention`
+                `(batch, T, Ts)`, `source_lengths`).
+
+        Returns:
+            The dict described in `TranslationMemory` (`T` becomes the
+            longer of the model's and the memory's outputs).
+        """
+        if self.target_tokenizer is None:
+            raise ValueError(
+                "A TranslationMemory post-processes a Translator's outputs "
+                "only with the target_tokenizer that gives its answers ids."
+            )
+        match = self.lookup(texts)
+        found = match["index"] >= 0
+        tokenizer = self.target_tokenizer
+        ids = tokenizer.tokenize(match["target"])
+        ids = tf.concat(
+            [ids, tf.fill([ids.nrows(), 1], tokenizer.end_token_id)], axis=1
+        )
+        ids = tf.cast(ids, outputs["token_ids"].dtype)
+        model_ids = outputs["token_ids"]
+        attention = outputs["attention"]
+        width = tf.maximum(
+            tf.shape(model_ids)[1],
+            tf.cast(ids.bounding_shape(axis=1), tf.int32),
+        )
+        pad = width - tf.shape(model_ids)[1]
+        model_ids = tf.pad(model_ids, [[0, 0], [0, pad]])
+        attention = tf.pad(attention, [[0, 0], [0, pad], [0, 0]])
+        rows = found[:, None]
+        return {
+            **outputs,
+            "translation": tf.where(
+                found, match["target"], outputs["translation"]
+            ),
+            "token_ids": tf.where(
+                rows, ids.to_tensor(shape=tf.shape(model_ids)), model_ids
+            ),
+            "lengths": tf.where(
+                found,
+                tf.cast(ids.row_lengths(), outputs["lengths"].dtype) - 1,
+                outputs["lengths"],
+            ),
+            "scores": tf.where(
+                found, tf.zeros_like(outputs["scores"]), outputs["scores"]
+            ),
+            "attention": tf.where(
+                rows[:, :, None], tf.zeros_like(attention), attention
+            ),
+            "memory_source": match["source"],
+            "memory_similarity": match["similarity"],
         }

@@ -41,27 +41,21 @@ class Translator(tf.Module):
         max_source_length: int or `None`. Source tokens beyond this are
             dropped, which bounds the cost of hostile inputs in serving.
             `None` keeps every token.
-        memory: a `TranslationMemory` or `None`. With it, a sentence
-            whose key is a stored source's (the same sentence up to
-            spacing and punctuation other than `?`; see
-            `TranslationMemory`) gets that source's stored translation as
-            its `translation`, and the outputs gain `memory_source`
-            `(batch,)` (the stored source that answered, empty where the
-            model did) and `memory_similarity` `(batch,)` (1.0 where the
-            memory answered, 0.0 elsewhere). The `token_ids`, `lengths`,
-            `scores` and `attention` of every row stay the model's own
-            search's: where `memory_source` is not empty they describe the
-            model's translation, not the `translation` returned. Defaults
-            to `None`.
+        postprocessor: a `tf.Module` or `None`. Called in the graph as
+            `postprocessor(texts, outputs)` on every batch's outputs and
+            returning the outputs to give instead (a `TranslationMemory`
+            is one). Defaults to `None`.
 
     The defaults of the five decoding arguments are `Config`'s (64, 4,
-    0.6, `beam_stopping` and 256), the ones the trainer, evaluation and
-    the exporter use; `Translator.from_config` takes them from a config.
+    0.6, `beam_stopping` and 256). Build one with `Translator.from_config`
+    (the one construction site of the library: the runner, evaluation,
+    the exporter and the callbacks all call it).
 
     Example:
 
     ```python
-    translator = Translator(model, source_tokenizer, target_tokenizer)
+    translator = Translator.from_config(model, source_tokenizer,
+                                        target_tokenizer, Config())
     translator.translate(tf.constant(["나는 학생 입니다."]))["translation"]
     translator.translate_beam(tf.constant(["나는 학생 입니다."]))
     ```
@@ -77,7 +71,7 @@ class Translator(tf.Module):
         length_penalty=DecodingConfig.length_penalty,
         beam_stopping=DecodingConfig.beam_stopping,
         max_source_length=DecodingConfig.max_source_length,
-        memory=None,
+        postprocessor=None,
     ):
         super().__init__()
         if max_source_length is not None and max_source_length < 1:
@@ -93,7 +87,7 @@ class Translator(tf.Module):
         self.length_penalty = length_penalty
         self.beam_stopping = beam_stopping
         self.max_source_length = max_source_length
-        self.memory = memory
+        self.postprocessor = postprocessor
         # The target tokenizer owns the special ids.
         end_id = target_tokenizer.end_token_id
         self.search = GreedySearch(end_id=end_id)
@@ -106,26 +100,30 @@ class Translator(tf.Module):
 
     @classmethod
     def from_config(
-        cls, model, source_tokenizer, target_tokenizer, config, memory=None
+        cls,
+        model,
+        source_tokenizer,
+        target_tokenizer,
+        config=None,
+        postprocessor=None,
+        **decoding,
     ):
         """A `Translator` with `config`'s decoding fields.
 
-        `memory` (a `TranslationMemory`) is used when the config's
-        `translation_memory` is `"exact"`, and needed then.
+        Args:
+            model, source_tokenizer, target_tokenizer: see `Translator`.
+            config: a `Config` or `None` (`Translator`'s defaults).
+            postprocessor: see `Translator`. Defaults to `None`.
+            **decoding: decoding arguments that replace the config's
+                (`beam_width=8`...).
         """
-        used = config.memory.match == "exact"
-        if used and memory is None:
-            raise ValueError(
-                "translation_memory is 'exact' but no translation memory "
-                "was given (a run directory keeps it in "
-                "translation_memory.json)."
-            )
+        kwargs = {} if config is None else config.decoding.to_dict()
         return cls(
             model,
             source_tokenizer,
             target_tokenizer,
-            memory=memory if used else None,
-            **config.decoding.to_dict(),
+            postprocessor=postprocessor,
+            **{**kwargs, **decoding},
         )
 
     def _source_ids(self, texts):
@@ -180,24 +178,17 @@ class Translator(tf.Module):
         ids = tf.RaggedTensor.from_tensor(
             result["ids"], lengths=result["lengths"]
         )
-        translation = self.target_tokenizer.detokenize(ids)
-        outputs = {}
-        if self.memory is not None:
-            match = self.memory.lookup(texts)
-            translation = tf.where(
-                match["index"] >= 0, match["target"], translation
-            )
-            outputs["memory_similarity"] = match["similarity"]
-            outputs["memory_source"] = match["source"]
-        return {
-            **outputs,
-            "translation": translation,
+        outputs = {
+            "translation": self.target_tokenizer.detokenize(ids),
             "token_ids": result["ids"],
             "lengths": result["lengths"],
             "scores": result["scores"],
             "attention": result["attention"],
             "source_lengths": source_lengths,
         }
+        if self.postprocessor is not None:
+            outputs = self.postprocessor(texts, outputs)
+        return outputs
 
     @tf.function(input_signature=[_TEXTS])
     def translate(self, texts):
@@ -207,8 +198,7 @@ class Translator(tf.Module):
         `(batch, T)` (end token included, 0 after it), `lengths` `(batch,)`
         (tokens before the end token), `scores` `(batch,)` (sum of
         log-probabilities), `attention` `(batch, T, Ts)` and
-        `source_lengths` `(batch,)`; with a `memory`, `memory_source` and
-        `memory_similarity` `(batch,)` too (see `memory`).
+        `source_lengths` `(batch,)`, as the `postprocessor` leaves them.
         """
         return self.run(texts, self.search)
 
@@ -263,7 +253,7 @@ class Translator(tf.Module):
         batch_size=256,
         beam=False,
         verbose=0,
-        return_memory_sources=False,
+        outputs=("translation",),
     ):
         """Translates a list of str in batches (see `translate_batches`).
 
@@ -272,20 +262,13 @@ class Translator(tf.Module):
             batch_size: int. Sentences per call. Defaults to `256`.
             beam: bool. Beam search instead of greedy. Defaults to `False`.
             verbose: int. `1` shows a progress bar. Defaults to `0`.
-            return_memory_sources: bool. Also return, per sentence, the
-                stored source of the translation memory that answered it
-                (`""` where the model did, and everywhere without a
-                memory). Defaults to `False`.
+            outputs: tuple of the string outputs to return (see
+                `translate_batches`). Defaults to `("translation",)`.
 
         Returns:
-            list of str; with `return_memory_sources`, a tuple of two
-            lists of str `(translations, memory_sources)`.
+            list of str; with several `outputs`, a tuple of lists.
         """
         translate = self.translate_beam if beam else self.translate
         return translate_batches(
-            translate,
-            sources,
-            batch_size,
-            verbose,
-            return_memory_sources=return_memory_sources,
+            translate, sources, batch_size, verbose, outputs
         )

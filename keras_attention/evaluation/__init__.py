@@ -1,5 +1,8 @@
 """Evaluation: the scorer, the evaluator and attention alignment (AER).
 
+The models it evaluates are loaded by the runner
+(`keras_attention.task.loaded_model.LoadedModel`).
+
 The plotting helpers (`attention_heatmap`, `history_plot`) import
 matplotlib and are not imported here; import their modules directly.
 """
@@ -7,7 +10,6 @@ matplotlib and are not imported here; import their modules directly.
 from keras_attention.evaluation.alignment_error import AlignmentError
 from keras_attention.evaluation.attention_aligner import AttentionAligner
 from keras_attention.evaluation.evaluator import Evaluator
-from keras_attention.evaluation.loaded_model import LoadedModel
 from keras_attention.evaluation.reference_corpus import ReferenceCorpus
 from keras_attention.evaluation.translation_scorer import TranslationScorer
 
@@ -15,7 +17,6 @@ __all__ = [
     "AlignmentError",
     "AttentionAligner",
     "Evaluator",
-    "LoadedModel",
     "ReferenceCorpus",
     "TranslationScorer",
 ]

@@ -6,9 +6,9 @@ from keras_attention.data.reader_factory import reader_from_config
 from keras_attention.evaluation.attention_heatmap import greedy_attention
 from keras_attention.evaluation.attention_heatmap import plot_attention
 from keras_attention.evaluation.evaluator import Evaluator
-from keras_attention.evaluation.loaded_model import LoadedModel
 from keras_attention.evaluation.reference_corpus import ReferenceCorpus
-from keras_attention.run_directory import RunDirectory
+from keras_attention.task.loaded_model import LoadedModel
+from keras_attention.task.run_directory import RunDirectory
 
 HEATMAP_NAME = "attention_note.png"
 REPORT_NAME = "evaluation.json"
@@ -58,13 +58,8 @@ def demo_report(trainer_or_run_dir, sentence, output=None, verbose=0):
     else:
         trainer = trainer_or_run_dir
         run = trainer.run
-        model = LoadedModel.from_parts(
-            trainer.model,
-            trainer.source_tokenizer,
-            trainer.target_tokenizer,
-            trainer.config,
-            path=run.path,
-            memory=trainer.memory,
+        model = LoadedModel.from_translator(
+            trainer.translator(), trainer.config, path=run.path
         )
         split = trainer.splits.get("test")
         if split is not None:

@@ -79,11 +79,14 @@ class Evaluator:
                 }
                 continue
             self._say(f"{search} search on {len(corpus)} sentences")
-            hypotheses = self.translate(corpus.sources, search)
-            report[search] = {
-                "available": True,
-                **self.scorer.score(hypotheses, corpus.targets),
-            }
+            _, scores = self.scorer.evaluate(
+                self.model.searches[search],
+                corpus.sources,
+                corpus.targets,
+                self.batch_size,
+                self.verbose,
+            )
+            report[search] = {"available": True, **scores}
             if search == "beam":
                 report[search]["beam_width"] = self.model.beam_width
         report["alignment"] = self._alignment(corpus)

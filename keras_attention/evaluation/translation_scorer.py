@@ -5,16 +5,18 @@ import unicodedata
 from sacrebleu.metrics import BLEU
 from sacrebleu.metrics import CHRF
 
+from keras_attention.decoding.batch_translation import translate_batches
 from keras_attention.text.text_cleaning import clean_string
 
 
 class TranslationScorer:
     """Scores hypotheses against one reference each: the project's one scorer.
 
-    The trainer's `metrics.json` (`stages.evaluate`), `training.evaluate`
-    (`Evaluator`) and the tuner's `val_bleu` (`ValidationBleu`) all score
-    with this class, so the same model, split and search give the same
-    numbers everywhere.
+    `evaluate` is the project's one evaluation: the trainer's
+    `metrics.json` (`stages.evaluate`, per split), `training.evaluate`
+    (`Evaluator`, per search) and the tuner's `val_bleu` (`ValidationBleu`)
+    all call it, so the same model, split and search give the same numbers
+    everywhere, in one format (`score`'s dict).
 
     Normalisation (`normalize`), applied to hypotheses and references
     alike before every score: the project's one text cleaning
@@ -102,3 +104,25 @@ class TranslationScorer:
             "bleu_signature": str(self.bleu.get_signature()),
             "chrf_signature": str(self.chrf.get_signature()),
         }
+
+    def evaluate(
+        self, translate, sources, references, batch_size=256, verbose=0
+    ):
+        """Translates `sources` in batches with `translate` and scores them.
+
+        Args:
+            translate: callable `texts -> dict` with `"translation"` (see
+                `translate_batches`): `Translator.translate`, a SavedModel
+                signature...
+            sources: list of str.
+            references: list of str, one per source.
+            batch_size: int. Sentences per call. Defaults to `256`.
+            verbose: int. `1` shows a progress bar. Defaults to `0`.
+
+        Returns:
+            `(translations, scores)`: the list of str and `score`'s dict.
+        """
+        translations = translate_batches(
+            translate, sources, batch_size, verbose
+        )
+        return translations, self.score(translations, references)

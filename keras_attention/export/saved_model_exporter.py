@@ -10,10 +10,18 @@ import tempfile
 import keras
 import tensorflow as tf
 
-from keras_attention.config import DecodingConfig
-from keras_attention.decoding.translator import Translator
+from keras_attention.task import stages
+from keras_attention.task.run_directory import RunDirectory
 from keras_attention.usage_error import UsageError
 
+# The `Translator` settings written to `assets.extra/export.json`.
+DECODING = (
+    "max_decode_length",
+    "beam_width",
+    "length_penalty",
+    "beam_stopping",
+    "max_source_length",
+)
 OUTPUT_KEYS = (
     "translation",
     "scores",
@@ -26,57 +34,39 @@ _TEXT = tf.TensorSpec([None], tf.string, name="text")
 
 
 class SavedModelExporter:
-    """Exports a trained `EncoderDecoder` with its tokenizers and search.
+    """Exports a `Translator`: model, tokenizers, search and post-processor.
 
     The SavedModel holds the whole pipeline as TensorFlow graph ops: UTF-8
-    cleaning, tokenization (tensorflow-text), the encoder, the decoding loop
-    and detokenization, with both vocabularies as constants in the graph.
-    It needs only `tensorflow` and `tensorflow_text` to load (TF Serving's
+    cleaning, tokenization (tensorflow-text), the encoder, the decoding loop,
+    detokenization and the translator's `postprocessor` (a translation
+    memory), with both vocabularies as constants in the graph. It needs
+    only `tensorflow` and `tensorflow_text` to load (TF Serving's
     `tensorflow_model_server` links both).
 
     Signatures (both take `text`, a 1-D `tf.string` tensor of raw
-    sentences):
+    sentences) return `Translator.translate`'s outputs:
 
-    - `serving_default`: beam search of width `beam_width`.
+    - `serving_default`: beam search of the translator's `beam_width`.
     - `greedy`: greedy search.
 
-    Both return `translation` `(batch,)` strings, `scores` `(batch,)` (sum
-    of log-probabilities), `token_ids` `(batch, T)` int32 (end token
+    `translation` `(batch,)` strings, `scores` `(batch,)` (sum of
+    log-probabilities), `token_ids` `(batch, T)` int32 (end token
     included, 0 after it), `lengths` `(batch,)` (tokens before the end
     token), `attention` `(batch, T, Ts)` float32 and `source_lengths`
     `(batch,)`; `T` and `Ts` are the longest output and source of the
-    batch, shorter rows are zero-padded. With a translation memory
-    (`Translator`'s `memory`) they also return `memory_source` `(batch,)`
-    strings, the training source whose stored translation is the row's
-    `translation` (empty where the model answered), and
-    `memory_similarity` `(batch,)` float32 (1.0 where the memory answered,
-    0.0 elsewhere); a memory answer's `scores`, `token_ids`, `lengths` and
-    `attention` are those of the model's own search, not of the memory's
-    `translation`.
+    batch, shorter rows are zero-padded. A `TranslationMemory`
+    post-processor adds `memory_source` and `memory_similarity` (see
+    `TranslationMemory`).
 
     An untrained model is refused: the model must come from a file
     (`from_run_directory`, or `restored=True` after `load_weights`) or its
     optimizer must have taken at least one step.
 
     Args:
-        model: a trained `EncoderDecoder`.
-        source_tokenizer: tokenizer of the source language.
-        target_tokenizer: tokenizer of the target language.
-        max_decode_length: int. Hard cap on generated tokens (see
-            `Translator`). Defaults to `Config`'s (64).
-        beam_width: int. Beam width of `serving_default`. Defaults to
-            `Config`'s (4).
-        length_penalty: float. GNMT length penalty of `serving_default`.
-            Defaults to `Config`'s (0.6).
-        beam_stopping: str. When `serving_default` stops a sentence
-            (`BeamSearch`'s `stopping`). Defaults to `Config`'s.
-        max_source_length: int or `None`. Source tokens beyond this are
-            dropped, so a hostile 1 MB request costs a tokenization pass,
-            not a 200,000-step encoder run. Defaults to `Config`'s (256).
+        translator: a `Translator` (`Translator.from_config`) of a trained
+            `EncoderDecoder`; its decoding settings are the export's.
         restored: bool. Whether the weights were loaded from a file (the
             optimizer may then be absent or fresh). Defaults to `False`.
-        memory: a `TranslationMemory` or `None` (see `Translator`).
-            Defaults to `None`: no memory.
 
     Example:
 
@@ -88,77 +78,44 @@ class SavedModelExporter:
     ```
     """
 
-    def __init__(
-        self,
-        model,
-        source_tokenizer,
-        target_tokenizer,
-        max_decode_length=DecodingConfig.max_decode_length,
-        beam_width=DecodingConfig.beam_width,
-        length_penalty=DecodingConfig.length_penalty,
-        beam_stopping=DecodingConfig.beam_stopping,
-        max_source_length=DecodingConfig.max_source_length,
-        restored=False,
-        memory=None,
-    ):
+    def __init__(self, translator, restored=False):
         if not restored:
-            _check_trained(model)
-        self.model = model
-        self.translator = Translator(
-            model,
-            source_tokenizer,
-            target_tokenizer,
-            max_decode_length=max_decode_length,
-            beam_width=beam_width,
-            length_penalty=length_penalty,
-            beam_stopping=beam_stopping,
-            max_source_length=max_source_length,
-            memory=memory,
+            _check_trained(translator.model)
+        self.model = translator.model
+        self.translator = translator
+        postprocessor = translator.postprocessor
+        source, target = (
+            translator.source_tokenizer,
+            translator.target_tokenizer,
         )
         self.metadata = {
-            "max_decode_length": max_decode_length,
-            "beam_width": beam_width,
-            "length_penalty": length_penalty,
-            "beam_stopping": beam_stopping,
-            "max_source_length": max_source_length,
-            "translation_memory": "off" if memory is None else "exact",
-            "source_vocabulary_size": source_tokenizer.vocabulary_size,
-            "target_vocabulary_size": target_tokenizer.vocabulary_size,
+            **{name: getattr(translator, name) for name in DECODING},
+            "postprocessor": postprocessor and type(postprocessor).__name__,
+            "source_vocabulary_size": source.vocabulary_size,
+            "target_vocabulary_size": target.vocabulary_size,
             # Evaluation lowercases the references when the target is.
-            "lowercase_target": target_tokenizer.lowercase,
+            "lowercase_target": target.lowercase,
             "tensorflow": tf.__version__,
         }
 
     @classmethod
     def from_run_directory(cls, run_dir, **kwargs):
-        """An exporter for the trained model of a run directory.
+        """An exporter of a run directory's `Translator` (`load_translator`).
 
-        The decoding settings (`max_decode_length`, `beam_width`,
-        `length_penalty`, `beam_stopping`, `max_source_length`) are the
-        run's config's unless given as keyword arguments; all keyword
-        arguments are passed to the constructor. The run's translation
-        memory comes along when its config uses one (`translation_memory:
-        exact`), unless `memory=None` is given.
+        Keyword arguments (`beam_width=8`, `postprocessor=None`...) replace
+        the run's; see `stages.load_translator`.
         """
-        from keras_attention.run_directory import RunDirectory
-
-        run = RunDirectory(run_dir)
-        if not run.model_path.exists():
+        path = RunDirectory(run_dir).model_path
+        if not path.exists():
             raise FileNotFoundError(
-                f"Refusing to export {run.path}: it holds no trained model "
-                f"({run.model_path.name} is missing). Train first with "
-                "`python -m training.train --config FILE --run-dir "
-                f"{run.path}`; an export needs trained weights."
+                f"Refusing to export {path.parent}: it holds no trained model "
+                f"({path.name} is missing). Train first with `python -m "
+                "training.train --config FILE --run-dir "
+                f"{path.parent}`; an export needs trained weights."
             )
-        model, source_tokenizer, target_tokenizer, config = run.load()
-        kwargs = {**config.decoding.to_dict(), **kwargs}
-        if "memory" not in kwargs:
-            # `None` when the config's memory is off.
-            kwargs["memory"] = run.load_memory(config)
-        exporter = cls(
-            model, source_tokenizer, target_tokenizer, restored=True, **kwargs
-        )
-        exporter.metadata["run_dir"] = str(run.path)
+        translator = stages.load_translator(run_dir, **kwargs)
+        exporter = cls(translator, restored=True)
+        exporter.metadata["run_dir"] = str(run_dir)
         return exporter
 
     def serving_functions(self):
@@ -183,8 +140,8 @@ class SavedModelExporter:
         # The tokenizers' lookup tables are resources that need tracking.
         archive.track(self.translator.source_tokenizer)
         archive.track(self.translator.target_tokenizer)
-        if self.translator.memory is not None:
-            archive.track(self.translator.memory)
+        if self.translator.postprocessor is not None:
+            archive.track(self.translator.postprocessor)
         for name, function in self.serving_functions().items():
             function.get_concrete_function()
             archive.add_endpoint(name, function)

@@ -3,7 +3,7 @@
 import keras
 import keras_tuner
 
-from keras_attention import stages
+from keras_attention.task import stages
 from keras_attention.tuning.search_space import SearchSpace
 from keras_attention.tuning.validation_bleu import ValidationBleu
 
@@ -16,10 +16,11 @@ class ConfigHyperModel(keras_tuner.HyperModel):
     `build(hp)` turns the trial's hyperparameters into
     `trainer.config.replace(**values)` and calls `Trainer.build_model`
     (the stages `build_model` + `compile_model` of
-    `keras_attention.stages`): a trial and a training run with the same
+    `keras_attention.task.stages`): a trial and a training run with the same
     config build the same compiled model.
-    `fit` is `model.fit` on the trainer's datasets (prepared once, shared
-    by all trials) with `stages.make_callbacks(config)`: no
+    `fit` is `stages.train` (the runner's one `model.fit`) on the trainer's
+    datasets (prepared once, shared by all trials) with
+    `stages.make_callbacks(config)`: no
     `ModelCheckpoint` (Keras Tuner's `SaveBestEpoch` keeps each trial's
     best epoch instead) and no TensorBoard callback (pass one to
     `tuner.search(callbacks=...)`: Keras Tuner gives every trial its own
@@ -105,11 +106,9 @@ class ConfigHyperModel(keras_tuner.HyperModel):
         self.trainer.prepare()
         # Hyperband passes `epochs` and `initial_epoch`.
         kwargs.setdefault("epochs", config.training.epochs)
-        return model.fit(
-            self.trainer.data["train"],
-            validation_data=self.trainer.data["valid"],
+        return stages.train(
+            model,
+            self.trainer.data,
             callbacks=self.callbacks(config) + list(callbacks or []),
-            # The dataset reshuffles itself every epoch.
-            shuffle=False,
             **kwargs,
         )

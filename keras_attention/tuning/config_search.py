@@ -12,12 +12,9 @@ import warnings
 import keras
 import keras_tuner
 
-from keras_attention import stages
 from keras_attention.atomic_write import wait_for_files
 from keras_attention.atomic_write import write_text
-from keras_attention.data.corpus_report import summarize_corpus_report
-from keras_attention.run_directory import RunDirectory
-from keras_attention.trainer import Trainer
+from keras_attention.task.trainer import Trainer
 from keras_attention.tuning.config_hyper_model import OBJECTIVES
 from keras_attention.tuning.config_hyper_model import ConfigHyperModel
 from keras_attention.tuning.search_space import SearchSpace
@@ -329,9 +326,11 @@ class ConfigSearch:
         The best trial's own best-epoch weights (its Keras Tuner checkpoint)
         are loaded into the model the stages build for `best_config`: the
         exported model is the one whose objective the summary reports, and
-        nothing is retrained. The run directory has the `RunDirectory` layout of
-        `training.train` (config.yaml, model.keras, vocabularies,
-        history.json, metrics.json and data/ for the bundled corpus), so
+        nothing is retrained. The `Trainer` of `training.train` saves and
+        evaluates it (`Trainer.save_trained`, `Trainer.evaluate`): the run
+        directory has its layout (config.yaml, model.keras, vocabularies,
+        history.json, training.json, metrics.json and data/ for the
+        bundled corpus), so
         `training.translate` and the exporter read it as they read a
         training run (with `translation_memory: exact`, the
         `translation_memory.json` of the training pairs, chosen with the
@@ -342,8 +341,8 @@ class ConfigSearch:
             run_dir: str or path of the new run directory.
 
         Returns:
-            The `RunDirectory`. Its `metrics.json` holds `stages.evaluate`'s
-            metrics, plus `train_seconds`, `corpus` and `tuning`.
+            The `RunDirectory`. Its `metrics.json` holds `Trainer.evaluate`'s
+            metrics, plus `tuning`.
         """
         trial = self.best_trial()
         config = self.best_config()
@@ -358,43 +357,33 @@ class ConfigSearch:
             )
             model = self.tuner.load_model(trial)
         record = self.trial_record(trial.trial_id)
-        trainer = self.trainer
-        # Same corpus and data fields, hence the same tokenizers and
-        # datasets: the stages reuse them rather than learn them again.
-        run = RunDirectory(run_dir)
-        # Writes data/ when the corpus is the bundled one.
-        splits = stages.read_corpus(config, run.path / "data")
-        run.save(
-            model, trainer.source_tokenizer, trainer.target_tokenizer, config
+        history = record.get("history", {})
+        # Same corpus and data fields, hence the same tokenizers: the
+        # runner saves the search's instead of learning them again.
+        trainer = Trainer(config, run_dir, verbose=False)
+        trainer.prepare(
+            (self.trainer.source_tokenizer, self.trainer.target_tokenizer)
         )
-        run.save_json("history.json", record.get("history", {}))
-        run.save_json("corpus.json", trainer.corpus_report)
-        # With `translation_memory: exact`: the training pairs, chosen
-        # with this model, go with it.
-        memory = trainer.build_memory(model)
-        if memory is not None:
-            memory.save(run.memory_path)
-        metrics = {"train_seconds": round(record.get("seconds", 0.0), 1)}
-        metrics.update(
-            stages.evaluate(
-                model,
-                trainer.source_tokenizer,
-                trainer.target_tokenizer,
-                splits,
-                trainer.data,
-                config,
-                memory=memory,
-            )
+        trainer.save_trained(
+            model,
+            history,
+            {
+                "epochs": len(history.get("loss", [])),
+                "best_epoch": trial.best_step,
+                "train_seconds": round(record.get("seconds", 0.0), 1),
+            },
         )
-        metrics["corpus"] = summarize_corpus_report(trainer.corpus_report)
-        metrics["tuning"] = {
-            "project_dir": str(self.project_dir),
-            "trial": trial.trial_id,
-            "objective": self.objective,
-            "score": trial.score,
-        }
-        run.save_json("metrics.json", metrics)
-        return run
+        trainer.evaluate(
+            extra={
+                "tuning": {
+                    "project_dir": str(self.project_dir),
+                    "trial": trial.trial_id,
+                    "objective": self.objective,
+                    "score": trial.score,
+                }
+            }
+        )
+        return trainer.run
 
 
 def role():

@@ -85,17 +85,20 @@ class ValidationBleu(keras.callbacks.Callback):
     def score(self):
         """BLEU of the current model on the sample (a float in [0, 100])."""
         if self._translator is None:
-            self._translator = Translator(
+            self._translator = Translator.from_config(
                 self.model,
                 self.source_tokenizer,
                 self.target_tokenizer,
                 max_decode_length=self.max_decode_length,
             )
-        hypotheses = self._translator.translate_texts(
-            self.sources, self.batch_size
-        )
         scorer = TranslationScorer(lowercase=self.lowercase)
-        return scorer.score(hypotheses, self.references)["bleu"]
+        _, scores = scorer.evaluate(
+            self._translator.translate,
+            self.sources,
+            self.references,
+            self.batch_size,
+        )
+        return scores["bleu"]
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None:

@@ -126,7 +126,7 @@ class StopAt(keras.callbacks.Callback):
 
 
 def test_trainer_resumes_and_evaluates_on_this_backend(tmp_path):
-    from keras_attention.trainer import Trainer
+    from keras_attention.task.trainer import Trainer
 
     config = Config().replace(
         embedding_dim=16,
@@ -160,7 +160,7 @@ def test_trainer_resumes_and_evaluates_on_this_backend(tmp_path):
 
 
 def test_time_budget_stops_after_the_first_batch_on_this_backend(tmp_path):
-    from keras_attention.trainer import Trainer
+    from keras_attention.task.trainer import Trainer
 
     config = Config().replace(
         embedding_dim=8,

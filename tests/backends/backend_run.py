@@ -18,7 +18,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_attention.config import Config
-from keras_attention.trainer import Trainer
+from keras_attention.task.trainer import Trainer
 
 HOSTILE = [
     "",

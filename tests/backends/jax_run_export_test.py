@@ -24,7 +24,7 @@ import yaml
 from keras_attention.config import Config
 from keras_attention.decoding.translator import Translator
 from keras_attention.export.saved_model_exporter import SavedModelExporter
-from keras_attention.run_directory import RunDirectory
+from keras_attention.task import stages
 
 ROOT = pathlib.Path(__file__).parents[2]
 CONFIG = Config().replace(
@@ -84,9 +84,7 @@ def test_run_trained_on_another_backend_exports_its_own_translations(
 ):
     run_dir, own = train_on(backend, tmp_path)
     assert own["backend"] == backend
-    model, source_tokenizer, target_tokenizer, config = RunDirectory(
-        run_dir
-    ).load()
+    model, source_tokenizer, target_tokenizer, config = stages.load_run(run_dir)
     # The weights mean the same on TensorFlow.
     batch = {k: np.array(v, "int32") for k, v in own["batch"].items()}
     np.testing.assert_allclose(
@@ -113,7 +111,7 @@ def test_run_trained_on_another_backend_exports_its_own_translations(
         source_tokenizer,
         target_tokenizer,
         config,
-        memory=RunDirectory(run_dir).load_memory(config),
+        postprocessor=stages.load_memory(run_dir, config, target_tokenizer),
     )
     assert served("serving_default") == translator.translate_texts(
         own["sentences"], beam=True

@@ -3,7 +3,7 @@ import pytest
 import tensorflow as tf
 
 from benchmarks import seed_ensemble
-from keras_attention.evaluation.loaded_model import LoadedModel
+from keras_attention.task.loaded_model import LoadedModel
 from keras_attention.text.word_tokenizer import WordTokenizer
 
 SENTENCES = ["나는 학생 입니다.", "그는 책을 읽는다.", "우리는 물을 마신다."]

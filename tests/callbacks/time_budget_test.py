@@ -8,7 +8,7 @@ import pytest
 from keras_attention.callbacks.progress_bar import ProgressBar
 from keras_attention.callbacks.time_budget import TimeBudget
 from keras_attention.config import Config
-from keras_attention.trainer import Trainer
+from keras_attention.task.trainer import Trainer
 
 
 class _Clock:

@@ -15,8 +15,8 @@ from keras_attention.decoding.translation_memory import TranslationMemory
 from keras_attention.decoding.translator import Translator
 from keras_attention.export.fresh_process_loader import FreshProcessLoader
 from keras_attention.export.saved_model_exporter import SavedModelExporter
-from keras_attention.run_directory import RunDirectory
-from keras_attention.trainer import Trainer
+from keras_attention.task import stages
+from keras_attention.task.trainer import Trainer
 from keras_attention.usage_error import UsageError
 from tests.decoding.translation_memory_test import read_minimal_pairs
 from tests.decoding.translation_memory_test import (
@@ -107,10 +107,24 @@ def test_training_sources_get_their_training_translations(memory_run):
     ):
         assert translation in expected[key]
         assert TranslationMemory.keys_of([memory_source]) == [key]
+    # The memory answers are the memory's in every output.
+    ids = memory_run.target_tokenizer.tokenize(outputs["translation"])
+    lengths = ids.row_lengths().numpy()
+    np.testing.assert_array_equal(outputs["lengths"], lengths)
+    for row, length in enumerate(lengths):
+        np.testing.assert_array_equal(
+            outputs["token_ids"][row, :length], ids[row].numpy()
+        )
+        assert outputs["token_ids"][row, length] == (
+            memory_run.target_tokenizer.end_token_id
+        )
+        assert not np.any(outputs["token_ids"][row, length + 1 :])
+    np.testing.assert_array_equal(outputs["scores"], 0.0)
+    np.testing.assert_array_equal(outputs["attention"], 0.0)
     # The reloaded run translates alike.
-    reloaded = RunDirectory(memory_run.run.path).translator()
+    reloaded = stages.load_translator(memory_run.run.path)
     assert reloaded.translate_texts(
-        sources, beam=True, return_memory_sources=True
+        sources, beam=True, outputs=("translation", "memory_source")
     ) == (translations, memory_sources)
 
 
@@ -120,11 +134,17 @@ def test_unmatched_sentences_keep_the_models_translation(memory_run):
     outputs = translator.translate(tf.constant(texts))
     np.testing.assert_array_equal(outputs["memory_similarity"], 0.0)
     assert list(outputs["memory_source"].numpy()) == [b""] * 3
-    plain = plain_translator(memory_run).translate_texts(texts)
-    assert translator.translate_texts(texts, return_memory_sources=True) == (
-        plain,
+    plain = plain_translator(memory_run)
+    assert translator.translate_texts(
+        texts, outputs=("translation", "memory_source")
+    ) == (
+        plain.translate_texts(texts),
         [""] * 3,
     )
+    # Every other output is the model's own.
+    model = plain.translate(tf.constant(texts))
+    for key in ("token_ids", "lengths", "scores", "attention"):
+        np.testing.assert_array_equal(outputs[key], model[key], err_msg=key)
 
 
 def test_training_translate_names_the_memory_answers(memory_run, capsys):
@@ -157,13 +177,19 @@ def test_the_export_of_minimal_pairs_substitutes_none(memory_run, tmp_path):
     # A memory of one side of each pair in the export of a trained model,
     # loaded in a process with only tensorflow and tensorflow_text.
     pairs = read_minimal_pairs()
-    memory = TranslationMemory([p[1] for p in pairs], [p[2] for p in pairs])
+    memory = TranslationMemory(
+        [p[1] for p in pairs],
+        [p[2] for p in pairs],
+        target_tokenizer=memory_run.target_tokenizer,
+    )
     exporter = SavedModelExporter(
-        memory_run.model,
-        memory_run.source_tokenizer,
-        memory_run.target_tokenizer,
-        max_decode_length=CONFIG.decoding.max_decode_length,
-        memory=memory,
+        Translator.from_config(
+            memory_run.model,
+            memory_run.source_tokenizer,
+            memory_run.target_tokenizer,
+            CONFIG,
+            postprocessor=memory,
+        )
     )
     path = exporter.export(tmp_path, "pairs")
     others = [p[3] for p in pairs]
@@ -196,7 +222,7 @@ def test_the_export_carries_the_memory(memory_run, tmp_path):
     exporter = SavedModelExporter.from_run_directory(memory_run.run.path)
     path = exporter.export(tmp_path, "memory")
     metadata = json.loads((path / "assets.extra" / "export.json").read_text())
-    assert metadata["translation_memory"] == "exact"
+    assert metadata["postprocessor"] == "TranslationMemory"
     serving = tf.saved_model.load(str(path))
     keys = TranslationMemory.keys_of(sources)
     for signature in SIGNATURES:
@@ -206,12 +232,12 @@ def test_the_export_carries_the_memory(memory_run, tmp_path):
         np.testing.assert_array_equal(outputs["memory_similarity"], 1.0)
         memory_sources = [s.decode() for s in outputs["memory_source"].numpy()]
         assert TranslationMemory.keys_of(memory_sources) == keys
-    # `memory=None` exports the model alone.
+    # `postprocessor=None` exports the model alone.
     alone = SavedModelExporter.from_run_directory(
-        memory_run.run.path, memory=None
+        memory_run.run.path, postprocessor=None
     )
-    assert alone.metadata["translation_memory"] == "off"
-    assert alone.translator.memory is None
+    assert alone.metadata["postprocessor"] is None
+    assert alone.translator.postprocessor is None
 
 
 def test_the_export_answers_hostile_input(memory_run, tmp_path):
@@ -238,7 +264,7 @@ def test_a_run_of_the_similarity_memory_still_loads(memory_run, tmp_path):
     run_dir = tmp_path / "old_run"
     shutil.copytree(memory_run.run.path, run_dir)
     # A flat config.yaml, as such runs saved it.
-    config = RunDirectory(run_dir).load_config()
+    config = Config.from_yaml(run_dir / "config.yaml")
     values = {name.split(".")[1]: value for name, value in config.items()}
     del values["match"]
     values["translation_memory_threshold"] = 0.3
@@ -252,28 +278,26 @@ def test_a_run_of_the_similarity_memory_still_loads(memory_run, tmp_path):
     (run_dir / "translation_memory.json").write_text(
         json.dumps(old, ensure_ascii=False), encoding="utf-8"
     )
-    translator = RunDirectory(run_dir).translator()
-    assert translator.memory is not None
+    translator = stages.load_translator(run_dir)
+    assert translator.postprocessor is not None
     texts = [sources[0], "zzzz qqqq"]
     translations, memory_sources = translator.translate_texts(
-        texts, return_memory_sources=True
+        texts, outputs=("translation", "memory_source")
     )
     assert translations[0] == targets[0].lower()
     assert memory_sources == [sources[0], ""]
 
 
 def test_a_missing_memory_file_is_a_clear_error(memory_run, tmp_path):
-    run = RunDirectory(memory_run.run.path)
+    tokenizer = memory_run.target_tokenizer
     with pytest.raises(UsageError, match="translation_memory.json is missing"):
-        RunDirectory(tmp_path).load_memory(CONFIG)
-    assert run.load_memory(CONFIG.replace(translation_memory="off")) is None
-    with pytest.raises(ValueError, match="no translation memory was given"):
-        Translator.from_config(
-            memory_run.model,
-            memory_run.source_tokenizer,
-            memory_run.target_tokenizer,
-            CONFIG,
-        )
+        stages.load_memory(tmp_path, CONFIG, tokenizer)
+    off = CONFIG.replace(translation_memory="off")
+    assert stages.load_memory(memory_run.run.path, off, tokenizer) is None
+    # A memory without the tokenizer that gives its answers ids.
+    memory = TranslationMemory(["a"], ["b"])
+    with pytest.raises(ValueError, match="only with the target_tokenizer"):
+        memory(tf.constant(["a"]), {})
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ import pytest
 import sacrebleu
 
 from keras_attention.evaluation.evaluator import Evaluator
-from keras_attention.evaluation.loaded_model import LoadedModel
 from keras_attention.evaluation.reference_corpus import ReferenceCorpus
+from keras_attention.task.loaded_model import LoadedModel
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ import tensorflow as tf
 from hostile_input_test import HOSTILE
 from hostile_input_test import check
 
+from keras_attention.decoding.translator import Translator
 from keras_attention.export.fresh_process_loader import FreshProcessLoader
 from keras_attention.export.saved_model_exporter import OUTPUT_KEYS
 from keras_attention.export.saved_model_exporter import SavedModelExporter
@@ -34,10 +35,12 @@ def exports(tmp_path_factory):
     def get(variant):
         if variant.name not in cache:
             exporter = SavedModelExporter(
-                variant.model,
-                variant.source_tokenizer,
-                variant.target_tokenizer,
-                max_decode_length=variant.config.decoding.max_decode_length,
+                Translator.from_config(
+                    variant.model,
+                    variant.source_tokenizer,
+                    variant.target_tokenizer,
+                    max_decode_length=variant.config.decoding.max_decode_length,
+                )
             )
             output = tmp_path_factory.mktemp(f"export_{variant.name}")
             cache[variant.name] = exporter, exporter.export(output, "v")

@@ -8,7 +8,7 @@ import tensorflow as tf
 from keras_attention.decoding.translator import Translator
 from keras_attention.export.saved_model_exporter import SavedModelExporter
 from keras_attention.models.encoder_decoder import EncoderDecoder
-from keras_attention.trainer import Trainer
+from keras_attention.task.trainer import Trainer
 from tests.conftest import TINY_CONFIG
 from training import export
 

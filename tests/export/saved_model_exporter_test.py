@@ -7,7 +7,9 @@ import pytest
 import tensorflow as tf
 
 from keras_attention.data.bundled_corpus import NOTE_SENTENCE
+from keras_attention.decoding.translator import Translator
 from keras_attention.export.fresh_process_loader import FreshProcessLoader
+from keras_attention.export.saved_model_exporter import DECODING
 from keras_attention.export.saved_model_exporter import OUTPUT_KEYS
 from keras_attention.export.saved_model_exporter import SavedModelExporter
 from keras_attention.export.saved_model_exporter import next_version
@@ -169,14 +171,16 @@ def test_refuses_an_untrained_model(tiny_run):
     )
     tokenizers = (tiny_run.source_tokenizer, tiny_run.target_tokenizer)
     with pytest.raises(ValueError, match="Refusing to export an untrained"):
-        SavedModelExporter(model, *tokenizers)
+        SavedModelExporter(Translator.from_config(model, *tokenizers))
     model.compile(optimizer=keras.optimizers.Adam(), loss="mse")
     with pytest.raises(ValueError, match="optimizer has taken no step"):
-        SavedModelExporter(model, *tokenizers)
+        SavedModelExporter(Translator.from_config(model, *tokenizers))
     # Weights loaded by hand: the caller vouches for them.
-    SavedModelExporter(model, *tokenizers, restored=True)
+    SavedModelExporter(
+        Translator.from_config(model, *tokenizers), restored=True
+    )
     # The trained model itself is accepted.
-    SavedModelExporter(tiny_run.model, *tokenizers)
+    SavedModelExporter(Translator.from_config(tiny_run.model, *tokenizers))
 
 
 def test_refuses_a_run_directory_without_a_model(tmp_path, capsys):
@@ -246,7 +250,8 @@ def test_sentencepiece_tokenizers_export(tmp_path):
         units=8,
     )
     exporter = SavedModelExporter(
-        model, *tokenizers, max_decode_length=8, restored=True
+        Translator.from_config(model, *tokenizers, max_decode_length=8),
+        restored=True,
     )
     path = exporter.export(tmp_path / "saved_models", "sp")
     texts = ["나는 학생 입니다.", "", "\x00\xff"]
@@ -274,10 +279,12 @@ def test_input_feeding_and_tied_models_export(tiny_run, tmp_path):
         word_dropout=0.1,
     )
     exporter = SavedModelExporter(
-        model,
-        tiny_run.source_tokenizer,
-        tiny_run.target_tokenizer,
-        max_decode_length=12,
+        Translator.from_config(
+            model,
+            tiny_run.source_tokenizer,
+            tiny_run.target_tokenizer,
+            max_decode_length=12,
+        ),
         restored=True,
     )
     path = exporter.write(tmp_path / "1")
@@ -303,11 +310,10 @@ def test_decoding_defaults_are_the_configs():
     from keras_attention.decoding.translator import Translator
 
     expected = Config().decoding.to_dict()
-    for function in (Translator.__init__, SavedModelExporter.__init__):
-        parameters = inspect.signature(function).parameters
-        assert {name: parameters[name].default for name in expected} == (
-            expected
-        )
+    parameters = inspect.signature(Translator.__init__).parameters
+    assert {name: parameters[name].default for name in expected} == expected
+    # The exporter records the translator's settings, the same fields.
+    assert set(DECODING) == set(expected)
     from keras_attention.decoding.beam_search import BeamSearch
 
     parameters = inspect.signature(BeamSearch.__init__).parameters

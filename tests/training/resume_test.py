@@ -15,7 +15,7 @@ import sys
 import pytest
 import yaml
 
-from keras_attention.run_directory import RunDirectory
+from keras_attention.task.run_directory import RunDirectory
 
 ROOT = pathlib.Path(__file__).parents[2]
 HOOK = pathlib.Path(__file__).parent / "kill_hook"

@@ -10,7 +10,7 @@ import pytest
 
 from keras_attention.config import Config
 from keras_attention.data import corpus_splits
-from keras_attention.trainer import Trainer
+from keras_attention.task.trainer import Trainer
 from keras_attention.tuning import config_search
 from keras_attention.tuning.config_search import ConfigSearch
 

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from keras_attention.config import Config
-from keras_attention.run_directory import RunDirectory
+from keras_attention.task.run_directory import RunDirectory
 from training import translate
 from training import tune
 

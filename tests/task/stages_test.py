@@ -3,10 +3,11 @@
 import keras
 import numpy as np
 
-from keras_attention import stages
 from keras_attention.config import Config
+from keras_attention.decoding.translator import Translator
 from keras_attention.evaluation.translation_scorer import TranslationScorer
-from keras_attention.trainer import Trainer
+from keras_attention.task import stages
+from keras_attention.task.trainer import Trainer
 
 CONFIG = Config().replace(
     num_pairs=400,
@@ -43,9 +44,10 @@ def test_the_stages_alone_reproduce_the_trainer(tmp_path):
         model, datasets, config, tmp_path / "stages", verbose=0
     )
     assert len(history["loss"]) == 1
-    metrics = stages.evaluate(
-        model, source_tokenizer, target_tokenizer, splits, datasets, config
+    translator = Translator.from_config(
+        model, source_tokenizer, target_tokenizer, config
     )
+    metrics = stages.evaluate(translator, splits, datasets, config)
 
     trainer = Trainer(config, tmp_path / "trainer", verbose=False)
     trainer.fit(verbose=0)

@@ -12,21 +12,28 @@
     model = compile_model(
         build_model(config, source_tokenizer, target_tokenizer), config)
     history = fit(model, datasets, config, "runs/x")   # or continues it
-    metrics = evaluate(
-        model, source_tokenizer, target_tokenizer, splits, datasets, config)
+    translator = Translator.from_config(
+        model, source_tokenizer, target_tokenizer, config)
+    metrics = evaluate(translator, splits, datasets, config)
+
+A trained run is read back with `load_run` (model, tokenizers, config),
+`load_memory` and `load_translator`.
 
 Extension points: `compile_model` is the only place a model is compiled
 (optimizer, loss, metrics, XLA), `make_callbacks` the only place the
-training callbacks are listed, `fit` the only `model.fit` of a training
-run. A distribution strategy scope wraps `build_model` + `compile_model`.
+training callbacks are listed, `train` the only `model.fit` of the library
+(training runs and Keras Tuner trials). A distribution strategy scope
+wraps `build_model` + `compile_model`.
 """
 
 import collections
 import math
 import time
+import zipfile
 
 import keras
 
+from keras_attention.atomic_write import atomic_write
 from keras_attention.callbacks.progress_bar import ProgressBar
 from keras_attention.callbacks.run_backup import RunBackup
 from keras_attention.data.corpus_splits import CorpusSplits
@@ -38,12 +45,18 @@ from keras_attention.data.pipeline import count_batches
 from keras_attention.data.pipeline import make_dataset
 from keras_attention.data.pipeline import make_streaming_dataset
 from keras_attention.data.pipeline import padding_fraction
+from keras_attention.decoding.translation_memory import TranslationMemory
 from keras_attention.decoding.translator import Translator
 from keras_attention.evaluation.translation_scorer import TranslationScorer
+
+# Registers the classes a saved model.keras names, so that loading a run
+# does not depend on what the caller happened to import first.
+from keras_attention.losses import label_smoothed_crossentropy  # noqa: F401
 from keras_attention.metrics.token_accuracy import TokenAccuracy
 from keras_attention.models.encoder_decoder import EncoderDecoder
 from keras_attention.no_best_epoch_error import NoBestEpochError
-from keras_attention.run_directory import RunDirectory
+from keras_attention.task.run_directory import SIDES
+from keras_attention.task.run_directory import RunDirectory
 from keras_attention.text.sentencepiece_tokenizer import SentencePieceTokenizer
 from keras_attention.text.word_tokenizer import WordTokenizer
 from keras_attention.training_options import MONITOR
@@ -56,8 +69,6 @@ DEFAULT_SENTENCEPIECE_VOCABULARY = 8000
 PADDING_SAMPLE_BATCHES = 1000
 # The best epoch's weights, in the run directory, while fitting.
 CHECKPOINT = "best.weights.h5"
-# The translation scores `evaluate` reports per split (and per file).
-SCORES = ("exact_match", "bleu", "chrf")
 
 
 def read_corpus(config, data_dir, write=True):
@@ -142,16 +153,130 @@ def learn_tokenizers(config, reader, run_dir=None):
     )
 
 
-def load_tokenizers(run_dir):
+def save_tokenizers(run_dir, source_tokenizer, target_tokenizer, config):
+    """Writes both tokenizers' files, then `config.yaml` (status "prepared").
+
+    A `WordTokenizer` writes `SIDE_vocabulary.txt`, a
+    `SentencePieceTokenizer` `SIDE_sentencepiece.model` and
+    `SIDE_pieces.txt` (see `RunDirectory`), each atomically.
+    """
+    run = RunDirectory(run_dir)
+    for side, tokenizer in zip(SIDES, (source_tokenizer, target_tokenizer)):
+        if isinstance(tokenizer, SentencePieceTokenizer):
+            files = {
+                run.sentencepiece_model_path(side): tokenizer.save_model,
+                run.pieces_path(side): tokenizer.save_vocabulary,
+            }
+        else:
+            files = {run.vocabulary_path(side): tokenizer.save_vocabulary}
+        for path, save in files.items():
+            with atomic_write(path) as temporary:
+                save(temporary)
+    run.save_config(config)
+
+
+def load_tokenizers(run_dir, config=None):
     """Stage 2, instead of learning: the tokenizers a run directory saved.
+
+    Args:
+        run_dir: str or path of the run directory.
+        config: the run's `Config`. Defaults to `None` (its config.yaml).
 
     Returns:
         `(source_tokenizer, target_tokenizer)`.
     """
     run = RunDirectory(run_dir)
+    config = config or run.load_config()
+    return tuple(_load_tokenizer(run, side, config) for side in SIDES)
+
+
+def _load_tokenizer(run, side, config):
+    lowercase = getattr(config.data, f"lowercase_{side}")
+    if config.data.tokenizer == "sentencepiece":
+        return SentencePieceTokenizer(
+            run.sentencepiece_model_path(side),
+            lowercase=lowercase,
+            normalization=config.data.normalization,
+        )
+    path = run.vocabulary_path(side)
+    try:
+        return WordTokenizer.from_vocabulary_file(
+            path, lowercase=lowercase, normalization=config.data.normalization
+        )
+    except (UnicodeDecodeError, ValueError) as error:
+        raise UsageError(f"{path}: not a vocabulary file: {error}") from None
+
+
+def save_model(run_dir, model):
+    """Writes `model.keras` atomically."""
+    with atomic_write(RunDirectory(run_dir).model_path) as temporary:
+        model.save(temporary)
+
+
+def load_run(run_dir):
+    """A trained run's `(model, source_tokenizer, target_tokenizer, config)`.
+
+    Raises:
+        FileNotFoundError: the directory holds no `model.keras`.
+        UsageError: `model.keras` is not a model file.
+    """
+    run = RunDirectory(run_dir)
+    if not run.model_path.exists():
+        raise FileNotFoundError(
+            f"{run.path} is not a trained run directory: "
+            f"{run.model_path.name} is missing. Train one with "
+            "`python -m training.train --run-dir DIR`."
+        )
     config = run.load_config()
-    return run.load_tokenizer("source", config), run.load_tokenizer(
-        "target", config
+    source_tokenizer, target_tokenizer = load_tokenizers(run_dir, config)
+    # A truncated or overwritten file: Keras says "File not found".
+    if not zipfile.is_zipfile(run.model_path):
+        raise UsageError(
+            f"{run.model_path}: not a .keras model file (not a zip "
+            "archive; truncated or overwritten?). Train the run again."
+        )
+    model = keras.saving.load_model(run.model_path)
+    return model, source_tokenizer, target_tokenizer, config
+
+
+def load_memory(run_dir, config, target_tokenizer):
+    """The run's `TranslationMemory`, or `None` if `config` uses none."""
+    if config.memory.match == "off":
+        return None
+    path = RunDirectory(run_dir).memory_path
+    if not path.exists():
+        raise UsageError(
+            f"{path} is missing: the run's config sets "
+            "translation_memory: exact, whose memory training writes "
+            "there. Train the run again (--overwrite)."
+        )
+    return TranslationMemory.from_file(path, target_tokenizer)
+
+
+# `load_translator`'s default post-processor: the run's own.
+RUN_POSTPROCESSOR = "run"
+
+
+def load_translator(run_dir, postprocessor=RUN_POSTPROCESSOR, **decoding):
+    """The `Translator` of a trained run (`Translator.from_config`).
+
+    Args:
+        run_dir: str or path of the run directory.
+        postprocessor: the translator's post-processor; by default the
+            run's translation memory when its config keeps one
+            (`load_memory`); `None` for the model alone.
+        **decoding: decoding arguments replacing the run config's.
+    """
+    model, source_tokenizer, target_tokenizer, config = load_run(run_dir)
+    if postprocessor == RUN_POSTPROCESSOR:
+        postprocessor = load_memory(run_dir, config, target_tokenizer)
+    return Translator.from_config(
+        model,
+        source_tokenizer,
+        target_tokenizer,
+        config,
+        postprocessor=postprocessor,
+        **decoding,
     )
 
 
@@ -420,16 +545,14 @@ def fit(
             start_time=start_time - backup.train_seconds,
         )
         backup.callbacks = own
-        model.fit(
-            datasets["train"],
-            validation_data=datasets["valid"],
-            epochs=config.training.epochs,
-            initial_epoch=initial_epoch,
+        train(
+            model,
+            datasets,
             # The backup after the others: it records what they decided.
             # `ProgressBar` ends a bar cut by `TimeBudget` where it stopped.
             callbacks=own + list(callbacks or []) + [backup, ProgressBar()],
-            # The dataset reshuffles itself every epoch.
-            shuffle=False,
+            epochs=config.training.epochs,
+            initial_epoch=initial_epoch,
             verbose=verbose,
         )
     monitor = MONITOR
@@ -446,6 +569,32 @@ def fit(
         )
     model.load_weights(checkpoint)
     return backup.history
+
+
+def train(model, datasets, callbacks=None, **kwargs):
+    """The one `model.fit` of the library: `train`, validated on `valid`.
+
+    `fit` (a training run) and `ConfigHyperModel.fit` (a Keras Tuner trial)
+    call it.
+
+    Args:
+        model: a compiled model (`compile_model`).
+        datasets: `{split: tf.data.Dataset}` with `train` (and `valid`,
+            unless nothing is validated: a throughput benchmark).
+        callbacks: list of `keras.callbacks.Callback`. Defaults to `None`.
+        **kwargs: `model.fit`'s `epochs`, `initial_epoch`, `verbose`.
+
+    Returns:
+        The `keras.callbacks.History`.
+    """
+    return model.fit(
+        datasets["train"],
+        validation_data=datasets.get("valid"),
+        callbacks=callbacks,
+        # The dataset reshuffles itself every epoch.
+        shuffle=False,
+        **kwargs,
+    )
 
 
 def run_backup(config, run_dir, source=None, start_time=None):
@@ -490,46 +639,31 @@ def describe_resume(backup, epochs):
     )
 
 
-def evaluate(
-    model,
-    source_tokenizer,
-    target_tokenizer,
-    splits,
-    datasets,
-    config,
-    batch_size=256,
-    verbose=0,
-    memory=None,
-):
+def evaluate(translator, splits, datasets, config, batch_size=256, verbose=0):
     """Stage 6: token accuracy, exact match, BLEU and chrF per held-out split.
 
     Token accuracy is teacher-forced (mean over real target tokens); the
     greedy translations are scored against the references as read by
-    `TranslationScorer` (sacreBLEU BLEU and chrF, exact match; lowercased
-    when the target tokenizer lowercases), the scorer `training.evaluate`
-    uses too.
+    `TranslationScorer.evaluate` (sacreBLEU BLEU and chrF, exact match;
+    lowercased when the target tokenizer lowercases), the evaluation
+    `training.evaluate` runs too, in its format.
 
     Args:
-        model: a trained `EncoderDecoder`.
-        source_tokenizer, target_tokenizer: its tokenizers.
+        translator: a `Translator` of the trained `EncoderDecoder` (with
+            its post-processor: the run's memory answers too).
         splits: a `CorpusSplits` (or any `{split: (sources, targets)}`).
         datasets: `{split: tf.data.Dataset}` from `build_datasets`.
-        config: a `Config` (its decoding fields, `lowercase_target`).
+        config: a `Config` (`lowercase_target`).
         batch_size: int. Sentences per translation batch. Defaults to
             `256`.
         verbose: Keras verbosity of `model.evaluate`. Defaults to `0`.
-        memory: the run's `TranslationMemory` (with
-            `translation_memory: exact`), or `None`. Defaults to `None`.
 
     Returns:
-        `{split: {"loss", "token_accuracy", "exact_match", "bleu", "chrf",
-        "sentences"}}` for `valid` and `test` when present; a split read
-        from a list of files also has `"files"`: `{file name:
-        {"exact_match", "bleu", "chrf", "sentences"}}`.
+        `{split: {"loss", "token_accuracy", **TranslationScorer.score}}`
+        for `valid` and `test` when present; a split read from a list of
+        files also has `"files"`: `{file name: TranslationScorer.score}`.
     """
-    translator = Translator.from_config(
-        model, source_tokenizer, target_tokenizer, config, memory=memory
-    )
+    model = translator.model
     scorer = TranslationScorer(lowercase=config.data.lowercase_target)
     metrics = {}
     for name in ("valid", "test"):
@@ -539,11 +673,13 @@ def evaluate(
             datasets[name], verbose=verbose, return_dict=True
         )
         sources, targets = splits[name]
-        translations = translator.translate_texts(sources, batch_size)
+        translations, scores = scorer.evaluate(
+            translator.translate, sources, targets, batch_size
+        )
         metrics[name] = {
             "loss": round(results["loss"], 4),
             "token_accuracy": round(results["accuracy"], 4),
-            **_scores(scorer, translations, targets),
+            **scores,
         }
         files = (
             splits.by_file(name, list(zip(translations, targets)))
@@ -553,16 +689,7 @@ def evaluate(
         if files:
             # A mixed split's mean hides which domain suffers.
             metrics[name]["files"] = {
-                file: _scores(scorer, *zip(*pairs))
+                file: scorer.score(*zip(*pairs))
                 for file, pairs in files.items()
             }
     return metrics
-
-
-def _scores(scorer, translations, references):
-    """`SCORES` of `scorer.score` and the number of sentences."""
-    scores = scorer.score(translations, references)
-    return {
-        **{k: scores[k] for k in SCORES},
-        "sentences": len(references),
-    }

@@ -1,6 +1,6 @@
 import pytest
 
-from keras_attention.evaluation.loaded_model import LoadedModel
+from keras_attention.task.loaded_model import LoadedModel
 
 
 def test_run_directory_has_both_searches_and_the_keras_parts(tiny_run):

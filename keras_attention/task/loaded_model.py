@@ -4,10 +4,11 @@ import json
 import pathlib
 
 import tensorflow as tf
+import tensorflow_text  # noqa: F401  (registers the ops a SavedModel uses)
 
 from keras_attention.decoding.batch_translation import translate_batches
-from keras_attention.decoding.translator import Translator
-from keras_attention.run_directory import RunDirectory
+from keras_attention.task import stages
+from keras_attention.task.run_directory import RunDirectory
 
 
 class LoadedModel:
@@ -25,7 +26,7 @@ class LoadedModel:
       search is the `serving_default` signature and greedy search the
       `greedy` signature, each taking `text` (1-D strings) and returning
       `translation`. `tensorflow_text` is imported first, since the graph
-      uses its ops. The beam width is read from
+      uses its ops (imported with this module). The beam width is read from
       `assets.extra/export.json` when the exporter wrote it.
 
     Args:
@@ -140,39 +141,15 @@ class LoadedModel:
 
     @classmethod
     def from_run_directory(cls, path, beam_width=None):
-        run = RunDirectory(path)
-        model, source_tokenizer, target_tokenizer, config = run.load()
-        return cls.from_parts(
-            model,
-            source_tokenizer,
-            target_tokenizer,
-            config,
-            path=path,
-            beam_width=beam_width,
-            memory=run.load_memory(config),
-        )
+        """A run directory's `Translator` (`stages.load_translator`)."""
+        decoding = {} if beam_width is None else {"beam_width": beam_width}
+        translator = stages.load_translator(path, **decoding)
+        config = RunDirectory(path).load_config()
+        return cls.from_translator(translator, config, path=path)
 
     @classmethod
-    def from_parts(
-        cls,
-        model,
-        source_tokenizer,
-        target_tokenizer,
-        config,
-        path=None,
-        beam_width=None,
-        memory=None,
-    ):
-        """From a Keras model, its tokenizers and its `Config` (a Trainer's).
-
-        `memory`: the run's `TranslationMemory`, needed when the config
-        sets `translation_memory: exact`.
-        """
-        if beam_width is not None:
-            config = config.replace(beam_width=beam_width)
-        translator = Translator.from_config(
-            model, source_tokenizer, target_tokenizer, config, memory=memory
-        )
+    def from_translator(cls, translator, config, path=None):
+        """From a `Translator` and the `Config` of its model (a Trainer's)."""
         searches = {
             "greedy": translator.translate,
             "beam": translator.translate_beam,
@@ -182,9 +159,9 @@ class LoadedModel:
             "run_directory",
             searches,
             beam_width=translator.beam_width,
-            model=model,
-            source_tokenizer=source_tokenizer,
-            target_tokenizer=target_tokenizer,
+            model=translator.model,
+            source_tokenizer=translator.source_tokenizer,
+            target_tokenizer=translator.target_tokenizer,
             config=config,
         )
         # A tf.function method holds its instance weakly: keep it alive.
@@ -193,8 +170,6 @@ class LoadedModel:
 
     @classmethod
     def from_saved_model(cls, path):
-        import tensorflow_text  # noqa: F401  (registers the ops it uses)
-
         loaded = tf.saved_model.load(str(path))
         searches, unavailable = {}, {}
         for search, name in (("greedy", "greedy"), ("beam", "serving_default")):

@@ -8,9 +8,10 @@ import tensorflow as tf
 from keras_attention.config import Config
 from keras_attention.data.corpus_error import CorpusError
 from keras_attention.data.corpus_report import describe_corpus_report
-from keras_attention.run_directory import RunDirectory
+from keras_attention.task import stages
+from keras_attention.task.run_directory import RunDirectory
+from keras_attention.task.trainer import Trainer
 from keras_attention.text.sentencepiece_tokenizer import SentencePieceTokenizer
-from keras_attention.trainer import Trainer
 
 
 def test_run_directory_holds_everything(tiny_run):
@@ -33,7 +34,7 @@ def test_run_directory_holds_everything(tiny_run):
 def test_reloaded_run_translates_like_the_trained_one(tiny_run):
     sources = tiny_run.splits["test"][0][:16]
     expected = tiny_run.translator().translate_texts(sources)
-    restored = RunDirectory(tiny_run.run.path).translator()
+    restored = stages.load_translator(tiny_run.run.path)
     assert restored.translate_texts(sources) == expected
 
 
@@ -159,12 +160,13 @@ def test_sentencepiece_run_skips_bad_lines_and_reloads(
 
     run = RunDirectory(trainer.run.path)
     assert (run.path / "source_sentencepiece.model").exists()
-    model, source_tokenizer, target_tokenizer, loaded = run.load()
+    model, _, target_tokenizer, loaded = stages.load_run(run.path)
     assert loaded == config
     assert isinstance(target_tokenizer, SentencePieceTokenizer)
     assert target_tokenizer.vocabulary == trainer.target_tokenizer.vocabulary
     expected = trainer.translator().translate_texts(sources[:4])
-    assert run.translator().translate_texts(sources[:4]) == expected
+    translator = stages.load_translator(run.path)
+    assert translator.translate_texts(sources[:4]) == expected
 
 
 def test_train_cli_flags():

@@ -1,4 +1,4 @@
-"""Train an `EncoderDecoder` from a `Config` with `model.fit`."""
+"""The runner: trains, evaluates and exports the model of a `Config`."""
 
 import contextlib
 import os
@@ -11,7 +11,6 @@ import time
 import keras
 import tensorflow as tf
 
-from keras_attention import stages
 from keras_attention.backend import check_backend
 from keras_attention.backend import current_backend
 from keras_attention.config_error import ConfigError
@@ -20,19 +19,24 @@ from keras_attention.data.corpus_report import summarize_corpus_report
 from keras_attention.decoding.translation_memory import TranslationMemory
 from keras_attention.decoding.translator import Translator
 from keras_attention.distribution import Distribution
-from keras_attention.run_directory import TRAINING_FILE
-from keras_attention.run_directory import RunDirectory
+from keras_attention.export.saved_model_exporter import SavedModelExporter
+from keras_attention.task import stages
+from keras_attention.task.run_directory import METRICS_FILE
+from keras_attention.task.run_directory import TRAINING_FILE
+from keras_attention.task.run_directory import RunDirectory
 
 
 class Trainer:
-    """Runs the training stages (`keras_attention.stages`) for one `Config`.
+    """Runs the stages (`keras_attention.task.stages`) of one `Config`.
 
     `read_corpus` (at construction: the bundled corpus is written to
     `RUN_DIR/data/*.tsv`), then in `prepare` `learn_tokenizers` and
     `build_datasets` (the corpus report is printed and saved as
     `RUN_DIR/corpus.json`), then in `fit` `build_model` + `compile_model`
-    and the `fit` stage, and `evaluate`. Each stage can be called alone;
-    this class only wires them and keeps their results.
+    and the `fit` stage, `evaluate` and `export`. Each stage can be called
+    alone; this class only wires them and keeps their results. Keras
+    Tuner trials (`ConfigHyperModel`), `ConfigSearch.export_best` and the
+    benchmarks run through it too.
 
     The run directory (see `RunDirectory`) receives the best model, the
     tokenizers, the config, the history, the corpus report and the final
@@ -123,15 +127,22 @@ class Trainer:
         """`{split: CorpusReader}`."""
         return self.splits.readers
 
-    def prepare(self):
+    def prepare(self, tokenizers=None):
         """Learns the tokenizers from the train split and builds datasets.
 
         Idempotent; `fit` and `build_model` call it. Raises `CorpusError`
         (file, line, problem) on bad data unless `config.data.skip_bad_lines`.
+
+        Args:
+            tokenizers: `(source_tokenizer, target_tokenizer)` to use (and
+                save) instead of learning them, or `None`. Defaults to
+                `None`.
         """
         if self.data is not None:
             return
-        self.source_tokenizer, self.target_tokenizer = self._tokenizers()
+        self.source_tokenizer, self.target_tokenizer = self._tokenizers(
+            tokenizers
+        )
         data, self.corpus_report = stages.build_datasets(
             self.config,
             self.splits,
@@ -185,31 +196,32 @@ class Trainer:
         # The teacher-forced scorer is a TensorFlow graph; a run trained on
         # another backend keeps the first translation of each source.
         if _on_tensorflow():
-            score = Translator(
-                model,
-                self.source_tokenizer,
-                self.target_tokenizer,
-                **self.config.decoding.to_dict(),
+            score = Translator.from_config(
+                model, self.source_tokenizer, self.target_tokenizer, self.config
             ).score_pairs
         return TranslationMemory.from_pairs(
             list(sources),
             [target.decode("utf-8") for target in targets.numpy()],
             score=score,
+            target_tokenizer=self.target_tokenizer,
         )
 
-    def _tokenizers(self):
+    def _tokenizers(self, tokenizers=None):
         """The saved tokenizers of a run in progress, or learned ones."""
         run = self.run
         if run.status() != "new":
-            return run.load_tokenizers(self.config)
+            return stages.load_tokenizers(run.path, self.config)
+        if tokenizers is None:
+            tokenizers = stages.learn_tokenizers(
+                self.config,
+                self.readers["train"],
+                run.path if self.chief else None,
+            )
         if not self.chief:
-            return stages.learn_tokenizers(self.config, self.readers["train"])
-        learned = stages.learn_tokenizers(
-            self.config, self.readers["train"], run.path
-        )
+            return tokenizers
         # config.yaml last: a rerun loads the tokenizers once it exists.
-        run.save_tokenizers(*learned, self.config)
-        return run.load_tokenizers(self.config)
+        stages.save_tokenizers(run.path, *tokenizers, self.config)
+        return stages.load_tokenizers(run.path, self.config)
 
     def fit(self, verbose="auto", callbacks=None):
         """Trains (or continues the run), restores the best epoch, saves.
@@ -270,26 +282,42 @@ class Trainer:
                 start_time=budget_start,
                 backup=backup,
             )
-        self.train_seconds = backup.train_seconds
-        self.memory = self.build_memory(self.model)
+        self.save_trained(
+            self.model,
+            self.history,
+            {
+                "epochs": len(self.history["loss"]),
+                "best_epoch": backup.checkpoint_epoch,
+                "stopped_early": backup.stopped,
+                "train_seconds": round(backup.train_seconds, 1),
+                "resumed_from": backup.resumed_from,
+            },
+        )
         if self.chief:
-            run.save_json("history.json", self.history)
-            run.save_model(self.model)
+            backup.delete()
+        return self.history
+
+    def save_trained(self, model, history, training):
+        """Keeps and saves a trained model: history, model, memory, training.
+
+        `fit` calls it, and `ConfigSearch.export_best` with a trial's model.
+
+        Args:
+            model: the trained `EncoderDecoder` (its best epoch).
+            history: `{metric: [value per epoch]}`.
+            training: the JSON-ready `training.json` (`train_seconds`...).
+        """
+        self.model, self.history = model, history
+        self.train_seconds = training.get("train_seconds", 0.0)
+        self.memory = self.build_memory(model)
+        if self.chief:
+            run = self.run
+            run.save_json("history.json", history)
+            stages.save_model(run.path, model)
             if self.memory is not None:
                 self.memory.save(run.memory_path)
             # Last: the run is trained once this file exists.
-            run.save_json(
-                TRAINING_FILE,
-                {
-                    "epochs": len(self.history["loss"]),
-                    "best_epoch": backup.checkpoint_epoch,
-                    "stopped_early": backup.stopped,
-                    "train_seconds": round(self.train_seconds, 1),
-                    "resumed_from": backup.resumed_from,
-                },
-            )
-            backup.delete()
-        return self.history
+            run.save_json(TRAINING_FILE, training)
 
     def _load_trained(self, verbose):
         # Killed after training was saved (e.g. in the final evaluation).
@@ -300,10 +328,10 @@ class Trainer:
         if (run.path / TRAINING_FILE).exists():
             training = run.load_json(TRAINING_FILE)
         self.train_seconds = training.get("train_seconds", 0.0)
-        if self.config.memory.match == "off":
-            self.memory = None
-        elif run.memory_path.exists():
-            self.memory = run.load_memory(self.config)
+        if self.config.memory.match == "off" or run.memory_path.exists():
+            self.memory = stages.load_memory(
+                run.path, self.config, self.target_tokenizer
+            )
         else:
             self.memory = self.build_memory(self.model)
             if self.chief:
@@ -314,6 +342,8 @@ class Trainer:
 
     def translator(self):
         """A `Translator` of the trained model (the config's decoding).
+
+        Its post-processor is the run's translation memory, if any.
 
         TensorFlow backend only: elsewhere, translate the saved run with
         `python -m training.translate RUN_DIR` (which runs on TensorFlow).
@@ -330,37 +360,45 @@ class Trainer:
             self.source_tokenizer,
             self.target_tokenizer,
             self.config,
-            memory=self.memory,
+            postprocessor=self.memory,
         )
 
-    def evaluate(self, batch_size=256, verbose=0):
+    def evaluate(self, batch_size=256, verbose=0, extra=None):
         """`stages.evaluate` on every held-out split; saves `metrics.json`.
 
-        The corpus report's summary (`corpus`) and the training time are
-        saved alongside. On JAX or PyTorch the saved run is evaluated by
-        a `Trainer` in a TensorFlow subprocess (chief only).
+        The corpus report's summary (`corpus`), the training time and
+        `extra` (a dict) are saved alongside. On JAX or PyTorch the saved
+        run is evaluated by a `Trainer` in a TensorFlow subprocess (chief
+        only).
         """
         if not _on_tensorflow():
             return self._evaluate_on_tensorflow(batch_size)
         metrics = {"train_seconds": round(self.train_seconds, 1)}
         metrics.update(
             stages.evaluate(
-                self.model,
-                self.source_tokenizer,
-                self.target_tokenizer,
+                self.translator(),
                 self.splits,
                 self.data,
                 self.config,
                 batch_size=batch_size,
                 verbose=verbose,
-                memory=self.memory,
             )
         )
         if self.corpus_report is not None:
             metrics["corpus"] = summarize_corpus_report(self.corpus_report)
+        metrics.update(extra or {})
         if self.chief:
-            self.run.save_json("metrics.json", metrics)
+            self.run.save_json(METRICS_FILE, metrics)
         return metrics
+
+    def export(self, output_dir, name):
+        """Exports the saved run as `output_dir/name/VERSION/` (a SavedModel).
+
+        See `SavedModelExporter.from_run_directory` (TensorFlow backend
+        only, like `translator`); returns the version's path.
+        """
+        exporter = SavedModelExporter.from_run_directory(self.run.path)
+        return exporter.export(output_dir, name)
 
     def _evaluate_on_tensorflow(self, batch_size):
         # The searches are TensorFlow graphs; the saved model.keras loads
@@ -374,7 +412,7 @@ class Trainer:
             [
                 sys.executable,
                 "-c",
-                "import sys; from keras_attention.trainer import "
+                "import sys; from keras_attention.task.trainer import "
                 "evaluate_run; evaluate_run(sys.argv[1], int(sys.argv[2]))",
                 str(self.run.path),
                 str(batch_size),
@@ -388,7 +426,7 @@ class Trainer:
                 f"evaluating {self.run.path} on TensorFlow failed:\n"
                 + result.stderr[-4000:]
             )
-        return self.run.load_json("metrics.json")
+        return self.run.load_json(METRICS_FILE)
 
 
 def evaluate_run(run_dir, batch_size=256):

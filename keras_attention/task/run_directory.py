@@ -1,11 +1,8 @@
-"""A training run on disk: model, tokenizers, config, history and reports."""
+"""A training run on disk: the paths, atomic writes and status of its files."""
 
 import json
 import pathlib
 import shutil
-import zipfile
-
-import keras
 
 from keras_attention.atomic_write import POLL_SECONDS
 from keras_attention.atomic_write import atomic_write
@@ -13,17 +10,6 @@ from keras_attention.atomic_write import remove_temporary_files
 from keras_attention.atomic_write import wait_for_files
 from keras_attention.atomic_write import write_text
 from keras_attention.config import Config
-from keras_attention.decoding.translation_memory import TranslationMemory
-from keras_attention.decoding.translator import Translator
-
-# Registers the classes a saved model.keras names, so that loading a run
-# does not depend on what the caller happened to import first.
-from keras_attention.losses import label_smoothed_crossentropy  # noqa: F401
-from keras_attention.metrics import token_accuracy  # noqa: F401
-from keras_attention.models import encoder_decoder  # noqa: F401
-from keras_attention.text.sentencepiece_tokenizer import SentencePieceTokenizer
-from keras_attention.text.word_tokenizer import WordTokenizer
-from keras_attention.usage_error import UsageError
 
 SIDES = ("source", "target")
 BACKUP_DIRECTORY = "backup"
@@ -71,6 +57,8 @@ class RunDirectory:
     after the final evaluation.
 
     Runs written before the `tokenizer` field existed load as word runs.
+    What the files hold (a model, tokenizers, a memory) is loaded by the
+    runner (`keras_attention.task.stages`).
 
     Args:
         path: str or `pathlib.Path`, the directory (created on save).
@@ -164,7 +152,7 @@ class RunDirectory:
             names += [
                 self.vocabulary_path(side).name,
                 self.sentencepiece_model_path(side).name,
-                f"{side}_pieces.txt",
+                self.pieces_path(side).name,
             ]
         names += [f"data/{split}.tsv" for split in ("train", "valid", "test")]
         for name in names:
@@ -189,74 +177,18 @@ class RunDirectory:
         """The SentencePiece model file of `side` (source/target)."""
         return self.path / f"{side}_sentencepiece.model"
 
-    def save(self, model, source_tokenizer, target_tokenizer, config):
-        self.save_tokenizers(source_tokenizer, target_tokenizer, config)
-        self.save_model(model)
+    def pieces_path(self, side):
+        """The SentencePiece pieces of `side`, one per line (for reading)."""
+        return self.path / f"{side}_pieces.txt"
 
-    def save_tokenizers(self, source_tokenizer, target_tokenizer, config):
-        """Writes both tokenizers, then `config.yaml` (status "prepared")."""
-        self.save_tokenizer(source_tokenizer, "source")
-        self.save_tokenizer(target_tokenizer, "target")
+    def save_config(self, config):
+        """Writes `config.yaml` (after the tokenizers: status "prepared")."""
         with atomic_write(self.path / "config.yaml") as temporary:
             config.to_yaml(temporary)
-
-    def save_model(self, model):
-        with atomic_write(self.model_path) as temporary:
-            model.save(temporary)
-
-    def save_tokenizer(self, tokenizer, side):
-        """Writes the files `load_tokenizer` reads back."""
-        if isinstance(tokenizer, SentencePieceTokenizer):
-            files = {
-                self.sentencepiece_model_path(side): tokenizer.save_model,
-                self.path / f"{side}_pieces.txt": tokenizer.save_vocabulary,
-            }
-        else:
-            files = {self.vocabulary_path(side): tokenizer.save_vocabulary}
-        for path, save in files.items():
-            with atomic_write(path) as temporary:
-                save(temporary)
-
-    def load_tokenizers(self, config):
-        """`(source_tokenizer, target_tokenizer)` as saved for `config`."""
-        return tuple(self.load_tokenizer(side, config) for side in SIDES)
-
-    def load_tokenizer(self, side, config):
-        """The tokenizer of `side` ("source"/"target") as `config` made it."""
-        lowercase = getattr(config.data, f"lowercase_{side}")
-        if config.data.tokenizer == "sentencepiece":
-            return SentencePieceTokenizer(
-                self.sentencepiece_model_path(side),
-                lowercase=lowercase,
-                normalization=config.data.normalization,
-            )
-        path = self.vocabulary_path(side)
-        try:
-            return WordTokenizer.from_vocabulary_file(
-                path,
-                lowercase=lowercase,
-                normalization=config.data.normalization,
-            )
-        except (UnicodeDecodeError, ValueError) as error:
-            raise UsageError(
-                f"{path}: not a vocabulary file: {error}"
-            ) from None
 
     @property
     def memory_path(self):
         return self.path / MEMORY_FILE
-
-    def load_memory(self, config):
-        """The run's `TranslationMemory`, or `None` if `config` uses none."""
-        if config.memory.match == "off":
-            return None
-        if not self.memory_path.exists():
-            raise UsageError(
-                f"{self.memory_path} is missing: the run's config sets "
-                "translation_memory: exact, whose memory training writes "
-                "there. Train the run again (--overwrite)."
-            )
-        return TranslationMemory.from_file(self.memory_path)
 
     def save_json(self, name, values):
         write_text(
@@ -269,34 +201,3 @@ class RunDirectory:
 
     def load_config(self):
         return Config.from_yaml(self.path / "config.yaml")
-
-    def load(self):
-        """Returns `(model, source_tokenizer, target_tokenizer, config)`."""
-        if not self.model_path.exists():
-            raise FileNotFoundError(
-                f"{self.path} is not a trained run directory: "
-                f"{self.model_path.name} is missing. Train one with "
-                "`python -m training.train --run-dir DIR`."
-            )
-        config = self.load_config()
-        source_tokenizer = self.load_tokenizer("source", config)
-        target_tokenizer = self.load_tokenizer("target", config)
-        # A truncated or overwritten file: Keras says "File not found".
-        if not zipfile.is_zipfile(self.model_path):
-            raise UsageError(
-                f"{self.model_path}: not a .keras model file (not a zip "
-                "archive; truncated or overwritten?). Train the run again."
-            )
-        model = keras.saving.load_model(self.model_path)
-        return model, source_tokenizer, target_tokenizer, config
-
-    def translator(self):
-        """A `Translator` for the trained model."""
-        model, source_tokenizer, target_tokenizer, config = self.load()
-        return Translator.from_config(
-            model,
-            source_tokenizer,
-            target_tokenizer,
-            config,
-            memory=self.load_memory(config),
-        )

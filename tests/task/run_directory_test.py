@@ -4,19 +4,20 @@ import sys
 import pytest
 
 from keras_attention.config import Config
-from keras_attention.run_directory import RunDirectory
+from keras_attention.task.run_directory import RunDirectory
+from keras_attention.task.stages import save_tokenizers
 from keras_attention.text.word_tokenizer import WordTokenizer
 
 WORDS = WordTokenizer.from_texts(["a b c"])
 
 
 def test_load_needs_no_other_import(tiny_run):
-    # Regression: RunDirectory.load failed with "Could not locate class
+    # Regression: loading failed with "Could not locate class
     # 'EncoderDecoder'" unless the caller had imported the trainer first.
     code = (
         "import sys\n"
-        "from keras_attention.run_directory import RunDirectory\n"
-        "model, *_ = RunDirectory(sys.argv[1]).load()\n"
+        "from keras_attention.task.stages import load_run\n"
+        "model, *_ = load_run(sys.argv[1])\n"
         "print(type(model).__name__)\n"
     )
     result = subprocess.run(
@@ -32,7 +33,7 @@ def test_load_needs_no_other_import(tiny_run):
 def test_status_follows_the_files_of_a_run(tmp_path):
     run = RunDirectory(tmp_path / "run")
     assert run.status() == "new"
-    run.save_tokenizers(WORDS, WORDS, Config())
+    save_tokenizers(run.path, WORDS, WORDS, Config())
     assert run.status() == "prepared"
     (run.backup_path).mkdir()
     (run.backup_path / "state.json").write_text("{}")
@@ -48,7 +49,7 @@ def test_status_follows_the_files_of_a_run(tmp_path):
 def test_a_run_continues_only_with_its_config(tmp_path):
     run = RunDirectory(tmp_path)
     run.check_config(Config().replace(units=8))
-    run.save_tokenizers(WORDS, WORDS, Config().replace(units=8))
+    save_tokenizers(run.path, WORDS, WORDS, Config().replace(units=8))
     run.check_config(Config().replace(units=8))
     with pytest.raises(
         FileExistsError,
@@ -59,7 +60,7 @@ def test_a_run_continues_only_with_its_config(tmp_path):
 
 def test_clear_removes_the_run_and_nothing_else(tmp_path):
     run = RunDirectory(tmp_path)
-    run.save_tokenizers(WORDS, WORDS, Config())
+    save_tokenizers(run.path, WORDS, WORDS, Config())
     run.save_json("metrics.json", {})
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "train.tsv").write_text("a\tb\n")
