@@ -13,12 +13,6 @@ FUNCTION_IMPORTS = {
     # Only learning a model needs the `sentencepiece` pip package;
     # tokenizing with one needs tensorflow-text alone.
     ("keras_attention/text/sentencepiece_tokenizer.py", "sentencepiece"),
-    # `keras_attention.tuning` imports the runner, which imports this
-    # module: the callback is imported when a config asks for it.
-    (
-        "keras_attention/training_options.py",
-        "keras_attention.tuning.validation_bleu",
-    ),
 }
 
 
