@@ -17,68 +17,48 @@ from keras_attention.usage_error import UsageError
 STATE_FILE = "state.json"
 WEIGHTS_SUFFIX = ".weights.h5"
 # What Keras callbacks keep from epoch to epoch (their on_train_begin
-# resets most of it). Other callbacks may define `get_state()` and
-# `set_state(state)` (JSON-ready dicts) instead.
+# resets most of it); other callbacks may define `get_state()` and
+# `set_state(state)` (JSON-ready dicts).
 CALLBACK_STATE = (
     (keras.callbacks.EarlyStopping, ("wait", "best", "best_epoch")),
     (keras.callbacks.ModelCheckpoint, ("best",)),
-    (keras.callbacks.ReduceLROnPlateau, ("wait", "best", "cooldown_counter")),
 )
 
 
 class RunBackup(keras.callbacks.Callback):
     """Backs up model, optimizer, history and callbacks; restores on rerun.
 
-    Keras' `BackupAndRestore` has the contract this callback keeps (rerun
-    the same script and training continues from the last backup) but, in
-    Keras 3.15, it writes the weights and its metadata in place one after
-    the other (a kill during a save leaves a truncated file, or the
-    weights of one epoch with the epoch number of another), deletes the
-    backup when `fit` returns (before the caller has saved anything) and
-    keeps neither the history, nor the counters of `EarlyStopping` and
-    `ReduceLROnPlateau`, nor the best checkpoint. Here a backup is a set
-    of files committed by one atomic write of `state.json`:
+    The contract of Keras' `BackupAndRestore` (rerun the same script and
+    training continues from the last backup), which in Keras 3.15 writes
+    its files in place one after the other, deletes the backup when `fit`
+    returns and keeps neither the history, the `EarlyStopping` counters
+    nor the best checkpoint. Here a backup is a set of files committed by
+    one atomic write of `state.json`:
 
-        state.json                  the commit: the next epoch (and
-                                    batch), the history of the finished
-                                    epochs, the other callbacks' state,
-                                    the training seconds spent, whether
-                                    training has stopped, and which files
-                                    below belong to it
+        state.json                  the commit: next epoch and batch,
+                                    history, the callbacks' state, training
+                                    seconds, whether training stopped, and
+                                    the files below that belong to it
         epoch-E-step-S.weights.h5   model and optimizer variables after
                                     batch S of epoch E (S = 0: at the end
                                     of epoch E - 1)
-        checkpoint-E.weights.h5     a copy of `checkpoint` (the best-epoch
-                                    file that `ModelCheckpoint` or another
-                                    callback writes) as it was at the end
-                                    of epoch E
+        checkpoint-E.weights.h5     a copy of `checkpoint` as it was at
+                                    the end of epoch E
 
-    Each file is written with `atomic_write` before the commit; files no
-    commit names are deleted after it. A process killed at any point
-    leaves the previous commit intact, and `restore` puts `checkpoint`
-    back as that commit knew it: the best checkpoint always belongs to an
-    epoch of the history.
+    Files no commit names are deleted after it, so a process killed at any
+    point leaves the previous commit, and `restore` puts `checkpoint` back
+    as that commit knew it.
 
     Call `restore(model)` before `model.fit` and pass its result as
     `initial_epoch`; put the callback last in `callbacks` so that it sees
-    what the others decided in the same epoch (their state,
-    `model.stop_training`). A backup taken every `save_freq` batches
-    restarts its epoch from the first batch (as Keras' `BackupAndRestore`
-    does) with the weights reached mid-epoch; the history holds each
-    epoch once, as it finished. The data order of a resumed run differs
-    from an uninterrupted one (the pipeline's shuffle restarts).
+    what the others decided in the epoch. A backup taken mid-epoch
+    restarts its epoch from the first batch with the weights reached.
 
-    Under a multi-worker strategy every worker runs the callback, and every
-    worker must restore the same state (epoch, weights, optimizer) or
-    their collectives disagree. The chief backs up to the run's directory;
-    another worker backs up to a directory of its own (e.g. a temporary
-    one, with its own `checkpoint`) and passes the chief's as `source`:
-    `restore` copies the chief's last commit there first and continues
-    from that copy, never writing the chief's files. When `fit` begins,
-    the workers compare where they start (epoch, batch, optimizer step)
-    and all raise the same `UsageError` if they differ (a worker that
-    cannot read the chief's directory would start from scratch and its
-    collectives would never match the others').
+    Under a multi-worker strategy every worker must restore the same
+    state. The chief backs up to the run's directory; another worker backs
+    up to a directory of its own and passes the chief's as `source`. When
+    `fit` begins, the workers compare where they start (epoch, batch,
+    optimizer step) and all raise the same `UsageError` if they differ.
 
     Args:
         directory: str or `pathlib.Path`. Where the backup is kept; no
@@ -93,14 +73,11 @@ class RunBackup(keras.callbacks.Callback):
             `set_state` is backed up and restored. May also be set as an
             attribute before `fit`. Defaults to `()`.
         source: str or path of another `RunBackup`'s directory (a
-            multi-worker chief's), or `None`. Given, `restore` first
-            replaces the backup in `directory` with a copy of the last
-            commit in `source` (none when `source` has no backup yet).
-            Defaults to `None`.
+            multi-worker chief's) whose last commit `restore` copies into
+            `directory` first, or `None`. Defaults to `None`.
         start_time: float or `None`. The `time.monotonic()` reading from
-            which this process's training time counts (e.g. before the
-            data is prepared, as `TimeBudget` counts); `None`: when `fit`
-            begins. Defaults to `None`.
+            which training time counts; `None`: when `fit` begins.
+            Defaults to `None`.
 
     Attributes:
         epoch: int, the next epoch to train (0-based).
@@ -110,7 +87,7 @@ class RunBackup(keras.callbacks.Callback):
         stopped: bool, whether a callback stopped training.
         train_seconds: float, training time across restarts.
         resumed_from: list of `{"epoch", "step"}`, where each rerun
-            continued (recorded with the rerun's first backup).
+            continued.
 
     Example:
 
@@ -164,11 +141,8 @@ class RunBackup(keras.callbacks.Callback):
     def restore(self, model):
         """Loads the last backup into `model`; returns the epoch to start.
 
-        Builds the optimizer first so that its variables (step count,
-        moments, learning rate) are restored too, and puts `checkpoint`
-        back as the backup has it (deleting one that no backup knows).
-        Without a backup, returns 0 and leaves `model` as it is. With a
-        `source`, its last commit is copied into `directory` first.
+        Builds the optimizer first so that its variables are restored too.
+        Without a backup, returns 0 and leaves `model` as it is.
         """
         if self.source is not None:
             copy_backup(self.source, self.directory)
@@ -337,11 +311,8 @@ class RunBackup(keras.callbacks.Callback):
 def copy_backup(source, destination, attempts=3):
     """Replaces the backup in `destination` by the last commit in `source`.
 
-    Copies the files `source`'s `state.json` names, then that
-    `state.json` (the commit, last); `source` is only read. Without a
-    backup in `source`, `destination` is left without one too. Should
-    `source` commit again during the copy (another process writing it),
-    the copy starts over with the new commit.
+    Copies the files `source`'s `state.json` names, then `state.json`;
+    starts over if `source` commits again during the copy.
 
     Args:
         source: str or path of a `RunBackup` directory.

@@ -239,43 +239,6 @@ def test_a_nan_loss_stops_and_leaves_a_nan_checkpoint_epoch(tmp_path):
     assert not np.isfinite(backup.history["val_loss"][0])
 
 
-def test_the_learning_rate_and_plateau_counters_survive_a_restart(tmp_path):
-    def plateau():
-        return keras.callbacks.ReduceLROnPlateau(factor=0.5, patience=1)
-
-    reference = model()
-    fit(
-        reference,
-        RunBackup(tmp_path / "whole"),
-        plateau(),
-        validation_sign=-1.0,
-    )
-    with pytest.raises(Interrupt):
-        fit(
-            model(),
-            RunBackup(tmp_path / "cut"),
-            plateau(),
-            InterruptAt(3),
-            validation_sign=-1.0,
-        )
-    resumed = model()
-    callback = plateau()
-    backup = RunBackup(tmp_path / "cut")
-    backup.callbacks = [callback]
-    backup.restore(resumed)
-    # 0.05 halved twice in the first 3 epochs: the optimizer's variable.
-    assert resumed.optimizer.learning_rate.numpy() == np.float32(0.0125)
-    fit(resumed, backup, callback, validation_sign=-1.0)
-    assert backup.history == reference_history(tmp_path / "whole")
-    assert float(resumed.optimizer.learning_rate.numpy()) == float(
-        reference.optimizer.learning_rate.numpy()
-    )
-
-
-def reference_history(directory):
-    return json.loads((directory / "state.json").read_text())["history"]
-
-
 def files(directory):
     return {p.name: p.read_bytes() for p in directory.iterdir()}
 
