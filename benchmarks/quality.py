@@ -185,41 +185,6 @@ def count_target_tokens(dataset):
     return tokens, batches
 
 
-def export_run(run_dir):
-    """Exports the trained run to `RUN_DIR/export/quality/VERSION`.
-
-    On JAX or PyTorch the SavedModel (TensorFlow graphs) is written by
-    `training.export` in a TensorFlow process, from the saved run.
-    """
-    output_dir = run_dir / "export"
-    if keras.backend.backend() == "tensorflow":
-        from keras_attention.export.saved_model_exporter import (
-            SavedModelExporter,
-        )
-
-        return SavedModelExporter.from_run_directory(run_dir).export(
-            output_dir, "quality"
-        )
-    completed = subprocess.run(
-        [sys.executable, "-m", "training.export", str(run_dir)]
-        + ["--name", "quality", "--output-dir", str(output_dir)],
-        cwd=ROOT,
-        env={**os.environ, "KERAS_BACKEND": "tensorflow"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if completed.returncode != 0:
-        raise RuntimeError(
-            f"Exporting {run_dir} on TensorFlow failed (exit "
-            f"{completed.returncode}):\n{completed.stderr[-3000:]}"
-        )
-    versions = (output_dir / "quality").iterdir()
-    return max(
-        (v for v in versions if v.name.isdigit()), key=lambda v: int(v.name)
-    )
-
-
 def score_export(path, sources, batch_size, timeout):
     """Runs `export_client.py` on `sources`; returns its JSON report."""
     request = {
@@ -411,7 +376,7 @@ def main(argv=None):
     steps = timer.steps
     tokens, batches = count_target_tokens(trainer.data["train"])
     step_seconds = max(timer.seconds, 1e-9)
-    export = export_run(run_dir)
+    export = trainer.export(run_dir / "export", "quality")
     sources, references = trainer.splits["valid"]
     report = score_export(
         export, list(sources), args.batch_size, args.score_timeout

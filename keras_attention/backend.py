@@ -1,33 +1,26 @@
 """Which Keras backend trains: `select_backend` and `check_backend`.
 
-The model code (`keras_attention.layers`, `.models`, `.losses`,
-`.metrics`, `.callbacks`) uses `keras.ops` and Keras APIs
-only, so `model.fit` runs on TensorFlow, JAX or PyTorch. TensorFlow stays
-where the work is TensorFlow's: text cleaning and tensorflow-text
-tokenization, the `tf.data` pipeline, the in-graph searches of
-`Translator` and the SavedModel export (docs/model.md, "Backends").
-
-Keras reads `KERAS_BACKEND` once, when it is first imported, so the
-backend must be chosen before that: `select_backend` sets it (the
-`backend` config field and the entry points' `--backend` flag call it),
-and `check_backend` tells whether an imported Keras matches. Nothing here
+`model.fit` runs on TensorFlow, JAX or PyTorch; tokenization, `tf.data`,
+the searches and the export stay TensorFlow's (docs/model.md, "Backends").
+Keras reads `KERAS_BACKEND` once, when first imported, so nothing here
 imports Keras.
 """
 
 import importlib.util
 import os
+import pathlib
+import subprocess
 import sys
 
 from keras_attention.config_error import ConfigError
 
 BACKENDS = ("tensorflow", "jax", "torch")
-# The package each backend needs, and the project extra that pins it.
-PACKAGES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
+# The directory that holds the `keras_attention` and `training` packages.
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
 def current_backend():
-    """The backend Keras uses or will use: its own answer once imported,
-    else `KERAS_BACKEND` (Keras' default, `"tensorflow"`, when unset)."""
+    """The backend Keras uses, or will use (`KERAS_BACKEND`)."""
     keras = sys.modules.get("keras")
     if keras is not None and hasattr(keras, "backend"):
         return keras.backend.backend()
@@ -35,9 +28,7 @@ def current_backend():
 
 
 def select_backend(name):
-    """Makes Keras run on `name` (`None`: leave the choice to Keras).
-
-    Sets `KERAS_BACKEND` when Keras is not imported yet.
+    """Sets `KERAS_BACKEND` to `name` (`None`: leaves it) before Keras loads.
 
     Args:
         name: `"tensorflow"`, `"jax"`, `"torch"` or `None`.
@@ -51,15 +42,13 @@ def select_backend(name):
         return
     if name not in BACKENDS:
         raise ConfigError(
-            "backend",
-            f"must be one of {BACKENDS}. Received: backend={name!r}",
+            "backend", f"must be one of {BACKENDS}. Received: backend={name!r}"
         )
-    if importlib.util.find_spec(PACKAGES[name]) is None:
+    if importlib.util.find_spec(name) is None:
         extra = "" if name == "tensorflow" else f" (pip install .[{name}])"
         raise ConfigError(
             "backend",
-            f"is {name!r}, but the {PACKAGES[name]} package is not "
-            f"installed{extra}",
+            f"is {name!r}, but the {name} package is not installed{extra}",
         )
     if "keras" in sys.modules:
         check_backend(name)
@@ -77,3 +66,28 @@ def check_backend(name):
         f"{current_backend()!r} backend; set KERAS_BACKEND={name} (or "
         "pass --backend) before Keras is imported",
     )
+
+
+def run_on_tensorflow(code, *args, what):
+    """`python -c code *args` on the TensorFlow backend; returns its stdout.
+
+    Raises:
+        RuntimeError: `what` (e.g. `"exporting runs/x"`) failed; with the
+            end of the program's stderr.
+    """
+    env = dict(os.environ, KERAS_BACKEND="tensorflow")
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(ROOT), env.get("PYTHONPATH")) if p
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(
+            f"{what} on TensorFlow failed (exit {result.returncode}):\n"
+            + result.stderr[-4000:]
+        )
+    return result.stdout

@@ -1,10 +1,7 @@
 """The runner: trains, evaluates and exports the model of a `Config`."""
 
 import contextlib
-import os
 import pathlib
-import subprocess
-import sys
 import tempfile
 import time
 
@@ -13,6 +10,7 @@ import tensorflow as tf
 
 from keras_attention.backend import check_backend
 from keras_attention.backend import current_backend
+from keras_attention.backend import run_on_tensorflow
 from keras_attention.config_error import ConfigError
 from keras_attention.data.corpus_report import describe_corpus_report
 from keras_attention.data.corpus_report import summarize_corpus_report
@@ -29,26 +27,19 @@ from keras_attention.task.run_directory import RunDirectory
 class Trainer:
     """Runs the stages (`keras_attention.task.stages`) of one `Config`.
 
-    `read_corpus` (at construction: the bundled corpus is written to
-    `RUN_DIR/data/*.tsv`), then in `prepare` `learn_tokenizers` and
-    `build_datasets` (the corpus report is printed and saved as
-    `RUN_DIR/corpus.json`), then in `fit` `build_model` + `compile_model`
-    and the `fit` stage, `evaluate` and `export`. Each stage can be called
-    alone; this class only wires them and keeps their results. Keras
-    Tuner trials (`ConfigHyperModel`), `ConfigSearch.export_best` and the
-    benchmarks run through it too.
+    `read_corpus` at construction, `learn_tokenizers` and `build_datasets`
+    in `prepare`, `build_model`, `compile_model` and `fit` in `fit`, then
+    `evaluate` and `export`; this class only wires them and keeps their
+    results in the run directory (`RunDirectory`).
 
-    The run directory (see `RunDirectory`) receives the best model, the
-    tokenizers, the config, the history, the corpus report and the final
-    metrics.
+    A `Trainer` on the directory of an interrupted run with the same
+    config continues it (saved tokenizers, last `RunBackup`; a trained run
+    is loaded and trains nothing). A directory with another config or a
+    finished run is refused with `FileExistsError` unless `overwrite`.
 
-    Resuming: the tokenizers and `config.yaml` are saved before training
-    and a `RunBackup` during it, so a `Trainer` on the directory of an
-    interrupted run (same config) continues it: `prepare` loads the saved
-    tokenizers, `fit` continues from the last backup (or, if the run was
-    already trained, loads the model and trains nothing) and `evaluate`
-    runs again. A directory with another config or a finished run
-    (`metrics.json`) is refused with `FileExistsError` unless `overwrite`.
+    On JAX or PyTorch, `evaluate` and `export` run on the saved run in a
+    TensorFlow subprocess (the searches are TensorFlow graphs), and
+    `translator` and `tf.distribute` strategies are refused.
 
     Args:
         config: a `Config`.
@@ -58,29 +49,17 @@ class Trainer:
             `RunDirectory.clear`) instead of continuing it. Defaults to
             `False`.
         chief: bool. Whether this process writes the run directory. A
-            distributed worker (`False`) waits for the chief's bundled
-            corpus, learns the tokenizers in memory unless the directory
-            has them, fits in a temporary directory (removed when `fit`
-            returns or raises) from a copy of the chief's backup, so that
-            a rerun continues where the chief does, and saves nothing.
-            Defaults to `True`.
+            distributed worker (`False`) waits for the chief's corpus and
+            fits in a temporary directory from a copy of the chief's
+            backup, saving nothing. Defaults to `True`.
 
     Attributes:
-        splits: a `CorpusSplits`, `{split: (sources, targets)}` read on
-            first access (`splits.readers` streams them).
+        splits: a `CorpusSplits`, `{split: (sources, targets)}`.
         data: `{split: tf.data.Dataset}` after `prepare`.
         corpus_report: the dict saved as `corpus.json`, after `prepare`.
         source_tokenizer, target_tokenizer: after `prepare`.
         model, history, train_seconds: after `fit`.
-        memory: the `TranslationMemory` (`build_memory`) or `None`, after
-            `fit`.
-
-    Backends: `fit` runs on the Keras backend in use
-    (`config.distribution.backend`, else `KERAS_BACKEND`; see
-    `keras_attention.backend`). The searches
-    are TensorFlow graphs, so on JAX or PyTorch `evaluate` scores the
-    saved run in a TensorFlow subprocess (the same `Trainer` there),
-    `translator` is refused, and so is any `tf.distribute` strategy.
+        memory: the `TranslationMemory` or `None`, after `fit`.
 
     Example:
 
@@ -108,35 +87,29 @@ class Trainer:
         self.run = RunDirectory(run_dir)
         self.verbose = verbose
         # Only the chief of a multi-worker run writes the run directory.
-        chief = chief and self.distribution.is_chief
-        self.chief = chief
+        self.chief = chief and self.distribution.is_chief
         self.data = None
         self.memory = None
         self.corpus_report = None
-        if chief and overwrite:
+        if self.chief and overwrite:
             self.run.clear()
-        elif chief:
+        elif self.chief:
             # Before anything is written: the data files depend on it.
             self.run.check_config(config)
         self.splits = stages.read_corpus(
-            config, self.run.path / "data", write=chief
+            config, self.run.path / "data", write=self.chief
         )
 
-    @property
-    def readers(self):
-        """`{split: CorpusReader}`."""
-        return self.splits.readers
-
     def prepare(self, tokenizers=None):
-        """Learns the tokenizers from the train split and builds datasets.
-
-        Idempotent; `fit` and `build_model` call it. Raises `CorpusError`
-        (file, line, problem) on bad data unless `config.data.skip_bad_lines`.
+        """Learns (or loads) the tokenizers and builds the datasets, once.
 
         Args:
             tokenizers: `(source_tokenizer, target_tokenizer)` to use (and
                 save) instead of learning them, or `None`. Defaults to
                 `None`.
+
+        Raises:
+            CorpusError: a bad line, unless `config.data.skip_bad_lines`.
         """
         if self.data is not None:
             return
@@ -158,8 +131,8 @@ class Trainer:
     def build_model(self, config=None):
         """A compiled `EncoderDecoder` for `config` (default: the trainer's).
 
-        Keras Tuner trials pass their own config: only model and optimizer
-        fields may differ, the data and vocabularies are shared.
+        A Keras Tuner trial's config may differ in model and optimizer
+        fields only: the data and vocabularies are shared.
         """
         config = config or self.config
         self.prepare()
@@ -174,13 +147,9 @@ class Trainer:
     def build_memory(self, model):
         """The training pairs as a `TranslationMemory`, or `None` (off).
 
-        One pair per source key (`TranslationMemory.key`): of several
-        training translations of one source, the one `model` gives the
-        highest log-probability (teacher-forced,
-        `Translator.score_pairs`; on another backend than TensorFlow, the
-        first). The stored translations are normalised
-        as the target tokenizer normalises (lowercased when it
-        lowercases), like the model's own output.
+        Of several translations of one source, keeps the one `model` scores
+        highest (`Translator.score_pairs`; off TensorFlow, the first),
+        normalised as the target tokenizer normalises.
 
         Args:
             model: the trained `EncoderDecoder` that chooses.
@@ -193,8 +162,6 @@ class Trainer:
             tf.constant(list(targets), tf.string)
         )
         score = None
-        # The teacher-forced scorer is a TensorFlow graph; a run trained on
-        # another backend keeps the first translation of each source.
         if _on_tensorflow():
             score = Translator.from_config(
                 model, self.source_tokenizer, self.target_tokenizer, self.config
@@ -214,7 +181,7 @@ class Trainer:
         if tokenizers is None:
             tokenizers = stages.learn_tokenizers(
                 self.config,
-                self.readers["train"],
+                self.splits.readers["train"],
                 run.path if self.chief else None,
             )
         if not self.chief:
@@ -226,7 +193,7 @@ class Trainer:
     def fit(self, verbose="auto", callbacks=None):
         """Trains (or continues the run), restores the best epoch, saves.
 
-        `callbacks` (list) run after the config's own (see `stages.fit`).
+        `callbacks` (list) run after the config's own (`stages.fit`).
 
         Returns:
             The history: `{metric: [value per epoch]}`, across restarts.
@@ -254,8 +221,7 @@ class Trainer:
                     self.corpus_report["train"]["batch_sizes"],
                 )
             )
-        # A worker keeps its checkpoint and backup out of the chief's
-        # directory and continues the chief's backup.
+        # A worker fits in a directory of its own, from the chief's backup.
         workspace = (
             contextlib.nullcontext(run.path)
             if self.chief
@@ -300,8 +266,6 @@ class Trainer:
     def save_trained(self, model, history, training):
         """Keeps and saves a trained model: history, model, memory, training.
 
-        `fit` calls it, and `ConfigSearch.export_best` with a trial's model.
-
         Args:
             model: the trained `EncoderDecoder` (its best epoch).
             history: `{metric: [value per epoch]}`.
@@ -324,9 +288,8 @@ class Trainer:
         run = self.run
         self.model.load_weights(run.model_path)
         self.history = run.load_json("history.json")
-        training = {}
-        if (run.path / TRAINING_FILE).exists():
-            training = run.load_json(TRAINING_FILE)
+        exists = (run.path / TRAINING_FILE).exists()
+        training = run.load_json(TRAINING_FILE) if exists else {}
         self.train_seconds = training.get("train_seconds", 0.0)
         if self.config.memory.match == "off" or run.memory_path.exists():
             self.memory = stages.load_memory(
@@ -341,12 +304,9 @@ class Trainer:
         return self.history
 
     def translator(self):
-        """A `Translator` of the trained model (the config's decoding).
+        """A `Translator` of the trained model and the run's memory.
 
-        Its post-processor is the run's translation memory, if any.
-
-        TensorFlow backend only: elsewhere, translate the saved run with
-        `python -m training.translate RUN_DIR` (which runs on TensorFlow).
+        TensorFlow backend only (`python -m training.translate` elsewhere).
         """
         if not _on_tensorflow():
             raise ConfigError(
@@ -366,24 +326,22 @@ class Trainer:
     def evaluate(self, batch_size=256, verbose=0, extra=None):
         """`stages.evaluate` on every held-out split; saves `metrics.json`.
 
-        The corpus report's summary (`corpus`), the training time and
-        `extra` (a dict) are saved alongside. On JAX or PyTorch the saved
-        run is evaluated by a `Trainer` in a TensorFlow subprocess (chief
-        only).
+        With the corpus summary (`corpus`), the training time and `extra`
+        (a dict).
         """
         if not _on_tensorflow():
             return self._evaluate_on_tensorflow(batch_size)
-        metrics = {"train_seconds": round(self.train_seconds, 1)}
-        metrics.update(
-            stages.evaluate(
+        metrics = {
+            "train_seconds": round(self.train_seconds, 1),
+            **stages.evaluate(
                 self.translator(),
                 self.splits,
                 self.data,
                 self.config,
                 batch_size=batch_size,
                 verbose=verbose,
-            )
-        )
+            ),
+        }
         if self.corpus_report is not None:
             metrics["corpus"] = summarize_corpus_report(self.corpus_report)
         metrics.update(extra or {})
@@ -394,47 +352,39 @@ class Trainer:
     def export(self, output_dir, name):
         """Exports the saved run as `output_dir/name/VERSION/` (a SavedModel).
 
-        See `SavedModelExporter.from_run_directory` (TensorFlow backend
-        only, like `translator`); returns the version's path.
+        See `SavedModelExporter.from_run_directory`; on JAX or PyTorch it
+        runs in a TensorFlow subprocess. Returns the version's path.
         """
-        exporter = SavedModelExporter.from_run_directory(self.run.path)
-        return exporter.export(output_dir, name)
+        if _on_tensorflow():
+            exporter = SavedModelExporter.from_run_directory(self.run.path)
+            return exporter.export(output_dir, name)
+        printed = run_on_tensorflow(
+            "import sys; from keras_attention.export.saved_model_exporter "
+            "import SavedModelExporter as E; print(E.from_run_directory("
+            "sys.argv[1]).export(sys.argv[2], sys.argv[3]))",
+            self.run.path,
+            output_dir,
+            name,
+            what=f"exporting {self.run.path}",
+        )
+        return pathlib.Path(printed.splitlines()[-1])
 
     def _evaluate_on_tensorflow(self, batch_size):
-        # The searches are TensorFlow graphs; the saved model.keras loads
-        # on any backend, so a fresh TensorFlow process scores it.
-        package_root = str(pathlib.Path(__file__).resolve().parents[1])
-        env = dict(os.environ, KERAS_BACKEND="tensorflow")
-        env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (package_root, env.get("PYTHONPATH")) if p
+        # The saved model.keras loads on any backend.
+        run_on_tensorflow(
+            "import sys; from keras_attention.task.trainer import "
+            "evaluate_run; evaluate_run(sys.argv[1], int(sys.argv[2]))",
+            self.run.path,
+            batch_size,
+            what=f"evaluating {self.run.path}",
         )
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "import sys; from keras_attention.task.trainer import "
-                "evaluate_run; evaluate_run(sys.argv[1], int(sys.argv[2]))",
-                str(self.run.path),
-                str(batch_size),
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        if result.returncode != 0:
-            raise RuntimeError(
-                f"evaluating {self.run.path} on TensorFlow failed:\n"
-                + result.stderr[-4000:]
-            )
         return self.run.load_json(METRICS_FILE)
 
 
 def evaluate_run(run_dir, batch_size=256):
     """Loads the trained run in `run_dir` and evaluates it (`metrics.json`).
 
-    What `Trainer.evaluate` runs in a TensorFlow subprocess for a run
-    trained on another backend: the run's own config, tokenizers and
-    `model.keras`, nothing trained.
+    What `Trainer.evaluate` runs in its TensorFlow subprocess.
     """
     run = RunDirectory(run_dir)
     trainer = Trainer(run.load_config(), run_dir, verbose=False)

@@ -157,6 +157,10 @@ def test_trainer_resumes_and_evaluates_on_this_backend(tmp_path):
     assert metrics["valid"]["sentences"] == 15
     assert 0 <= metrics["valid"]["bleu"] <= 100
     assert metrics["train_seconds"] == training["train_seconds"]
+    # On JAX and PyTorch: exported by a TensorFlow subprocess.
+    path = trainer.export(tmp_path / "export", "tiny")
+    assert path == tmp_path / "export" / "tiny" / "1"
+    assert (path / "saved_model.pb").exists()
 
 
 def test_time_budget_stops_after_the_first_batch_on_this_backend(tmp_path):
