@@ -16,14 +16,9 @@
         model, source_tokenizer, target_tokenizer, config)
     metrics = evaluate(translator, splits, datasets, config)
 
-A trained run is read back with `load_run` (model, tokenizers, config),
-`load_memory` and `load_translator`.
-
-Extension points: `compile_model` is the only place a model is compiled
-(optimizer, loss, metrics, XLA), `make_callbacks` the only place the
-training callbacks are listed, `train` the only `model.fit` of the library
-(training runs and Keras Tuner trials). A distribution strategy scope
-wraps `build_model` + `compile_model`.
+A trained run is read back with `load_run`, `load_memory` and
+`load_translator`. `compile_model`, `make_callbacks` and `train` are the
+library's only compile, callback list and `model.fit`.
 """
 
 import collections
@@ -41,7 +36,6 @@ from keras_attention.data.length_policy import LengthPolicy
 from keras_attention.data.pipeline import CACHE_BYTES
 from keras_attention.data.pipeline import batch_sizes
 from keras_attention.data.pipeline import cached_ids_bytes
-from keras_attention.data.pipeline import count_batches
 from keras_attention.data.pipeline import make_dataset
 from keras_attention.data.pipeline import make_streaming_dataset
 from keras_attention.data.pipeline import padding_fraction
@@ -49,8 +43,7 @@ from keras_attention.decoding.translation_memory import TranslationMemory
 from keras_attention.decoding.translator import Translator
 from keras_attention.evaluation.translation_scorer import TranslationScorer
 
-# Registers the classes a saved model.keras names, so that loading a run
-# does not depend on what the caller happened to import first.
+# Registers the loss class a saved model.keras names, whatever was imported.
 from keras_attention.losses import label_smoothed_crossentropy  # noqa: F401
 from keras_attention.metrics.token_accuracy import TokenAccuracy
 from keras_attention.models.encoder_decoder import EncoderDecoder
@@ -72,31 +65,17 @@ CHECKPOINT = "best.weights.h5"
 
 
 def read_corpus(config, data_dir, write=True):
-    """Stage 1: the corpus splits, read through the corpus readers.
-
-    Args:
-        config: a `Config` (its data fields; any `corpus_format`).
-        data_dir: str or path where the bundled corpus is written when the
-            config names no files.
-        write: bool. Write the bundled corpus (`False`: a distributed
-            worker, which waits for the chief to write it). Defaults to
-            `True`.
-
-    Returns:
-        A `CorpusSplits`: `{split: (sources, targets)}` read on first
-        access, and `readers` `{split: CorpusReader}` for streaming.
-    """
+    """Stage 1: the `CorpusSplits` of `config` (`CorpusSplits.from_config`)."""
     return CorpusSplits.from_config(config, data_dir, write=write)
 
 
 def learn_tokenizer(config, side, texts, model_path=None):
-    """Learns the `side` ("source"/"target") tokenizer from `texts`.
+    """The `side` (`"source"`/`"target"`) tokenizer learned from `texts`.
 
     Args:
-        config: a `Config` (`tokenizer`, `lowercase_*`, `*_vocabulary_size`,
-            `sentencepiece_model_type`, `normalization`, `seed`).
+        config: a `Config`.
         side: `"source"` or `"target"`.
-        texts: iterable of str, read once (a generator is fine).
+        texts: iterable of str, read once.
         model_path: str or path of the SentencePiece `.model` file to
             write. Defaults to a temporary file.
 
@@ -129,17 +108,13 @@ def learn_tokenizer(config, side, texts, model_path=None):
 
 
 def learn_tokenizers(config, reader, run_dir=None):
-    """Stage 2: both tokenizers, learned from a stream of training pairs.
+    """Stage 2: `(source_tokenizer, target_tokenizer)` learned from pairs.
 
     Args:
         config: a `Config`.
-        reader: a re-iterable of `(source, target)` str pairs, such as
-            `read_corpus(...).readers["train"]`; it is read twice.
+        reader: a re-iterable of `(source, target)` str pairs, read twice.
         run_dir: str or path of the run directory that receives the
             SentencePiece models. Defaults to `None` (temporary files).
-
-    Returns:
-        `(source_tokenizer, target_tokenizer)`.
     """
     run = None if run_dir is None else RunDirectory(run_dir)
     return tuple(
@@ -154,12 +129,7 @@ def learn_tokenizers(config, reader, run_dir=None):
 
 
 def save_tokenizers(run_dir, source_tokenizer, target_tokenizer, config):
-    """Writes both tokenizers' files, then `config.yaml` (status "prepared").
-
-    A `WordTokenizer` writes `SIDE_vocabulary.txt`, a
-    `SentencePieceTokenizer` `SIDE_sentencepiece.model` and
-    `SIDE_pieces.txt` (see `RunDirectory`), each atomically.
-    """
+    """Writes both tokenizers' files, then `config.yaml` (`RunDirectory`)."""
     run = RunDirectory(run_dir)
     for side, tokenizer in zip(SIDES, (source_tokenizer, target_tokenizer)):
         if isinstance(tokenizer, SentencePieceTokenizer):
@@ -176,14 +146,11 @@ def save_tokenizers(run_dir, source_tokenizer, target_tokenizer, config):
 
 
 def load_tokenizers(run_dir, config=None):
-    """Stage 2, instead of learning: the tokenizers a run directory saved.
+    """Stage 2 from a run directory: `(source_tokenizer, target_tokenizer)`.
 
     Args:
         run_dir: str or path of the run directory.
         config: the run's `Config`. Defaults to `None` (its config.yaml).
-
-    Returns:
-        `(source_tokenizer, target_tokenizer)`.
     """
     run = RunDirectory(run_dir)
     config = config or run.load_config()
@@ -262,9 +229,8 @@ def load_translator(run_dir, postprocessor=RUN_POSTPROCESSOR, **decoding):
 
     Args:
         run_dir: str or path of the run directory.
-        postprocessor: the translator's post-processor; by default the
-            run's translation memory when its config keeps one
-            (`load_memory`); `None` for the model alone.
+        postprocessor: the translator's post-processor. Defaults to the
+            run's memory (`load_memory`); `None`: the model alone.
         **decoding: decoding arguments replacing the run config's.
     """
     model, source_tokenizer, target_tokenizer, config = load_run(run_dir)
@@ -283,14 +249,9 @@ def load_translator(run_dir, postprocessor=RUN_POSTPROCESSOR, **decoding):
 def build_datasets(config, splits, source_tokenizer, target_tokenizer):
     """Stage 3: the `tf.data` datasets of every split, and the corpus report.
 
-    The training split is streamed from its reader (re-read every epoch,
-    shuffled, length policy applied, bucketed by length when the config
-    says so); a first pass measures what the `LengthPolicy` drops or
-    truncates and surfaces bad data before training starts. Held-out
-    splits are read into memory and never cut.
-
-    Raises `CorpusError` (file, line, problem) on bad data unless
-    `config.data.skip_bad_lines`.
+    The training split is streamed (shuffled, `LengthPolicy` applied,
+    bucketed when the config says so) after a first pass that measures
+    it; held-out splits are read into memory and never cut.
 
     Args:
         config: a `Config`.
@@ -300,9 +261,10 @@ def build_datasets(config, splits, source_tokenizer, target_tokenizer):
     Returns:
         `(datasets, report)`: `{split: tf.data.Dataset}` of
         `(inputs, labels, sample_weight)` batches, and the JSON-ready
-        corpus report (pairs read, bad lines skipped, pairs dropped or
-        truncated, padding without and with bucketing, vocabulary sizes;
-        see `describe_corpus_report`).
+        corpus report (see `describe_corpus_report`).
+
+    Raises:
+        CorpusError: a bad line, unless `config.data.skip_bad_lines`.
     """
     train = splits.readers["train"]
     policy = LengthPolicy(
@@ -314,15 +276,17 @@ def build_datasets(config, splits, source_tokenizer, target_tokenizer):
         train, source_tokenizer, target_tokenizer, return_lengths=True
     )
 
-    def train_dataset(bucket_by_length, cache=False):
-        batch_tokens = config.data.batch_tokens if bucket_by_length else None
-        num_batches = count_batches(
+    def epoch_batches(bucket_by_length):
+        # The rows of every batch of one epoch.
+        return batch_sizes(
             train_lengths,
             config.training.batch_size,
             config.data.pad_to_multiple,
             bucket_by_length=bucket_by_length,
-            batch_tokens=batch_tokens,
+            batch_tokens=config.data.batch_tokens,
         )
+
+    def train_dataset(bucket_by_length, cache=False):
         return make_streaming_dataset(
             train,
             source_tokenizer,
@@ -337,33 +301,26 @@ def build_datasets(config, splits, source_tokenizer, target_tokenizer):
             pad_batches=config.training.jit_compile,
             cache=cache,
             pad_to_multiple=config.data.pad_to_multiple,
-            batch_tokens=batch_tokens,
-            num_batches=num_batches,
+            batch_tokens=config.data.batch_tokens if bucket_by_length else None,
+            num_batches=len(epoch_batches(bucket_by_length)),
         )
 
+    def padding(bucket_by_length):
+        return padding_fraction(
+            train_dataset(bucket_by_length),
+            PADDING_SAMPLE_BATCHES,
+            source_tokenizer.pad_token_id,
+        )
+
+    epoch = epoch_batches(config.data.bucket_by_length)
     report = {
         "train": {
             **train.report(),
             "lengths": lengths,
-            "batches": count_batches(
-                train_lengths,
-                config.training.batch_size,
-                config.data.pad_to_multiple,
-                bucket_by_length=config.data.bucket_by_length,
-                batch_tokens=config.data.batch_tokens,
-            ),
-            # [rows, batches of that many rows] of one epoch (JSON-ready).
+            "batches": len(epoch),
+            # [rows, batches of that many rows] (JSON-ready).
             "batch_sizes": sorted(
-                [size, count]
-                for size, count in collections.Counter(
-                    batch_sizes(
-                        train_lengths,
-                        config.training.batch_size,
-                        config.data.pad_to_multiple,
-                        bucket_by_length=config.data.bucket_by_length,
-                        batch_tokens=config.data.batch_tokens,
-                    )
-                ).items()
+                map(list, collections.Counter(epoch).items())
             ),
         }
     }
@@ -386,18 +343,9 @@ def build_datasets(config, splits, source_tokenizer, target_tokenizer):
             target_tokenizer,
             batch_size=config.training.batch_size,
         )
-    source_pad = source_tokenizer.pad_token_id
     report["padding"] = {
-        "without_bucketing": padding_fraction(
-            train_dataset(bucket_by_length=False),
-            PADDING_SAMPLE_BATCHES,
-            source_pad,
-        ),
-        "with_bucketing": padding_fraction(
-            train_dataset(bucket_by_length=True),
-            PADDING_SAMPLE_BATCHES,
-            source_pad,
-        ),
+        "without_bucketing": padding(False),
+        "with_bucketing": padding(True),
         "bucket_by_length": config.data.bucket_by_length,
     }
     report["tokenizer"] = {
@@ -409,11 +357,7 @@ def build_datasets(config, splits, source_tokenizer, target_tokenizer):
 
 
 def build_model(config, source_tokenizer, target_tokenizer):
-    """Stage 4a: an uncompiled `EncoderDecoder` for `config`'s model fields.
-
-    Call it (and `compile_model`) inside a distribution strategy's scope
-    to place the variables.
-    """
+    """Stage 4a: an uncompiled `EncoderDecoder` for `config`'s model fields."""
     return EncoderDecoder(
         source_tokenizer.vocabulary_size,
         target_tokenizer.vocabulary_size,
@@ -422,12 +366,7 @@ def build_model(config, source_tokenizer, target_tokenizer):
 
 
 def compile_model(model, config):
-    """Stage 4b: compiles `model` for `config`; returns it.
-
-    The optimizer and loss of `TrainingOptions` (Adam with `clipnorm`;
-    cross-entropy, label-smoothed or not,
-    averaged over real target tokens: padding has sample weight 0),
-    `TokenAccuracy`, and `jit_compile` (always on JAX).
+    """Stage 4b: compiles `model` for `config` (`TrainingOptions`); returns it.
 
     Args:
         model: a model from `build_model`.
@@ -438,43 +377,17 @@ def compile_model(model, config):
         optimizer=options.optimizer(),
         loss=options.loss(),
         weighted_metrics=[TokenAccuracy()],
-        # JAX's train step is always XLA-compiled (eager JAX dispatches
-        # op by op); `jit_compile` chooses for TensorFlow and PyTorch.
+        # Eager JAX dispatches op by op: JAX always compiles with XLA.
         jit_compile=config.training.jit_compile
         or keras.backend.backend() == "jax",
     )
     return model
 
 
-def make_callbacks(
-    config,
-    checkpoint=None,
-    log_dir=None,
-    start_time=None,
-):
-    """The training callbacks of `config`, in order (`TrainingOptions`).
-
-    `TerminateOnNaN`, early stopping, the best checkpoint when
-    `checkpoint` is given, the `TimeBudget` and, with
-    `config.training.tensorboard` and a `log_dir`, `TensorBoard`.
-
-    Args:
-        config: a `Config`.
-        checkpoint: str or path of the best-epoch weights file, or `None`
-            (no checkpoint: Keras Tuner keeps its own). Defaults to `None`.
-        log_dir: str or path of the TensorBoard logs, or `None` (none).
-            Defaults to `None`.
-        start_time: float, the `time.monotonic()` at which the time budget
-            started, or `None`: when `model.fit` starts. Defaults to
-            `None`.
-
-    Returns:
-        list of `keras.callbacks.Callback`.
-    """
+def make_callbacks(config, checkpoint=None, log_dir=None, start_time=None):
+    """`TerminateOnNaN` and `TrainingOptions.callbacks` (same arguments)."""
     callbacks = TrainingOptions(config.training).callbacks(
-        checkpoint,
-        log_dir=log_dir,
-        start_time=start_time,
+        checkpoint, log_dir=log_dir, start_time=start_time
     )
     # A NaN loss ends training at once rather than after `patience`.
     return [keras.callbacks.TerminateOnNaN()] + callbacks
@@ -492,41 +405,30 @@ def fit(
 ):
     """Stage 5: trains, or continues the run's backup; restores the best epoch.
 
-    A `RunBackup` in `RUN_DIR/backup` is written at the end of every epoch
-    (and every `config.training.backup_every_steps` batches): when one is there,
-    the model and optimizer are restored from it and training continues
-    with the next epoch, with the history, the best checkpoint and the
-    callbacks' counters as they were. A backup whose training had ended
-    (all epochs, early stopping, time budget, NaN loss) trains nothing.
-    The caller deletes the backup once the run is saved
-    (`RunBackup.delete`).
+    Training continues from the `RunBackup` in `RUN_DIR/backup` when there
+    is one (one whose training had ended trains nothing); the caller
+    deletes it once the run is saved.
 
     Args:
         model: a compiled model (`compile_model`).
         datasets: `{split: tf.data.Dataset}` with `train` and `valid`.
-        config: a `Config` (`epochs`, `backup_every_steps` and the
-            callbacks' fields).
-        run_dir: str or path. Receives the best-epoch checkpoint
-            (`best.weights.h5`), the backup (`backup/`) and TensorBoard
-            logs (`logs/`).
+        config: a `Config`.
+        run_dir: str or path. Receives `best.weights.h5`, `backup/` and
+            the TensorBoard `logs/`.
         callbacks: list of extra callbacks, run after `make_callbacks`'.
             Defaults to `None`.
         verbose: Keras verbosity. Defaults to `"auto"`.
-        start_time: float, when the time budget started in this process
-            (see `make_callbacks`); the time spent before a restart is
-            added. Defaults to `None` (now).
+        start_time: float, the `time.monotonic()` at which the time
+            budget started in this process. Defaults to `None` (now).
         backup: the `RunBackup` to continue and write, or `None` for
             `run_backup(config, run_dir, start_time=start_time)`.
             Defaults to `None`.
 
     Returns:
-        The history: dict of metric name to a list of floats, one per
-        epoch trained, across restarts.
+        The history: `{metric: [value per epoch]}`, across restarts.
 
     Raises:
-        NoBestEpochError: no epoch had a finite value of the early
-            stopping metric (e.g. a NaN loss from the first epoch), so
-            there is no model to keep.
+        NoBestEpochError: no epoch had a finite validation loss.
     """
     run = RunDirectory(run_dir)
     checkpoint = run.path / CHECKPOINT
@@ -555,13 +457,12 @@ def fit(
             initial_epoch=initial_epoch,
             verbose=verbose,
         )
-    monitor = MONITOR
-    values = backup.history.get(monitor, [])
+    values = backup.history.get(MONITOR, [])
     best = backup.checkpoint_epoch
     # Keras' ModelCheckpoint saves the first epoch even when it is NaN.
     if best is None or not math.isfinite(values[best]):
         raise NoBestEpochError(
-            f"{run.path}: training produced no model: {monitor} was "
+            f"{run.path}: training produced no model: {MONITOR} was "
             f"{values} and loss {backup.history.get('loss', [])} in the "
             f"{len(values)} epoch(s) trained. Lower learning_rate (it is "
             f"{config.training.learning_rate}) or clipnorm and rerun with "
@@ -574,13 +475,9 @@ def fit(
 def train(model, datasets, callbacks=None, **kwargs):
     """The one `model.fit` of the library: `train`, validated on `valid`.
 
-    `fit` (a training run) and `ConfigHyperModel.fit` (a Keras Tuner trial)
-    call it.
-
     Args:
         model: a compiled model (`compile_model`).
-        datasets: `{split: tf.data.Dataset}` with `train` (and `valid`,
-            unless nothing is validated: a throughput benchmark).
+        datasets: `{split: tf.data.Dataset}` with `train` (and `valid`).
         callbacks: list of `keras.callbacks.Callback`. Defaults to `None`.
         **kwargs: `model.fit`'s `epochs`, `initial_epoch`, `verbose`.
 
@@ -600,14 +497,7 @@ def train(model, datasets, callbacks=None, **kwargs):
 def run_backup(config, run_dir, source=None, start_time=None):
     """The `RunBackup` of `fit`: `RUN_DIR/backup`, with the best checkpoint.
 
-    Args:
-        config: a `Config` (`backup_every_steps`).
-        run_dir: str or path of the run directory.
-        source: str or path of the backup to continue instead of
-            `RUN_DIR/backup`'s (a distributed worker fitting in its own
-            directory continues the chief's; see `RunBackup`), or `None`.
-            Defaults to `None`.
-        start_time: float, see `RunBackup`. Defaults to `None`.
+    `source` and `start_time` are `RunBackup`'s.
     """
     run = RunDirectory(run_dir)
     return RunBackup(
@@ -642,18 +532,14 @@ def describe_resume(backup, epochs):
 def evaluate(translator, splits, datasets, config, batch_size=256, verbose=0):
     """Stage 6: token accuracy, exact match, BLEU and chrF per held-out split.
 
-    Token accuracy is teacher-forced (mean over real target tokens); the
-    greedy translations are scored against the references as read by
-    `TranslationScorer.evaluate` (sacreBLEU BLEU and chrF, exact match;
-    lowercased when the target tokenizer lowercases), the evaluation
-    `training.evaluate` runs too, in its format.
+    Token accuracy is teacher-forced; the translations are scored by
+    `TranslationScorer.evaluate` (lowercased with `lowercase_target`).
 
     Args:
-        translator: a `Translator` of the trained `EncoderDecoder` (with
-            its post-processor: the run's memory answers too).
+        translator: a `Translator` of the trained `EncoderDecoder`.
         splits: a `CorpusSplits` (or any `{split: (sources, targets)}`).
         datasets: `{split: tf.data.Dataset}` from `build_datasets`.
-        config: a `Config` (`lowercase_target`).
+        config: a `Config`.
         batch_size: int. Sentences per translation batch. Defaults to
             `256`.
         verbose: Keras verbosity of `model.evaluate`. Defaults to `0`.

@@ -113,6 +113,18 @@ def write_corpus_with_bad_lines(tiny_run, directory):
     return directory / "train.tsv", directory / "valid.tsv"
 
 
+def sentencepiece_config(tiny_run, tmp_path, **changes):
+    """A SentencePiece config on the corpus with bad lines, skipped."""
+    train, valid = write_corpus_with_bad_lines(tiny_run, tmp_path)
+    return Config().replace(
+        train=str(train),
+        valid=str(valid),
+        skip_bad_lines=True,
+        tokenizer="sentencepiece",
+        **changes,
+    )
+
+
 def test_bad_lines_stop_before_training(tiny_run, tmp_path):
     train, valid = write_corpus_with_bad_lines(tiny_run, tmp_path)
     trainer = Trainer(
@@ -125,12 +137,9 @@ def test_bad_lines_stop_before_training(tiny_run, tmp_path):
 def test_sentencepiece_run_skips_bad_lines_and_reloads(
     tiny_run, tmp_path, capsys
 ):
-    train, valid = write_corpus_with_bad_lines(tiny_run, tmp_path)
-    config = Config().replace(
-        train=str(train),
-        valid=str(valid),
-        skip_bad_lines=True,
-        tokenizer="sentencepiece",
+    config = sentencepiece_config(
+        tiny_run,
+        tmp_path,
         source_vocabulary_size=700,
         target_vocabulary_size=500,
         max_source_tokens=12,
@@ -145,7 +154,7 @@ def test_sentencepiece_run_skips_bad_lines_and_reloads(
     trainer.fit(verbose=0)
     printed = capsys.readouterr().out
     assert "train: skipped 3 bad lines" in printed
-    assert f"{train}:101: expected 3 tab-separated columns" in printed
+    assert f"{tmp_path / 'train.tsv'}:101: expected 3 tab-separated" in printed
     report = trainer.corpus_report["train"]
     assert (report["pairs"], report["skipped_lines"]) == (400, 3)
     # The dropped count is what the tokenizers say is over the caps.
@@ -179,13 +188,8 @@ def test_train_cli_flags():
 
 
 def test_a_too_small_vocabulary_names_its_config_field(tiny_run, tmp_path):
-    train, valid = write_corpus_with_bad_lines(tiny_run, tmp_path)
-    config = Config().replace(
-        train=str(train),
-        valid=str(valid),
-        skip_bad_lines=True,
-        tokenizer="sentencepiece",
-        source_vocabulary_size=100,
+    config = sentencepiece_config(
+        tiny_run, tmp_path, source_vocabulary_size=100
     )
     with pytest.raises(
         ValueError, match="source_vocabulary_size: vocabulary_size=100 is too"
