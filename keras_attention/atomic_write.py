@@ -17,24 +17,15 @@ def atomic_write(path):
     """Yields a temporary path to write; it replaces `path` on success.
 
     The temporary file is in the same directory (`os.replace` is atomic
-    only within one file system) and keeps the file name at its end, so
-    writers that check suffixes (`.keras`, `.weights.h5`) accept it. On
-    success the file and the directory are flushed to disk and the file
-    replaces `path` in one step: a process killed at any moment leaves
-    either the previous `path` or the new one, plus at most a temporary
-    file that `remove_temporary_files` deletes. On an exception the
-    temporary file is removed and `path` is left as it was.
+    only within one file system) and ends with the file name (writers
+    check suffixes such as `.keras`). It is flushed to disk and replaces
+    `path` in one step; on an exception it is removed and `path` is left
+    as it was. A killed process leaves at most a temporary file that
+    `remove_temporary_files` deletes.
 
     Args:
         path: str or `pathlib.Path` of the file to write (its directory is
             created if missing).
-
-    Example:
-
-    ```python
-    with atomic_write("run/model.keras") as temporary:
-        model.save(temporary)
-    ```
     """
     path = pathlib.Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -69,10 +60,6 @@ def remove_temporary_files(directory):
 
 def wait_for_files(paths, timeout, poll_seconds=POLL_SECONDS):
     """Waits until every path exists (written by another process).
-
-    Files written with `atomic_write` exist only once complete, so a
-    reader in another process (a distributed worker) can start reading as
-    soon as they appear.
 
     Raises:
         TimeoutError: naming the missing files, after `timeout` seconds.

@@ -14,11 +14,8 @@ from keras_attention.config_error import ConfigError
 from keras_attention.usage_error import UsageError
 from keras_attention.worker_lost_error import WorkerLostError
 
-DISTRIBUTIONS = DistributionConfig.STRATEGIES
-MIXED_PRECISION = DistributionConfig.PRECISIONS
-# Errors a collective raises when a peer worker is gone: the health check
-# aborts collectives with UNAVAILABLE; a peer that restarted gives
-# FAILED_PRECONDITION; a timed-out collective DEADLINE_EXCEEDED.
+# Errors a collective raises when a peer worker is gone (aborted by the
+# health check, restarted, timed out).
 LOST_WORKER_ERRORS = (
     tf.errors.UnavailableError,
     tf.errors.DeadlineExceededError,
@@ -35,44 +32,29 @@ class Distribution:
     """The `tf.distribute` strategy and dtype policy a `Config` asks for.
 
     Build and compile the model under `scope()`, then call
-    `prepare_for_fit(model, dataset)` before `model.fit`. The batch size
-    of the datasets is the global batch: every training step splits it
-    over `num_replicas` replicas of `per_replica_batch_size(batch_size)`
-    pairs each and averages their gradients, so one step sees the same
-    pairs as one step of a single-device run.
+    `prepare_for_fit(model, dataset)` before `model.fit`. The datasets'
+    batch size is the global batch, split over `num_replicas` replicas.
 
     Strategies (`distribution`):
 
-    - `"auto"`: `"multi_worker"` when `TF_CONFIG` names a cluster of more
-      than one task, `"mirrored"` when more than one GPU is visible, else
-      TensorFlow's default strategy (one device, nothing distributed).
-    - `"mirrored"`: `tf.distribute.MirroredStrategy` over every GPU of this
-      machine, or over every logical CPU device when there is no GPU.
-    - `"multi_worker"`: `tf.distribute.MultiWorkerMirroredStrategy` over
-      the cluster in `TF_CONFIG` (one process per machine; each process
-      mirrors over its GPUs). It must be created before TensorFlow runs
-      any op. The chief (task `chief`, or `worker` 0 when the cluster has
-      no `chief`) writes the run directory (`is_chief`; `Trainer` passes
-      it on: other workers keep their backups in temporary directories).
-      Every worker reads the whole corpus and keeps
-      its share of every batch (`tf.data` auto-sharding by data: the
-      streamed corpus is not split into files).
-    - `"one_device"`: `tf.distribute.OneDeviceStrategy` on the first GPU,
-      else the CPU.
+    - `"auto"`: `"multi_worker"` when `TF_CONFIG` names more than one
+      task, `"mirrored"` with more than one GPU, else TensorFlow's default
+      strategy.
+    - `"mirrored"`: `MirroredStrategy` over every GPU (or logical CPU).
+    - `"multi_worker"`: `MultiWorkerMirroredStrategy` over the cluster in
+      `TF_CONFIG`, created before TensorFlow runs any op. The chief (task
+      `chief`, else `worker` 0) writes the run directory; every worker
+      reads the whole corpus and keeps its share of every batch.
+    - `"one_device"`: `OneDeviceStrategy` on the first GPU, else the CPU.
 
-    Mixed precision (`mixed_precision`): `"mixed_float16"` or
-    `"mixed_bfloat16"` set Keras' dtype policy while the model is built:
-    variables stay float32, layers compute in 16 bits, the model casts
-    its logits to float32 so that the softmax and the loss run in float32,
-    and float16 training scales the loss (`model.compile` wraps the
-    optimizer in a `keras.optimizers.LossScaleOptimizer` when the model's
-    policy is `mixed_float16`). `"none"` leaves the policy
-    alone (float32).
+    `mixed_precision` `"mixed_float16"` or `"mixed_bfloat16"` is Keras'
+    dtype policy while the model is built (`"none"`: float32).
 
     Args:
-        distribution: str. One of `DISTRIBUTIONS`. Defaults to `"auto"`.
-        mixed_precision: str. One of `MIXED_PRECISION`. Defaults to
-            `"none"`.
+        distribution: str. One of `DistributionConfig.STRATEGIES`.
+            Defaults to `"auto"`.
+        mixed_precision: str. One of `DistributionConfig.PRECISIONS`.
+            Defaults to `"none"`.
 
     Attributes:
         name: str, the strategy in use: `"default"`, `"mirrored"`,
@@ -97,14 +79,15 @@ class Distribution:
     """
 
     def __init__(self, distribution="auto", mixed_precision="none"):
-        # The section's checks: a `ConfigError` naming the bad argument.
+        # Raises a `ConfigError` naming a bad argument.
         DistributionConfig(distribution, mixed_precision)
         self.mixed_precision = mixed_precision
         tf_config = _tf_config()
+        gpus = tf.config.list_physical_devices("GPU")
         if distribution == "auto":
             if _cluster_size(tf_config) > 1:
                 distribution = "multi_worker"
-            elif len(tf.config.list_physical_devices("GPU")) > 1:
+            elif len(gpus) > 1:
                 distribution = "mirrored"
             else:
                 distribution = "default"
@@ -112,7 +95,6 @@ class Distribution:
         self.num_workers = 1
         self.worker_index = 0
         self.is_chief = True
-        gpus = tf.config.list_physical_devices("GPU")
         if distribution == "multi_worker":
             self.strategy = tf.distribute.MultiWorkerMirroredStrategy()
             resolver = self.strategy.cluster_resolver
@@ -127,12 +109,11 @@ class Distribution:
                 task_type == "worker" and task_id == 0 and "chief" not in jobs
             )
         elif distribution == "mirrored":
-            devices = [d.name for d in tf.config.list_logical_devices("GPU")]
-            if not devices:
-                devices = [
-                    d.name for d in tf.config.list_logical_devices("CPU")
-                ]
-            self.strategy = tf.distribute.MirroredStrategy(devices)
+            logical = tf.config.list_logical_devices
+            devices = logical("GPU") or logical("CPU")
+            self.strategy = tf.distribute.MirroredStrategy(
+                [d.name for d in devices]
+            )
         elif distribution == "one_device":
             self.strategy = tf.distribute.OneDeviceStrategy(
                 "/gpu:0" if gpus else "/cpu:0"
@@ -208,9 +189,8 @@ class Distribution:
     def worker_pairs(self, batch_sizes):
         """The pairs of one epoch this worker trains on.
 
-        `tf.distribute` splits every global batch of `b` pairs into
-        `num_replicas` slices of `ceil(b / num_replicas)` pairs (the last
-        ones smaller or empty) and deals them out to the workers in turn.
+        Each global batch of `b` pairs is cut into `num_replicas` slices of
+        `ceil(b / num_replicas)` dealt out to the workers in turn.
 
         Args:
             batch_sizes: `[size, count]` pairs of the global batches of
@@ -240,13 +220,7 @@ class Distribution:
             keras.config.set_dtype_policy(previous)
 
     def shard(self, dataset):
-        """`dataset` set to be sharded by data over workers.
-
-        The streamed corpus comes from a Python generator, which cannot be
-        split by file: every worker runs the pipeline and keeps its slices
-        of every batch. Without a distributed strategy this changes
-        nothing.
-        """
+        """`dataset` sharded by data over workers (a generator has no files)."""
         options = tf.data.Options()
         options.experimental_distribute.auto_shard_policy = (
             tf.data.experimental.AutoShardPolicy.DATA
@@ -256,31 +230,21 @@ class Distribution:
     def prepare_for_fit(self, model, dataset):
         """Lets `model.fit`/`evaluate` run under this strategy (Keras 3.15).
 
-        Under a distributed strategy Keras 3.15's TensorFlow trainer builds
-        the model's state from the first batch, first reducing that
-        distributed batch with `strategy.reduce("MEAN", batch)`; with
-        `MultiWorkerMirroredStrategy` this fails ("unsupported type
-        PerReplica"), and a mean of token ids of differently padded
-        batches would be meaningless anyway. Only shapes and dtypes are
-        needed: the model, its loss, metrics and optimizer are built here
-        from `dataset.element_spec` (Keras' own symbolic build, given
-        specs instead of a batch), and `fit`/`evaluate` use that build.
+        Keras 3.15's TensorFlow trainer builds the model's state from the
+        first batch reduced with `strategy.reduce("MEAN", batch)`, which
+        fails under `MultiWorkerMirroredStrategy` ("unsupported type
+        PerReplica"); here the model, loss, metrics and optimizer are built
+        from `dataset.element_spec` instead. In multi-worker mode the
+        trainer also reduces each step's scalar logs with
+        `strategy.reduce("MEAN", value, axis=0)`, which fails on scalars:
+        the steps return them as `(1,)` tensors.
 
-        In multi-worker mode the trainer also reduces every step's scalar
-        logs with `strategy.reduce("MEAN", value, axis=0)`, which fails on
-        scalars; the train and test steps return them as `(1,)` tensors,
-        which that reduce averages over the replicas into scalars. The
-        epoch logs (history, callbacks) are read from the metrics, which
-        sum over all replicas, as in single-device training.
-
-        Keras has no public hook for either: the build replaces the
-        model's private `_maybe_symbolic_build` and calls `_symbolic_build`
-        (Keras 3.15's TensorFlow trainer), and the steps wrap the model's
+        Keras has no public hook for either: this replaces the model's
+        private `_maybe_symbolic_build`, calls `_symbolic_build` and wraps
         `train_step`/`test_step` on the instance. `tests/distribution_test.py`
         (`test_keras_trainer_internals_that_prepare_for_fit_replaces`)
-        pins that behaviour and fails when Keras changes it.
-
-        Does nothing under the default strategy.
+        pins that behaviour and fails when Keras changes it. Does nothing
+        under the default strategy.
 
         Args:
             model: a compiled `keras.Model` built under `scope()`.
@@ -304,12 +268,7 @@ class Distribution:
 
     @contextlib.contextmanager
     def lost_workers(self):
-        """Turns a collective failure into a `WorkerLostError`.
-
-        When a worker dies, TensorFlow's cluster health check (every 30 s)
-        aborts the collectives of the others, or a collective fails at
-        once because its peer is unreachable; training cannot go on.
-        """
+        """Turns a collective failure into a `WorkerLostError`."""
         try:
             yield
         except LOST_WORKER_ERRORS as error:
@@ -363,8 +322,7 @@ def every_replica(strategy, values):
         one_hot = tf.one_hot(replica, count, dtype=tf.float64)
         return one_hot[:, None] * tf.constant(values, tf.float64)[None, :]
 
-    # One collective (a sum of one row per replica), in a tf.function as
-    # MultiWorkerMirroredStrategy prefers.
+    # One collective: the sum of one row per replica.
     table = tf.function(
         lambda: strategy.reduce("SUM", strategy.run(rows), axis=None)
     )()

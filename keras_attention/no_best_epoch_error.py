@@ -6,8 +6,6 @@ from keras_attention.usage_error import UsageError
 class NoBestEpochError(UsageError):
     """No epoch had a finite validation loss, so there is no model to save.
 
-    Raised by `stages.fit` (a NaN or infinite loss from the first epoch on,
-    typically a too-high learning rate); the run directory keeps its
-    backup and history, and no `model.keras`. The command-line tools print
-    it as one `error: …` line.
+    Raised by `stages.fit`, typically for a too-high learning rate; the
+    run directory keeps its backup and no `model.keras`.
     """

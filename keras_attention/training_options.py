@@ -14,12 +14,9 @@ MONITOR = "val_loss"
 class TrainingOptions:
     """Turns a `TrainingConfig` into the Keras objects of `model.fit`.
 
-    - `loss()`: `LabelSmoothedCrossentropy` when `label_smoothing > 0`,
-      else Keras' `SparseCategoricalCrossentropy` (both from logits,
-      averaged over real tokens through `sample_weight`).
-    - `optimizer()`: Adam with `learning_rate` and `clipnorm`.
-    - `callbacks(checkpoint, ...)`: early stopping and the best checkpoint
-      on the validation loss, the time budget and TensorBoard.
+    `loss()` is `LabelSmoothedCrossentropy` when `label_smoothing > 0`,
+    else `SparseCategoricalCrossentropy` (from logits, averaged over real
+    tokens through `sample_weight`); `optimizer()` Adam with `clipnorm`.
 
     Args:
         training: a `TrainingConfig` (`config.training`).
@@ -53,12 +50,14 @@ class TrainingOptions:
 
         Args:
             checkpoint: path of the best-weights `.weights.h5` file, or
-                `None`: no best checkpoint (Keras Tuner trials, whose tuner
-                keeps the best epoch itself).
+                `None` (a Keras Tuner trial: the tuner keeps its own).
             log_dir: TensorBoard directory (with `training.tensorboard`),
                 or `None`: no TensorBoard callback.
-            start_time: `time.monotonic()` reading at which the time budget
-                started (`None`: when `model.fit` starts; see `TimeBudget`).
+            start_time: `TimeBudget`'s `start_time`. Defaults to `None`.
+
+        Returns:
+            list of `keras.callbacks.Callback`: early stopping and the best
+            checkpoint on `MONITOR`, `TimeBudget`, `TensorBoard`.
         """
         training = self.training
         callbacks = [

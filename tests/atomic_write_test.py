@@ -7,6 +7,7 @@ import pytest
 
 from keras_attention.atomic_write import atomic_write
 from keras_attention.atomic_write import remove_temporary_files
+from keras_attention.atomic_write import wait_for_files
 from keras_attention.atomic_write import write_text
 
 
@@ -49,3 +50,14 @@ def test_a_process_killed_while_writing_leaves_the_old_file(tmp_path):
     assert left.read_text() == "half of the new"
     remove_temporary_files(tmp_path)
     assert os.listdir(tmp_path) == ["history.json"]
+
+
+def test_a_worker_waits_for_the_chiefs_files(tmp_path):
+    (tmp_path / "a.txt").write_text("a")
+    wait_for_files([tmp_path / "a.txt"], timeout=0)
+    with pytest.raises(TimeoutError, match=r"waited 0 s .*b\.txt"):
+        wait_for_files(
+            [tmp_path / "a.txt", tmp_path / "b.txt"],
+            timeout=0.2,
+            poll_seconds=0.05,
+        )

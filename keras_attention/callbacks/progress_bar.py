@@ -6,12 +6,9 @@ import keras
 class ProgressBar(keras.callbacks.ProgbarLogger):
     """A `ProgbarLogger` whose cut-short epoch ends at the batch reached.
 
-    Keras ends every epoch's bar at the epoch's last batch, so a
-    `TimeBudget` stop after batch 1 of 72 prints "72/72". When
-    `model.stop_training` was set during the epoch's batches, this bar ends
-    at the last batch trained instead ("1/72", with the epoch's logs).
-    Keras uses it in place of its own when it is in `fit`'s callbacks;
-    `verbose` works as usual.
+    Where Keras prints "72/72" after a `TimeBudget` stop after batch 1,
+    this prints "1/72". Keras uses it in place of its own when it is in
+    `fit`'s callbacks.
 
     Example:
 

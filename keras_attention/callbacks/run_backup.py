@@ -28,37 +28,23 @@ CALLBACK_STATE = (
 class RunBackup(keras.callbacks.Callback):
     """Backs up model, optimizer, history and callbacks; restores on rerun.
 
-    The contract of Keras' `BackupAndRestore` (rerun the same script and
-    training continues from the last backup), which in Keras 3.15 writes
-    its files in place one after the other, deletes the backup when `fit`
-    returns and keeps neither the history, the `EarlyStopping` counters
-    nor the best checkpoint. Here a backup is a set of files committed by
-    one atomic write of `state.json`:
+    Keras' `BackupAndRestore` contract (rerun the script and training
+    continues), but a backup is committed by one atomic write of
+    `state.json` (epoch, batch, history, the callbacks' state, training
+    seconds, whether training stopped) naming its files:
+    `epoch-E-step-S.weights.h5` (model and optimizer after batch S of
+    epoch E) and `checkpoint-E.weights.h5` (`checkpoint` at the end of
+    epoch E, put back by `restore`). A process killed at any point leaves
+    the previous commit.
 
-        state.json                  the commit: next epoch and batch,
-                                    history, the callbacks' state, training
-                                    seconds, whether training stopped, and
-                                    the files below that belong to it
-        epoch-E-step-S.weights.h5   model and optimizer variables after
-                                    batch S of epoch E (S = 0: at the end
-                                    of epoch E - 1)
-        checkpoint-E.weights.h5     a copy of `checkpoint` as it was at
-                                    the end of epoch E
+    Call `restore(model)` before `model.fit`, pass its result as
+    `initial_epoch` and put the callback last in `callbacks`. A backup
+    taken mid-epoch restarts its epoch from the first batch.
 
-    Files no commit names are deleted after it, so a process killed at any
-    point leaves the previous commit, and `restore` puts `checkpoint` back
-    as that commit knew it.
-
-    Call `restore(model)` before `model.fit` and pass its result as
-    `initial_epoch`; put the callback last in `callbacks` so that it sees
-    what the others decided in the epoch. A backup taken mid-epoch
-    restarts its epoch from the first batch with the weights reached.
-
-    Under a multi-worker strategy every worker must restore the same
-    state. The chief backs up to the run's directory; another worker backs
-    up to a directory of its own and passes the chief's as `source`. When
-    `fit` begins, the workers compare where they start (epoch, batch,
-    optimizer step) and all raise the same `UsageError` if they differ.
+    Under a multi-worker strategy a worker other than the chief backs up
+    to a directory of its own and passes the chief's as `source`; the
+    workers raise the same `UsageError` if they would start from
+    different points.
 
     Args:
         directory: str or `pathlib.Path`. Where the backup is kept; no
@@ -148,24 +134,19 @@ class RunBackup(keras.callbacks.Callback):
             copy_backup(self.source, self.directory)
         path = self.directory / STATE_FILE
         remove_temporary_files(self.directory)
-        state = None
+        self._state = _empty_state()
         if path.exists():
             state = json.loads(path.read_text(encoding="utf-8"))
-        if state is not None:
             weights = self.directory / state["weights"]
             if not weights.exists():
-                raise FileNotFoundError(
-                    f"{path}: names {weights.name}, which is missing; the "
-                    "backup is damaged. Delete the directory to train from "
-                    "scratch."
-                )
+                raise _damaged(path, weights.name)
             if model.optimizer is not None and not model.optimizer.built:
                 model.optimizer.build(model.trainable_variables)
             model.load_weights(weights)
             state.setdefault("resumed_from", []).append(
                 {"epoch": state["epoch"], "step": state["step"]}
             )
-        self._state = state or _empty_state()
+            self._state = state
         self._restore_checkpoint()
         return self._state["epoch"]
 
@@ -222,7 +203,6 @@ class RunBackup(keras.callbacks.Callback):
         if self._started is None:
             self._started = time.monotonic()
         self._spent_before = self._state["train_seconds"]
-        self._batches_since_save = 0
         # The callbacks earlier in the list have reset themselves.
         saved = self._state["callbacks"]
         for key, callback in self._stateful():
@@ -255,18 +235,13 @@ class RunBackup(keras.callbacks.Callback):
             )
 
     def on_train_batch_end(self, batch, logs=None):
-        if self.save_freq == "epoch":
-            return
-        self._batches_since_save += 1
-        if self._batches_since_save >= self.save_freq:
-            self._batches_since_save = 0
+        if self.save_freq != "epoch" and (batch + 1) % self.save_freq == 0:
             self._commit(epoch=self._epoch, step=batch + 1)
 
     def on_epoch_end(self, epoch, logs=None):
         history = self._state["history"]
         for key, value in (logs or {}).items():
             history.setdefault(key, []).append(float(value))
-        self._batches_since_save = 0
         self._commit(
             epoch=epoch + 1, step=0, stopped=bool(self.model.stop_training)
         )
@@ -300,9 +275,7 @@ class RunBackup(keras.callbacks.Callback):
             key: _get_state(callback) for key, callback in self._stateful()
         }
         write_text(directory / STATE_FILE, json.dumps(state, indent=2) + "\n")
-        keep = {state["weights"]}
-        if state["checkpoint"] is not None:
-            keep.add(state["checkpoint"]["file"])
+        keep = _files(state)
         for path in directory.glob(f"*{WEIGHTS_SUFFIX}"):
             if path.name not in keep:
                 path.unlink(missing_ok=True)
@@ -334,21 +307,14 @@ def copy_backup(source, destination, attempts=3):
         if not path.exists():
             return
         text = path.read_text(encoding="utf-8")
-        state = json.loads(text)
-        names = [state["weights"]]
-        if state["checkpoint"] is not None:
-            names.append(state["checkpoint"]["file"])
         try:
-            for name in names:
+            for name in _files(json.loads(text)):
                 with atomic_write(destination / name) as temporary:
                     shutil.copyfile(source / name, temporary)
         except FileNotFoundError:
             if path.read_text(encoding="utf-8") != text:
                 continue
-            raise FileNotFoundError(
-                f"{path}: names {name}, which is missing; the backup is "
-                "damaged. Delete the directory to train from scratch."
-            ) from None
+            raise _damaged(path, name) from None
         if path.read_text(encoding="utf-8") == text:
             write_text(destination / STATE_FILE, text)
             return
@@ -370,6 +336,19 @@ def _empty_state():
         "train_seconds": 0.0,
         "resumed_from": [],
     }
+
+
+def _files(state):
+    """The weights files a commit names."""
+    saved = state["checkpoint"]
+    return [state["weights"]] + ([] if saved is None else [saved["file"]])
+
+
+def _damaged(path, name):
+    return FileNotFoundError(
+        f"{path}: names {name}, which is missing; the backup is damaged. "
+        "Delete the directory to train from scratch."
+    )
 
 
 def _signature(path):

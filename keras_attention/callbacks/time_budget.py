@@ -8,19 +8,15 @@ import keras
 class TimeBudget(keras.callbacks.Callback):
     """Stops `model.fit` after the batch during which `seconds` ran out.
 
-    The clock is read after every training batch, so training ends at most
-    one batch after the budget. Keras then finishes the epoch as usual:
-    validation runs on the partial epoch and `on_epoch_end` callbacks
-    (`ModelCheckpoint`, `EarlyStopping`) see its metrics, so the best
-    weights can be restored and evaluated afterwards. Only that last
-    validation pass runs past the budget.
+    Keras then validates the partial epoch and runs the `on_epoch_end`
+    callbacks (`ModelCheckpoint`, `EarlyStopping`) as usual: only that
+    validation runs past the budget.
 
     Args:
         seconds: float. The training budget in seconds (`None`: no limit).
         start_time: float or `None`. The `clock()` reading at which the
-            budget started, e.g. taken before the tokenizers are learned so
-            that they count against it. `None` starts the clock when
-            `model.fit` begins. Defaults to `None`.
+            budget started; `None`: when `model.fit` begins. Defaults to
+            `None`.
         clock: callable returning seconds. Defaults to `time.monotonic`.
 
     Attributes:

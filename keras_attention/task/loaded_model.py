@@ -14,20 +14,11 @@ from keras_attention.task.run_directory import RunDirectory
 class LoadedModel:
     """A translation model to evaluate, from a run or a SavedModel.
 
-    Use `LoadedModel.load(path)`; it accepts
-
-    - a run directory written by `training.train` (`model.keras` and the
-      vocabularies): greedy search is `Translator.translate`, beam search
-      is `Translator.translate_beam` when the `Translator` has it. The Keras
-      model and tokenizers are kept (`model`, `source_tokenizer`,
-      `target_tokenizer`), so teacher-forced attention (AER) is available;
-    - an exported SavedModel, `saved_models/NAME/VERSION/` or
-      `saved_models/NAME/` (the highest numeric version is taken): beam
-      search is the `serving_default` signature and greedy search the
-      `greedy` signature, each taking `text` (1-D strings) and returning
-      `translation`. `tensorflow_text` is imported first, since the graph
-      uses its ops (imported with this module). The beam width is read from
-      `assets.extra/export.json` when the exporter wrote it.
+    `LoadedModel.load(path)` accepts a run directory (greedy and beam
+    search of its `Translator`; the Keras model and tokenizers are kept,
+    so teacher-forced attention is available) or an exported SavedModel,
+    `NAME/VERSION/` or `NAME/` (the highest version): its `greedy` and
+    `serving_default` (beam) signatures, with `assets.extra/export.json`.
 
     Args:
         path: the path it was loaded from.
@@ -110,9 +101,9 @@ class LoadedModel:
 
         Args:
             path: str or `pathlib.Path`.
-            beam_width: int. Beam width for a run directory's beam search,
-                if its `Translator` lets one choose it (a SavedModel's width
-                is fixed at export). Defaults to `None` (the default width).
+            beam_width: int. Beam width of a run directory's beam search (a
+                SavedModel's is fixed at export). Defaults to `None` (the
+                run's).
         """
         path = pathlib.Path(path)
         if (path / "model.keras").exists():
@@ -135,9 +126,7 @@ class LoadedModel:
             for p in path.glob("*")
             if p.name.isdigit() and (p / "saved_model.pb").exists()
         ]
-        if not versions:
-            return None
-        return max(versions, key=lambda p: int(p.name))
+        return max(versions, key=lambda p: int(p.name), default=None)
 
     @classmethod
     def from_run_directory(cls, path, beam_width=None):
@@ -150,14 +139,10 @@ class LoadedModel:
     @classmethod
     def from_translator(cls, translator, config, path=None):
         """From a `Translator` and the `Config` of its model (a Trainer's)."""
-        searches = {
-            "greedy": translator.translate,
-            "beam": translator.translate_beam,
-        }
         loaded = cls(
             path,
             "run_directory",
-            searches,
+            {"greedy": translator.translate, "beam": translator.translate_beam},
             beam_width=translator.beam_width,
             model=translator.model,
             source_tokenizer=translator.source_tokenizer,

@@ -4,10 +4,8 @@ import json
 import pathlib
 import shutil
 
-from keras_attention.atomic_write import POLL_SECONDS
 from keras_attention.atomic_write import atomic_write
 from keras_attention.atomic_write import remove_temporary_files
-from keras_attention.atomic_write import wait_for_files
 from keras_attention.atomic_write import write_text
 from keras_attention.config import Config
 
@@ -24,41 +22,21 @@ class RunDirectory:
     Layout:
 
         config.yaml               the `Config` the run was trained with
-                                  (its `tokenizer` field says which
-                                  tokenizer files below exist)
         model.keras               the trained `EncoderDecoder` (best epoch)
-        source_vocabulary.txt     `tokenizer: word`: one token per line,
-        target_vocabulary.txt     id = line number
-        source_sentencepiece.model  `tokenizer: sentencepiece`: the
-        target_sentencepiece.model  SentencePiece models
-        source_pieces.txt         their pieces, one per line (for reading)
-        target_pieces.txt
-        history.json              `model.fit` history, one list per metric
-                                  and one value per epoch, across restarts
-        training.json             how training ended: epochs, best epoch,
-                                  seconds, whether a callback stopped it
+        SIDE_vocabulary.txt       `tokenizer: word`: one token per line
+        SIDE_sentencepiece.model  `tokenizer: sentencepiece`: the model
+        SIDE_pieces.txt           and its pieces, one per line
+        history.json              `model.fit` history, across restarts
+        training.json             epochs, best epoch, seconds, early stop
         metrics.json              final evaluation numbers
-        translation_memory.json   with `translation_memory: exact`: the
-                                  pairs of the `TranslationMemory`, one
-                                  training pair per source
-        corpus.json               what was read: pairs, skipped bad lines,
-                                  pairs dropped or truncated by the length
-                                  policy, padding before/after bucketing
+        translation_memory.json   the `TranslationMemory`, if any
+        corpus.json               the corpus report (`build_datasets`)
         data/{train,valid,test}.tsv   the bundled corpus, when used
-        backup/                   while training: the `RunBackup` a rerun
-                                  continues from (deleted once the run is
-                                  saved)
+        backup/                   while training: the `RunBackup`
 
-    Every file is written atomically (`atomic_write`): a process killed
-    while saving leaves the previous version. The files also tell how far
-    a run got (`status`): the tokenizers and then `config.yaml` are written
-    before training starts, `backup/` during training, `history.json`,
-    `model.keras` and then `training.json` when it ends, `metrics.json`
-    after the final evaluation.
-
-    Runs written before the `tokenizer` field existed load as word runs.
-    What the files hold (a model, tokenizers, a memory) is loaded by the
-    runner (`keras_attention.task.stages`).
+    Every file is written atomically (`atomic_write`), in the order that
+    `status` reads: the tokenizers, `config.yaml`, `backup/`,
+    `history.json`, `model.keras`, `training.json`, `metrics.json`.
 
     Args:
         path: str or `pathlib.Path`, the directory (created on save).
@@ -100,10 +78,7 @@ class RunDirectory:
         return "new"
 
     def check_config(self, config):
-        """Raises `FileExistsError` if the run was started with another config.
-
-        A rerun continues a run only with the config it started with.
-        """
+        """Raises `FileExistsError` if the run has another config."""
         path = self.path / "config.yaml"
         if not path.exists():
             return
@@ -145,7 +120,7 @@ class RunDirectory:
             METRICS_FILE,
             "corpus.json",
             MEMORY_FILE,
-            # What runs older than `RunBackup` checkpointed to.
+            # The best epoch's weights while fitting (`stages.CHECKPOINT`).
             "best.weights.h5",
         ]
         for side in SIDES:
@@ -159,15 +134,6 @@ class RunDirectory:
             (self.path / name).unlink(missing_ok=True)
         remove_temporary_files(self.path)
         remove_temporary_files(self.path / "data")
-
-    def wait_for(self, names, timeout, poll_seconds=POLL_SECONDS):
-        """Waits until the files `names` (relative to the run) all exist.
-
-        See `wait_for_files`: a distributed worker reads what the chief
-        writes.
-        """
-        paths = [self.path / name for name in names]
-        wait_for_files(paths, timeout, poll_seconds=poll_seconds)
 
     def vocabulary_path(self, side):
         """The `WordTokenizer` vocabulary file of `side` (source/target)."""
