@@ -1,5 +1,7 @@
 """The design note's recurrent encoder-decoder with dot-product attention."""
 
+import dataclasses
+
 import keras
 from keras import ops
 
@@ -327,25 +329,24 @@ class EncoderDecoder(keras.Model):
                 if i > 0:
                     x = self.dropout_layer(x, training=training)
                 x, *_ = layer(x, initial_state=layer_states, training=training)
-            context, attention = self.attention(
-                [x, memory],
-                mask=[None, memory_mask],
-                return_attention_scores=True,
-            )
-            x = self.attention_combine([context, x])
+            x, attention = self._luong_attend(x, memory, memory_mask)
         x = self.dropout_layer(x, training=training)
         return self._logits(x), ops.cast(attention, "float32")
 
+    def _luong_attend(self, x, memory, memory_mask):
+        """`(combine(c, x), attention)` for `x` `(batch_size, Tt, units)`."""
+        context, attention = self.attention(
+            [x, memory], mask=[None, memory_mask], return_attention_scores=True
+        )
+        return self.attention_combine([context, x]), attention
+
     def _logits(self, x):
         # float32 whatever the policy, for the softmax, loss and searches.
-        return ops.cast(self._logits_in_compute_dtype(x), "float32")
-
-    def _logits_in_compute_dtype(self, x):
-        if not self.tie_embeddings:
-            return self.output_dense(x)
         if self.output_projection is not None:
             x = self.output_projection(x)
-        return self.target_embedding(x, reverse=True)
+        if self.tie_embeddings:
+            return ops.cast(self.target_embedding(x, reverse=True), "float32")
+        return ops.cast(self.output_dense(x), "float32")
 
     def call_with_attention(self, inputs, training=False):
         """Like `__call__`, but returns `(logits, attention)`.
@@ -394,13 +395,10 @@ class EncoderDecoder(keras.Model):
             ):
                 x, layer_states = layer.cell(x, layer_states)
                 new_states.extend(layer_states)
-            context, attention = self.attention(
-                [ops.expand_dims(x, 1), memory],
-                mask=[None, memory_mask],
-                return_attention_scores=True,
+            x, attention = self._luong_attend(
+                ops.expand_dims(x, 1), memory, memory_mask
             )
-            context, attention = context[:, 0], attention[:, 0]
-            x = self.attention_combine([context, x])
+            x, attention = x[:, 0], attention[:, 0]
         return self._logits(x), new_states, ops.cast(attention, "float32")
 
     def get_config(self):
@@ -409,19 +407,10 @@ class EncoderDecoder(keras.Model):
             "trainable": self.trainable,
             "source_vocabulary_size": self.source_vocabulary_size,
             "target_vocabulary_size": self.target_vocabulary_size,
-            "embedding_dim": self.embedding_dim,
-            "units": self.units,
-            "num_layers": self.num_layers,
-            "cell": self.cell,
-            "bidirectional": self.bidirectional,
-            "dropout": self.dropout,
-            "decoder": self.decoder,
-            "score_mode": self.score_mode,
-            "use_scale": self.use_scale,
-            "combine": self.combine,
-            "input_feeding": self.input_feeding,
-            "tie_embeddings": self.tie_embeddings,
-            "word_dropout": self.word_dropout,
+            **{
+                field.name: getattr(self, field.name)
+                for field in dataclasses.fields(ModelConfig)
+            },
             # The sub-layers were built under this policy (e.g. a
             # mixed-precision run); `from_config` builds them the same.
             "dtype": self.dtype_policy.name,

@@ -103,10 +103,8 @@ class SeedDecoderCell(keras.layers.Layer):
         )
         # The last two "sizes" are placeholders for the memory and its mask:
         # they are always given as initial states, never created.
-        self.state_size = [units] * (self.states_per_layer * num_layers) + [
-            units,
-            1,
-        ]
+        layer_sizes = [units] * (self.states_per_layer * num_layers)
+        self.state_size = layer_sizes + [units, 1]
 
     def build(self, inputs_shape):
         batch_size = inputs_shape[0]
