@@ -7,11 +7,7 @@ import tensorflow as tf
 def translate_batches(
     translate, sources, batch_size=256, verbose=0, outputs=("translation",)
 ):
-    """Translates a list of str in batches; returns a list of str.
-
-    Every list translation of the project goes through here: the trainer's
-    evaluation, `Evaluator` (run directories and SavedModels alike), the
-    tuner's validation BLEU and `training.translate`.
+    """Translates a list of str in batches; the project's one such loop.
 
     Args:
         translate: callable `texts -> dict` with `"translation"`, taking a

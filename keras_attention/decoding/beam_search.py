@@ -6,6 +6,8 @@ from keras_attention.config import DecodingConfig
 from keras_attention.decoding.open_rows import gather_rows
 from keras_attention.decoding.open_rows import open_shape
 from keras_attention.decoding.open_rows import scatter_rows
+from keras_attention.decoding.open_rows import search_bounds
+from keras_attention.decoding.open_rows import step_array
 
 # Log-probability of an impossible continuation. Finite (not -inf) so that
 # sums, length penalties and comparisons never produce NaN.
@@ -15,47 +17,27 @@ _IMPOSSIBLE = -1e9
 class BeamSearch:
     """Keeps the `beam_width` best hypotheses per sentence until `end_id`.
 
-    The loop is a `tf.while_loop` with a maximum iteration count, so it runs
-    in eager mode, in a `tf.function` and in an exported SavedModel, and it
-    uses core TensorFlow ops only. The contract is `GreedySearch`'s: with
-    `beam_width=1` the result is the greedy one: the same tokens, scores
-    and attention equal up to float rounding (greedy steps only the open
-    rows).
-
-    Only the open sentences are searched. Every tensor of `state` (leading
-    dimension `batch_size`) is repeated to `beam_width` rows per open
-    sentence (row `i * beam_width + j` is beam `j` of open sentence `i`),
-    and after every step the rows are gathered by the beam each surviving
-    hypothesis came from; a sentence that stops leaves the rows, so
-    `next_fn` receives fewer rows as the batch finishes (Anki, batches of
-    64: the loop runs 24 steps for 8.1 output tokens per sentence on
-    average). Tensors that `next_fn` returns unchanged (the same tensor
-    object, e.g. the encoder memory) are not reordered, only the stopped
-    sentences' rows are dropped: they are identical across the beams of a
-    sentence.
+    The loop is a `tf.while_loop` with a maximum iteration count of core
+    TensorFlow ops, like `GreedySearch`'s, and with `beam_width=1` gives
+    the greedy result (tokens, scores and attention up to float rounding).
+    Every tensor of `state` is repeated to `beam_width` rows per open
+    sentence and reordered by each surviving hypothesis's beam after every
+    step; tensors that `next_fn` returns unchanged (the same object, e.g.
+    the encoder memory) are not reordered. A sentence that stops leaves
+    the rows, so `next_fn` receives fewer rows as the batch finishes.
 
     Hypotheses are ranked by `log P(y) / lp(y)`, with the GNMT length
     penalty `lp(y) = ((5 + |y|) / 6) ** length_penalty` (Wu et al., 2016),
-    where `|y|` counts the generated tokens, the end token included.
+    `|y|` counting the end token. As in JoeyNMT, a hypothesis that ends
+    (or reaches its sentence's `max_length`) leaves the beam and replaces
+    the sentence's best finished one if it scores higher, so an open
+    hypothesis never pushes a finished one out.
 
-    Finished hypotheses are kept aside, as JoeyNMT's `beam_search` does:
-    every step takes the `beam_width` best extensions of the open
-    hypotheses; those that produced `end_id` (or reached their sentence's
-    `max_length`) leave the beam, and the best of them replaces the
-    sentence's best finished hypothesis if it scores higher. The others
-    stay open. So an open hypothesis never pushes a finished one out: the
-    result is the best-scoring finished hypothesis the search met, never
-    worse than one it had found earlier.
-
-    When a sentence stops is `stopping`'s choice. `"exact"`: once its best
-    finished hypothesis scores at least as well as any open hypothesis could
-    ever reach (log-probabilities only decrease, and the penalty is at most
-    `lp(max_length)`), so stopping early never changes the result.
-    `"heuristic"`: once it scores at least as well as the best open
-    hypothesis at its current length, as Hugging Face's
-    `early_stopping=False` does (JoeyNMT and OpenNMT-tf stop when the top
-    beam ends); a longer hypothesis that would have overtaken it later is
-    not searched. With `length_penalty=0` the two are the same.
+    `stopping="exact"` stops a sentence once its best finished hypothesis
+    scores at least what any open one could reach by `max_length` (so the
+    result is the full search's); `"heuristic"` once it beats the best open
+    one at its current length (Hugging Face's `early_stopping=False`). With
+    `length_penalty=0` the two are the same.
 
     Args:
         end_id: int. The token that ends a sentence.
@@ -63,34 +45,18 @@ class BeamSearch:
             `DecodingConfig`'s (4).
         length_penalty: float. GNMT `alpha`; `0` ranks by the sum of
             log-probabilities, larger values favour longer outputs.
-            Defaults to `DecodingConfig`'s (0.6), as for `Translator` and the
-            exporter.
+            Defaults to `DecodingConfig`'s (0.6).
         stopping: str. `"exact"` or `"heuristic"` (see above). Defaults to
             `DecodingConfig`'s (`beam_stopping`).
 
     Call arguments:
-        next_fn: callable `next_fn(ids, step, state) -> (logits, state)`:
-            `ids` `(rows,)` int32 previous tokens, `step` a scalar,
-            `logits` `(rows, vocabulary_size)`, where
-            `rows = open sentences * beam_width`. `state` is a nested dict
-            of tensors with leading dimension `rows`; if it holds
-            `"attention"` `(rows, Ts)`, the weights of every step of the
-            chosen hypothesis are returned.
-        start_ids: int32 `(batch_size,)`, the first input tokens.
-        state: dict, the initial state (leading dimension `batch_size`).
-        max_length: int32 scalar or `(batch_size,)`, the most tokens to
-            generate per sentence (the end token included).
+        next_fn, start_ids, state, max_length: as for `GreedySearch`, with
+            `rows = open sentences * beam_width` rows in `next_fn`.
 
     Returns:
-        A dict describing the best hypothesis of every sentence: `ids`
-        int32 `(batch_size, T)` (the end token included, padded with 0
-        after it), `lengths` int32 `(batch_size,)` (tokens before the end
-        token), `scores` float32 `(batch_size,)` (sum of log-probabilities,
-        end token included), `normalized_scores` float32 `(batch_size,)`
-        (`scores / lp`, what the search ranks by; `0` where `max_length`
-        is 0) and `attention`
-        `(batch_size, T, Ts)` (zero after the end token) if the state
-        carries it.
+        `GreedySearch`'s dict for the best hypothesis of every sentence,
+        plus `normalized_scores` float32 `(batch_size,)` (`scores / lp`,
+        what the search ranks by; `0` where `max_length` is 0).
 
     Example:
 
@@ -135,39 +101,21 @@ class BeamSearch:
 
     def __call__(self, next_fn, start_ids, state, max_length):
         width = self.beam_width
-        start_ids = tf.convert_to_tensor(start_ids, tf.int32)
-        batch_size = tf.shape(start_ids)[0]
-        max_length = tf.broadcast_to(
-            tf.cast(max_length, tf.int32), [batch_size]
+        start_ids, batch_size, max_length, limit = search_bounds(
+            start_ids, max_length
         )
-        limit = tf.reduce_max(tf.concat([max_length, [0]], axis=0))
         with_attention = "attention" in state
-        per_beam = [batch_size, width]
-        # Step t is written at index t + 1; index 0 holds a placeholder so
-        # that the arrays are never empty (an empty TensorArray of unknown
-        # batch size cannot be stacked, e.g. for a batch of 0 sentences).
-        placeholder = tf.zeros(per_beam, tf.int32)
+        placeholder = tf.zeros([batch_size, width], tf.int32)
         arrays = {
-            "words": tf.TensorArray(tf.int32, size=1, dynamic_size=True).write(
-                0, placeholder
-            ),
-            "parents": tf.TensorArray(
-                tf.int32, size=1, dynamic_size=True
-            ).write(0, placeholder),
+            "words": step_array(placeholder),
+            "parents": step_array(placeholder),
         }
         if with_attention:
-            attention = state["attention"]
-            arrays["attention"] = tf.TensorArray(
-                attention.dtype, size=1, dynamic_size=True
-            ).write(
-                0,
-                tf.zeros_like(tf.repeat(attention[:, None], width, axis=1)),
-            )
+            attention = tf.repeat(state["attention"][:, None], width, axis=1)
+            arrays["attention"] = step_array(tf.zeros_like(attention))
         # Only the open sentences are searched: `sentences` are their
-        # indices in the batch, and `ids`, `state` and `log_probs` hold
-        # their beams only (row `i * beam_width + j` is beam `j` of open
-        # sentence `i`). A sentence that stops leaves them, so the model's
-        # work per step shrinks as the batch finishes.
+        # indices in the batch; `ids`, `state` and `log_probs` hold their
+        # beams (row `i * beam_width + j` is beam `j` of open sentence `i`).
         sentences = tf.cast(tf.where(max_length > 0)[:, 0], tf.int32)
         num_open = tf.size(sentences)
         # Only beam 0 is alive at first: the beams start identical.
@@ -242,13 +190,11 @@ class BeamSearch:
                     best["parent"],
                 ),
             }
-            # A hypothesis that ended leaves the beam (it lives on in `best`
-            # if it is the best one): its slot is never extended.
+            # An ended hypothesis leaves the beam (it may live on in `best`).
             log_probs = tf.where(ends, _IMPOSSIBLE, log_probs)
 
             def write(array, value):
-                # (open sentences, ...) -> (batch_size, ...), zeros for the
-                # others (never read: a stopped sentence's best is earlier).
+                # (open sentences, ...) -> (batch_size, ...), zeros elsewhere.
                 return array.write(
                     step + 1, scatter_rows(index, value, batch_size)
                 )
@@ -257,16 +203,14 @@ class BeamSearch:
             arrays["words"] = write(arrays["words"], words)
             arrays["parents"] = write(arrays["parents"], origins)
             if with_attention:
-                # Indexed by the beam that computed it (the parent), so that
-                # the attention of a finished hypothesis is kept too.
+                # By the beam that computed it, so finished ones keep theirs.
                 arrays["attention"] = write(
                     arrays["attention"],
                     tf.reshape(new_state["attention"], [num_open, width, -1]),
                 )
 
-            # Stop a sentence once no open hypothesis can overtake its best
-            # finished one: at the longest allowed length ("exact") or at
-            # its current length ("heuristic").
+            # Stop once no open hypothesis can overtake the best finished
+            # one, at the longest length ("exact") or the current one.
             reachable = self._normalize(
                 tf.reduce_max(log_probs, axis=1),
                 lengths if self.stopping == "exact" else step + 1,
@@ -336,11 +280,8 @@ class BeamSearch:
         return result
 
     def _backtrack(self, arrays, best):
-        """Follows the parent pointers from each best hypothesis's end.
-
-        Returns the `ids` `(batch_size, T)` (and `attention`
-        `(batch_size, T, Ts)`) of the hypotheses described by `best`.
-        """
+        """`ids` `(batch_size, T)` (and `attention` `(batch_size, T, Ts)`)
+        of the `best` hypotheses, following the parents from their ends."""
         words = arrays["words"].stack()  # (T + 1, batch_size, beam_width)
         parents = arrays["parents"].stack()
         num_steps = tf.shape(words)[0] - 1
@@ -365,9 +306,11 @@ class BeamSearch:
                 tf.gather(parents[index], beam, batch_dims=1),
             )
             token = tf.where(index > last, 0, token)
+            # `tf.while_loop` needs the static shape that `tf.where` loses.
+            parent.set_shape(beam.shape)
             return (
                 index - 1,
-                _keep_shape(parent, beam),
+                parent,
                 tokens.write(index, token),
                 origins.write(index, parent),
             )
@@ -390,11 +333,3 @@ class BeamSearch:
             )
             result["attention"] = tf.transpose(attention, [1, 0, 2])
         return result
-
-
-def _keep_shape(new, old):
-    # Gathers and reshapes lose static dimensions that `tf.while_loop`
-    # requires to stay the same across iterations.
-    if isinstance(new, tf.Tensor) and new is not old:
-        new.set_shape(old.shape)
-    return new

@@ -5,6 +5,8 @@ import tensorflow as tf
 from keras_attention.decoding.open_rows import gather_rows
 from keras_attention.decoding.open_rows import open_shape
 from keras_attention.decoding.open_rows import scatter_rows
+from keras_attention.decoding.open_rows import search_bounds
+from keras_attention.decoding.open_rows import step_array
 
 
 class GreedySearch:
@@ -12,11 +14,9 @@ class GreedySearch:
 
     The loop is a `tf.while_loop` with a maximum iteration count, so it runs
     in eager mode, in a `tf.function` and in an exported SavedModel. A
-    finished sentence is not extended: it gets padding (id 0) and adds
-    nothing to its score. Only the open sentences are stepped: when one
-    ends, its rows leave `ids` and `state`, so `next_fn` receives fewer
-    rows as the batch finishes (in a batch of 64 Anki sentences the loop
-    runs 21 steps for 8.4 tokens per sentence on average).
+    finished sentence gets padding (id 0) and adds nothing to its score;
+    its rows leave `ids` and `state`, so `next_fn` receives fewer rows as
+    the batch finishes.
 
     Args:
         end_id: int. The token that ends a sentence.
@@ -26,8 +26,8 @@ class GreedySearch:
             `ids` `(batch_size,)` int32 previous tokens, `step` a scalar,
             `logits` `(batch_size, vocabulary_size)`. `state` is a dict of
             tensors with leading dimension `batch_size` (the open rows
-            only, from step 1 on); if it holds `"attention"`
-            `(batch_size, Ts)`, the weights of every step are returned.
+            only); with `"attention"` `(batch_size, Ts)`, the weights of
+            every step are returned.
         start_ids: int32 `(batch_size,)`, the first input tokens.
         state: dict, the initial state.
         max_length: int32 scalar or `(batch_size,)`, the most tokens to
@@ -45,33 +45,15 @@ class GreedySearch:
         self.end_id = end_id
 
     def __call__(self, next_fn, start_ids, state, max_length):
-        start_ids = tf.convert_to_tensor(start_ids, tf.int32)
-        batch_size = tf.shape(start_ids)[0]
-        max_length = tf.broadcast_to(
-            tf.cast(max_length, tf.int32), [batch_size]
+        start_ids, batch_size, max_length, limit = search_bounds(
+            start_ids, max_length
         )
-        limit = tf.reduce_max(tf.concat([max_length, [0]], axis=0))
         with_attention = "attention" in state
-        # Step t is written at index t + 1: index 0 holds a placeholder so
-        # that the arrays are never empty (an empty TensorArray of unknown
-        # batch size cannot be stacked, e.g. for a batch of 0 sentences).
-        arrays = [
-            tf.TensorArray(tf.int32, size=1, dynamic_size=True).write(
-                0, tf.zeros([batch_size], tf.int32)
-            )
-        ]
+        arrays = [step_array(tf.zeros([batch_size], tf.int32))]
         if with_attention:
-            attention = state["attention"]
-            arrays.append(
-                tf.TensorArray(
-                    attention.dtype, size=1, dynamic_size=True
-                ).write(0, tf.zeros_like(attention))
-            )
+            arrays.append(step_array(tf.zeros_like(state["attention"])))
         # Only the open sentences are stepped: `rows` are their indices in
-        # the batch, and `ids` and every tensor of `state` hold their rows
-        # only. A sentence that ends leaves them, so the model's work per
-        # step shrinks as the batch finishes (the loop runs as long as the
-        # longest output).
+        # the batch, and `ids` and every tensor of `state` hold their rows.
         open_rows = tf.cast(tf.where(max_length > 0)[:, 0], tf.int32)
 
         def body(step, rows, ids, state, lengths, scores, arrays):

@@ -35,35 +35,20 @@ class TranslationMemory(tf.Module):
        "Do you like coffee?", and "we'll" is not "well";
     4. runs of `?` made one.
 
-    So "나는 학생 입니다." and "나는 학생입니다!" share a key, and "나는
-    선생님입니다." and "나는 선생님이 아닙니다." (a negation), "저는 커피를
-    좋아해요." and "저는 차를 좋아해요." (a content word) or "사과 두 개" and
-    "사과 세 개" (a number) do not. Spacing is the one difference that can
-    hide a change of meaning ("아버지가 방에" / "아버지 가방에"); every
-    answer names the stored source it came from (`lookup`'s `source`), so
-    none is silent. An empty key (only punctuation and spaces) or a text
-    longer than `MAX_CHARACTERS` never matches.
+    So "나는 학생 입니다." and "나는 학생입니다!" share a key, and a
+    negation, a content word or a number makes another. Spacing is the one
+    difference that can hide a change of meaning ("아버지가 방에" /
+    "아버지 가방에"), so every answer names the stored source it came from.
+    An empty key or a text longer than `MAX_CHARACTERS` never matches.
+    The lookup is a hash table in graph ops (a `tf.function`, a SavedModel).
 
-    On a corpus that repeats itself, such as Tatoeba, the stored
-    translation of the same sentence can be better than a small model's
-    own (the exact match of computer-aided translation tools; Bulte &
-    Tezcan, 2019, "Neural Fuzzy Repair", start from it).
-
-    The lookup is graph ops only (core TensorFlow and tensorflow-text): a
-    hash table from keys to pairs, so it runs in a `tf.function` and in a
-    SavedModel.
-
-    A post-processor of `Translator` (its `postprocessor`): called on a
-    batch's texts and the `Translator`'s outputs, it returns them with the
-    memory's answers put in. On a row the memory answers, every output
-    is the memory's: `translation` the stored target, `token_ids` its ids
-    (`target_tokenizer.tokenize`, end token included, 0 after it),
-    `lengths` their count, `scores` 0.0 (a stored translation has no
-    search score) and `attention` zeros (no source position produced
-    it); two outputs are added for every row: `memory_source` `(batch,)`
-    (the stored source that answered, empty where the model did) and
-    `memory_similarity` `(batch,)` float32 (1.0 where the memory
-    answered, 0.0 elsewhere). The other rows keep the model's outputs.
+    As a `Translator`'s `postprocessor`, on a row the memory answers every
+    output is the memory's: `translation` the stored target, `token_ids`
+    its ids (end token included, 0 after it), `lengths` their count,
+    `scores` 0.0 and `attention` zeros; every row gets `memory_source`
+    `(batch,)` (the stored source that answered, empty elsewhere) and
+    `memory_similarity` `(batch,)` float32 (1.0 where the memory answered,
+    0.0 elsewhere).
 
     Args:
         sources: list of str, the stored source sentences (at least one
@@ -74,9 +59,8 @@ class TranslationMemory(tf.Module):
             to `None` (`lookup` only).
         name: str. Module name.
 
-    Several pairs with one key: the first is kept. `from_pairs` chooses
-    among them with a score instead (the trainer's: the model's
-    log-probability of each translation).
+    Of several pairs with one key the first is kept (`from_pairs` can
+    score them instead).
 
     Example:
 
@@ -178,11 +162,8 @@ class TranslationMemory(tf.Module):
 
     @classmethod
     def from_file(cls, path, target_tokenizer=None):
-        """The memory `save` wrote to `path` (see `TranslationMemory`).
-
-        A file of the earlier similarity memory (with `ngram_width`) holds
-        every training pair; it loads too, the first pair of each key kept.
-        """
+        """The memory `save` wrote to `path` (the first pair of each key
+        kept, for a file that holds several)."""
         with open(path, encoding="utf-8") as file:
             values = json.load(file)
         return cls(values["sources"], values["targets"], target_tokenizer)
@@ -247,18 +228,9 @@ class TranslationMemory(tf.Module):
         }
 
     def __call__(self, texts, outputs):
-        """`outputs` of a `Translator` for `texts`, with the memory's answers.
-
-        Args:
-            texts: `(batch,)` string tensor, the sentences translated.
-            outputs: the `Translator`'s dict (`translation`, `token_ids`
-                `(batch, T)`, `lengths`, `scores`, `attention`
-                `(batch, T, Ts)`, `source_lengths`).
-
-        Returns:
-            The dict described in `TranslationMemory` (`T` becomes the
-            longer of the model's and the memory's outputs).
-        """
+        """`outputs`, a `Translator`'s dict for the `(batch,)` `texts`, with
+        the memory's answers (see `TranslationMemory`; `T` becomes the
+        longer of the model's and the memory's)."""
         if self.target_tokenizer is None:
             raise ValueError(
                 "A TranslationMemory post-processes a Translator's outputs "

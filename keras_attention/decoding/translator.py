@@ -15,15 +15,9 @@ class Translator(tf.Module):
 
     Tokenization, encoding, the decoding loop and detokenization are all
     graph ops, so `translate` and `translate_beam` can be exported as
-    serving signatures (see `SavedModelExporter`).
-
-    Any byte string is accepted: the tokenizers clean it first with the
-    project's one cleaning (`keras_attention.text.clean_text`, the same as
-    in training): invalid UTF-8 becomes U+FFFD, invisible format characters
-    (U+200B-U+200F, U+202A-U+202E, the BOM...) are deleted, and every run
-    of Unicode white space or control characters (NUL included, which
-    would otherwise cut a sentence short in the tokenizer's regex split)
-    becomes one space.
+    serving signatures (see `SavedModelExporter`). Any byte string is
+    accepted: the tokenizers clean it first as in training
+    (`keras_attention.text.clean_text`).
 
     Args:
         model: a trained `EncoderDecoder`.
@@ -33,9 +27,7 @@ class Translator(tf.Module):
             sentence is `min(max_decode_length, 2 * source_length + 10)`.
         beam_width: int. Beam width of `translate_beam`.
         length_penalty: float. GNMT length penalty `alpha` of
-            `translate_beam` (see `BeamSearch`); on the bundled corpus `0`,
-            `0.6` and `1` give the same exact match
-            (benchmarks/RESULTS-decoding.md).
+            `translate_beam` (see `BeamSearch`).
         beam_stopping: str. When `translate_beam` stops a sentence
             (`BeamSearch`'s `stopping`: `"exact"` or `"heuristic"`).
         max_source_length: int or `None`. Source tokens beyond this are
@@ -46,10 +38,8 @@ class Translator(tf.Module):
             returning the outputs to give instead (a `TranslationMemory`
             is one). Defaults to `None`.
 
-    The defaults of the five decoding arguments are `Config`'s (64, 4,
-    0.6, `beam_stopping` and 256). Build one with `Translator.from_config`
-    (the one construction site of the library: the runner, evaluation,
-    the exporter and the callbacks all call it).
+    The decoding arguments default to `DecodingConfig`'s; build one with
+    `Translator.from_config`.
 
     Example:
 
@@ -111,9 +101,9 @@ class Translator(tf.Module):
         """A `Translator` with `config`'s decoding fields.
 
         Args:
-            model, source_tokenizer, target_tokenizer: see `Translator`.
+            model, source_tokenizer, target_tokenizer, postprocessor: see
+                `Translator`.
             config: a `Config` or `None` (`Translator`'s defaults).
-            postprocessor: see `Translator`. Defaults to `None`.
             **decoding: decoding arguments that replace the config's
                 (`beam_width=8`...).
         """
@@ -148,16 +138,8 @@ class Translator(tf.Module):
         return logits, {**state, "states": states, "attention": attention}
 
     def run(self, texts, search):
-        """The body of `translate` with any search (inside a tf.function).
-
-        Args:
-            texts: `(batch,)` string tensor.
-            search: a `GreedySearch` or `BeamSearch` (or any callable with
-                their contract).
-
-        Returns:
-            The dict `translate` returns.
-        """
+        """`translate`'s dict for `texts` `(batch,)` with `search` (a
+        `GreedySearch`, `BeamSearch` or callable of their contract)."""
         source_ids, source_lengths = self._source_ids(texts)
         batch_size = tf.shape(texts)[0]
         memory, memory_mask, states = self.model.encode(source_ids)
@@ -213,12 +195,10 @@ class Translator(tf.Module):
         return self.run(texts, self.beam_search)
 
     def score_pairs(self, sources, targets):
-        """The model's log-probability of each target given its source.
+        """The model's teacher-forced log-probability of each target.
 
-        Teacher-forced, as in training: the sum over the target's tokens
-        and the end token of `log p(token | source, previous tokens)`,
-        the quantity `scores` reports for a search's own output (the
-        source cut at `max_source_length` alike).
+        The sum over the target's tokens and the end token, as `scores`
+        reports for a search's own output.
 
         Args:
             sources: list of str.
@@ -255,19 +235,8 @@ class Translator(tf.Module):
         verbose=0,
         outputs=("translation",),
     ):
-        """Translates a list of str in batches (see `translate_batches`).
-
-        Args:
-            sources: list of str.
-            batch_size: int. Sentences per call. Defaults to `256`.
-            beam: bool. Beam search instead of greedy. Defaults to `False`.
-            verbose: int. `1` shows a progress bar. Defaults to `0`.
-            outputs: tuple of the string outputs to return (see
-                `translate_batches`). Defaults to `("translation",)`.
-
-        Returns:
-            list of str; with several `outputs`, a tuple of lists.
-        """
+        """`translate_batches` with `translate` or, with `beam=True`,
+        `translate_beam`; the other arguments are its."""
         translate = self.translate_beam if beam else self.translate
         return translate_batches(
             translate, sources, batch_size, verbose, outputs

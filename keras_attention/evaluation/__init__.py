@@ -1,10 +1,7 @@
 """Evaluation: the scorer, the evaluator and attention alignment (AER).
 
-The models it evaluates are loaded by the runner
-(`keras_attention.task.loaded_model.LoadedModel`).
-
-The plotting helpers (`attention_heatmap`, `history_plot`) import
-matplotlib and are not imported here; import their modules directly.
+The plotting modules (`attention_heatmap`, `history_plot`) import
+matplotlib and are not imported here.
 """
 
 from keras_attention.evaluation.alignment_error import AlignmentError

@@ -13,23 +13,13 @@ from keras_attention.text.word_splitter import split_words
 class AttentionAligner:
     """Aligns reference pairs with a trained model's attention.
 
-    Each pair is fed under teacher forcing, exactly as in training: the
-    encoder reads the source tokens, the decoder reads `[START]` followed by
-    the reference target tokens, and `model.call_with_attention` returns the
-    attention `(batch_size, Tt + 1, Ts)`. Row t holds the weights used to
-    predict label t, and the labels are the target tokens followed by
-    `[END]`, so row t belongs to target token t; the last row (the one
-    predicting `[END]`) is dropped. Token-level weights are pooled to the
-    words that gold alignments index (`split_words`, see
-    `token_words.pool_to_words`), so the same code works for subword
-    tokenizers.
-
-    Two ways to read links off a word-level row:
-
-    - `"argmax"`: each target word is aligned to its highest-weight source
-      word (exactly one link per target word).
-    - `"threshold"`: each target word is aligned to every source word with
-      weight `>= threshold` (zero or more links).
+    Each pair is fed under teacher forcing, as in training, and
+    `model.call_with_attention` gives the attention `(batch_size, Tt + 1,
+    Ts)`: row t predicts target token t (the `[END]` row is dropped).
+    Token weights are pooled to the words that gold alignments index
+    (`token_words.pool_to_words`), so subword tokenizers work too. Links
+    are each target word's highest-weight source word (`"argmax"`) or every
+    source word of weight `>= threshold` (`"threshold"`).
 
     Args:
         model: a trained `EncoderDecoder` (anything with
@@ -69,11 +59,7 @@ class AttentionAligner:
         return ids, strings
 
     def token_attention(self, sources, targets):
-        """Teacher-forced attention of each pair over its tokens.
-
-        Args:
-            sources: list of str.
-            targets: list of str, the reference translations.
+        """Teacher-forced attention of each `(source, target)` str pair.
 
         Returns:
             list of `(source_tokens, target_tokens, attention)`: two lists

@@ -73,9 +73,8 @@ def plot_attention(
 ):
     """Writes an attention heatmap as a PNG.
 
-    Columns are source tokens (x axis, top), rows target tokens (y axis);
-    cells are weights in `[0, 1]`. Hangul renders with the Korean font of
-    `korean_font` (NanumGothic).
+    Columns are source tokens (top), rows target tokens; Hangul renders
+    with `korean_font`'s NanumGothic.
 
     Args:
         attention: array `(len(target_tokens), len(source_tokens))`.

@@ -17,10 +17,9 @@ REPORT_NAME = "evaluation.json"
 def demo_report(trainer_or_run_dir, sentence, output=None, verbose=0):
     """Prints BLEU/chrF (and AER) on the test split and plots `sentence`.
 
-    Evaluates greedy search (and beam search when the `Translator` has it)
-    on the run's test split with `Evaluator`, prints the table, saves the
-    report as `RUN_DIR/evaluation.json`, and writes the attention heatmap of
-    the greedy translation of `sentence`.
+    Evaluates the run's test split with `Evaluator`, prints the table,
+    saves it as `RUN_DIR/evaluation.json` and plots the attention of the
+    greedy translation of `sentence`.
 
     Args:
         trainer_or_run_dir: a fitted `Trainer` (its model is used as is) or
@@ -34,14 +33,10 @@ def demo_report(trainer_or_run_dir, sentence, output=None, verbose=0):
     Returns:
         `pathlib.Path` of the heatmap PNG.
 
-    Example (the end of `training/demo.py`):
+    Example:
 
     ```python
-    from keras_attention.data.bundled_corpus import NOTE_SENTENCE
-    from keras_attention.evaluation.demo_report import demo_report
-
-    png = demo_report(trainer, NOTE_SENTENCE)
-    print(f"Attention heatmap: {png}")
+    png = demo_report(trainer, NOTE_SENTENCE)  # as `training/demo.py` does
     ```
     """
     if isinstance(trainer_or_run_dir, (str, pathlib.Path)):

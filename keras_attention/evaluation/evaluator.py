@@ -45,12 +45,6 @@ class Evaluator:
         # metrics are: the same run scores the same everywhere.
         self.scorer = TranslationScorer(lowercase=model.lowercase_target)
 
-    def translate(self, sources, search="greedy"):
-        """Translates a list of str in batches, with a progress bar."""
-        return self.model.translate(
-            sources, search, batch_size=self.batch_size, verbose=self.verbose
-        )
-
     def evaluate(self, corpus):
         """Scores greedy and beam search, and AER when alignments exist.
 

@@ -13,9 +13,8 @@ from keras_attention.evaluation.korean_font import korean_rc_params
 def plot_history(history, path, title=None):
     """Writes loss and accuracy curves (train and validation) as a PNG.
 
-    One panel per metric found among `loss` and `accuracy`; each has the
-    training curve and, if present, the `val_` curve. A dotted line marks
-    the epoch with the lowest validation loss (the one the run keeps).
+    One panel per metric among `loss` and `accuracy`, with its `val_`
+    curve if present; a dotted line marks the lowest validation loss.
 
     Args:
         history: dict from metric name to a list of per-epoch values (the

@@ -1,21 +1,10 @@
 """A Korean font for matplotlib, registered explicitly by file path.
 
-matplotlib's bundled DejaVu Sans has no Hangul: Korean tick labels come out
-as empty boxes with a "Glyph ... missing from font(s)" warning. The font is
-NanumGothic (Naver, SIL Open Font License 1.1), a sans-serif with complete
-Hangul syllables plus Latin, taken from the `koreanize-matplotlib` wheel
-(pinned `koreanize-matplotlib==0.1.1` in `setup.cfg`): it is a small pip
-package (8 MB, no dependencies beyond matplotlib) that ships
-`koreanize_matplotlib/fonts/NanumGothic.ttf`, so `pip install` of this
-project brings the font everywhere, unlike Debian's `fonts-nanum`, which
-`pip`/`make` cannot install. (`mplfonts` ships only Chinese Noto/Source Han
-fonts in an 85 MB wheel.)
-
-The package is never imported: importing it rewrites global rcParams (and
-imports the deprecated `distutils`). The font file is located through the
-installed distribution's file list and added with
-`matplotlib.font_manager.fontManager.addfont(path)`. A system NanumGothic
-(`fonts-nanum`) is used when the package is missing.
+matplotlib's DejaVu Sans has no Hangul (tick labels become boxes). The
+font is NanumGothic (SIL Open Font License 1.1) from the pip package
+`koreanize-matplotlib` (pinned in `setup.cfg`), found through the
+distribution's file list and never imported (importing it rewrites global
+rcParams); a system NanumGothic (`fonts-nanum`) is the fallback.
 """
 
 import functools

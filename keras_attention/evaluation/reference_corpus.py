@@ -37,19 +37,12 @@ class ReferenceCorpus:
     def read(cls, path, config=None):
         """Reads a test file the way the model's training data was read.
 
-        - The bundled corpus's 3-column TSV `source<TAB>target<TAB>
-          alignment` (Pharaoh `i-j` links): read with `read_pairs`,
-          alignments included. Chosen (for the tsv format) when every line
-          has exactly three columns and every third column is a Pharaoh
-          alignment.
-        - With a `config`, any other file is read by the corpus reader of
-          the config's `corpus_format`, columns, languages and header
-          (`reader_from_config`), so an Anki file is scored in the
-          direction the model was trained in and csv or aligned files
-          work; no alignments.
-        - Without one, a `source<TAB>target[<TAB>...]` TSV (e.g.
-          Tatoeba's with an attribution column), read with
-          `read_parallel_tsv`.
+        - A TSV whose every line is `source<TAB>target<TAB>Pharaoh links`
+          (the bundled corpus's): `read_pairs`, alignments included.
+        - Any other file with a `config`: the reader of the config's
+          format, columns, languages and header (`reader_from_config`).
+        - Without one, a `source<TAB>target[<TAB>...]` TSV
+          (`read_parallel_tsv`).
 
         Args:
             path: str or `pathlib.Path` (for `corpus_format: aligned`, the

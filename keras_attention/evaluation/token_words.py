@@ -1,12 +1,7 @@
 """Map tokenizer tokens onto the words that gold alignments index.
 
-Gold alignments index words (`keras_attention.text.word_splitter.
-split_words`: white space plus `. , ? !`); attention weights index the
-tokenizer's tokens. For the `WordTokenizer` both are the same list, but a
-subword tokenizer splits words into pieces ("인공지능을" → "인공", "##지능",
-"##을"). `token_word_indices` finds, for every token, the word its
-characters come from, and `pool_to_words` turns a token-level attention
-matrix into a word-level one.
+Gold alignments index `split_words` words; attention indexes tokens, which
+a subword tokenizer splits further ("인공지능을" → "인공", "##지능", "##을").
 """
 
 import re
@@ -38,12 +33,10 @@ def _surface(token):
 def token_word_indices(tokens, words, unknown_token=UNKNOWN_TOKEN):
     """Index of the word each token comes from.
 
-    The tokens' characters (subword markers `##` and `▁` removed) are found
-    in order in the words' characters, ignoring white space, case and
-    Unicode composition. A token that the tokenizer changed beyond that
-    (e.g. dropped accents) is searched for further on; characters that no
-    token covers (dropped by the tokenizer) are skipped. An unknown token
-    covers the characters up to the next token that is found.
+    The tokens' characters (without `##` and `▁`) are found in order in
+    the words', ignoring white space, case and Unicode composition;
+    characters no token covers are skipped, and an unknown token covers
+    those up to the next token found.
 
     Args:
         tokens: list of str, the tokenizer's tokens of one sentence.

@@ -12,32 +12,20 @@ from keras_attention.text.text_cleaning import clean_string
 class TranslationScorer:
     """Scores hypotheses against one reference each: the project's one scorer.
 
-    `evaluate` is the project's one evaluation: the trainer's
-    `metrics.json` (`stages.evaluate`, per split), `training.evaluate`
-    (`Evaluator`, per search) and the tuner's `val_bleu` (`ValidationBleu`)
-    all call it, so the same model, split and search give the same numbers
-    everywhere, in one format (`score`'s dict).
+    Every evaluation (run metrics, `Evaluator`, the tuner's `val_bleu`)
+    goes through `evaluate`, so a model, split and search score the same
+    everywhere. Both sides are normalised alike (`normalize`): the
+    project's text cleaning (`clean_string`), NFC and, with `lowercase`,
+    lowercasing; nothing else (no tokenizer round trip).
 
-    Normalisation (`normalize`), applied to hypotheses and references
-    alike before every score: the project's one text cleaning
-    (`clean_string`, as the readers and tokenizers clean: invisible format
-    characters deleted, each run of Unicode white space or control
-    characters made one space, none at either end), Unicode NFC, and, with
-    `lowercase=True` (use it when the target tokenizer lowercases),
-    lowercasing. Nothing else: references are scored as the corpus has
-    them, not after a tokenizer round trip.
-
-    BLEU and chrF are sacreBLEU's corpus scores with its default
-    settings (BLEU: 13a tokenization, exponential smoothing, mixed case;
-    chrF: character 6-grams, beta 2). Their signatures are reported with
-    the scores so that numbers stay comparable across papers and versions.
-
-    Exact match compares whole normalised sentences. The length ratio is
-    BLEU's: hypothesis tokens over reference tokens (13a tokenization),
-    below 1 for short output.
+    BLEU and chrF are sacreBLEU's corpus scores with its defaults (13a,
+    exponential smoothing, mixed case; character 6-grams, beta 2), reported
+    with their signatures. Exact match compares whole normalised sentences;
+    the length ratio is BLEU's (hypothesis over reference 13a tokens).
 
     Args:
-        lowercase: bool. Lowercase both sides first. Defaults to `False`.
+        lowercase: bool. Lowercase both sides first (when the target
+            tokenizer lowercases). Defaults to `False`.
 
     Example:
 
@@ -111,13 +99,9 @@ class TranslationScorer:
         """Translates `sources` in batches with `translate` and scores them.
 
         Args:
-            translate: callable `texts -> dict` with `"translation"` (see
-                `translate_batches`): `Translator.translate`, a SavedModel
-                signature...
-            sources: list of str.
+            translate, sources, batch_size, verbose: as for
+                `translate_batches`.
             references: list of str, one per source.
-            batch_size: int. Sentences per call. Defaults to `256`.
-            verbose: int. `1` shows a progress bar. Defaults to `0`.
 
         Returns:
             `(translations, scores)`: the list of str and `score`'s dict.

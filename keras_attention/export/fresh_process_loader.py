@@ -12,10 +12,9 @@ CLIENT = pathlib.Path(__file__).with_name("serving_client.py")
 class FreshProcessLoader:
     """Checks an export the way TF Serving sees it, from a clean process.
 
-    Starts `python -I serving_client.py PATH` (isolated mode: no script
-    directory, no `PYTHONPATH`, no user site), which imports only
-    `tensorflow` and `tensorflow_text`, loads the SavedModel with both
-    `tf.saved_model.load` and the TF1 session loader, and translates.
+    Starts `python -I serving_client.py PATH` (isolated: no `PYTHONPATH`,
+    no user site), which loads the SavedModel with `tf.saved_model.load`
+    and the TF1 session loader and translates.
 
     Args:
         path: str or `pathlib.Path`, a SavedModel version directory.

@@ -36,31 +36,20 @@ _TEXT = tf.TensorSpec([None], tf.string, name="text")
 class SavedModelExporter:
     """Exports a `Translator`: model, tokenizers, search and post-processor.
 
-    The SavedModel holds the whole pipeline as TensorFlow graph ops: UTF-8
-    cleaning, tokenization (tensorflow-text), the encoder, the decoding loop,
-    detokenization and the translator's `postprocessor` (a translation
-    memory), with both vocabularies as constants in the graph. It needs
-    only `tensorflow` and `tensorflow_text` to load (TF Serving's
-    `tensorflow_model_server` links both).
-
-    Signatures (both take `text`, a 1-D `tf.string` tensor of raw
-    sentences) return `Translator.translate`'s outputs:
+    The SavedModel holds the whole pipeline as graph ops (cleaning,
+    tensorflow-text tokenization, encoder, decoding loop, detokenization,
+    post-processor) with both vocabularies as constants, so it loads with
+    only `tensorflow` and `tensorflow_text`, as TF Serving does. Both
+    signatures take `text`, a 1-D `tf.string` tensor of raw sentences, and
+    return `Translator.translate`'s outputs (zero-padded to the batch's
+    longest output `T` and source `Ts`):
 
     - `serving_default`: beam search of the translator's `beam_width`.
     - `greedy`: greedy search.
 
-    `translation` `(batch,)` strings, `scores` `(batch,)` (sum of
-    log-probabilities), `token_ids` `(batch, T)` int32 (end token
-    included, 0 after it), `lengths` `(batch,)` (tokens before the end
-    token), `attention` `(batch, T, Ts)` float32 and `source_lengths`
-    `(batch,)`; `T` and `Ts` are the longest output and source of the
-    batch, shorter rows are zero-padded. A `TranslationMemory`
-    post-processor adds `memory_source` and `memory_similarity` (see
-    `TranslationMemory`).
-
-    An untrained model is refused: the model must come from a file
+    An untrained model is refused: it must come from a file
     (`from_run_directory`, or `restored=True` after `load_weights`) or its
-    optimizer must have taken at least one step.
+    optimizer must have taken a step.
 
     Args:
         translator: a `Translator` (`Translator.from_config`) of a trained
@@ -84,10 +73,8 @@ class SavedModelExporter:
         self.model = translator.model
         self.translator = translator
         postprocessor = translator.postprocessor
-        source, target = (
-            translator.source_tokenizer,
-            translator.target_tokenizer,
-        )
+        source = translator.source_tokenizer
+        target = translator.target_tokenizer
         self.metadata = {
             **{name: getattr(translator, name) for name in DECODING},
             "postprocessor": postprocessor and type(postprocessor).__name__,
@@ -156,9 +143,8 @@ class SavedModelExporter:
     def export(self, output_dir, name):
         """Writes `output_dir/name/VERSION/`, the next integer version.
 
-        The SavedModel is written to a hidden temporary directory inside
-        `output_dir/name` and renamed into place, so TF Serving (which
-        polls the integer directories) never sees a half-written version.
+        Written to a hidden directory and renamed into place, so TF Serving
+        never sees a half-written version.
 
         Returns:
             The `pathlib.Path` of the new version directory.

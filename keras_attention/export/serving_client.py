@@ -1,14 +1,11 @@
 """Loads an exported SavedModel the way a server does: no project code.
 
-A standalone script, not imported by the library: `FreshProcessLoader`
-runs it as `python -I serving_client.py SAVED_MODEL_DIR` with a JSON list
-of sentences on stdin. It imports only `tensorflow` and `tensorflow_text`
-and prints one JSON object: the graph's op types (which are core
-TensorFlow, which come from tensorflow-text, which are unknown), the
-outputs of both signatures through `tf.saved_model.load`, and the
-`serving_default` outputs through the TF1 session loader that TF Serving
-uses.
-"""
+`FreshProcessLoader` runs it as `python -I serving_client.py SAVED_MODEL_DIR`
+with a JSON list of sentences on stdin. It imports only `tensorflow` and
+`tensorflow_text` and prints one JSON object: the graph's op types (core,
+tensorflow-text, unknown), both signatures' outputs through
+`tf.saved_model.load`, and `serving_default`'s through the TF1 session
+loader that TF Serving uses."""
 
 import json
 import sys
@@ -41,10 +38,11 @@ def registered(ops):
     return {op for op in ops if op_def_registry.get(op) is not None}
 
 
-def to_json(value):
-    if value.dtype == tf.string:
-        return [t.decode("utf-8") for t in value.numpy().reshape(-1)]
-    return value.numpy().tolist()
+def to_json(array):
+    """A NumPy array as a list (strings flattened and decoded)."""
+    if array.dtype == object:
+        return [t.decode("utf-8") for t in array.reshape(-1)]
+    return array.tolist()
 
 
 def session_outputs(path, sentences):
@@ -59,13 +57,7 @@ def session_outputs(path, sentences):
         names = sorted(signature.outputs)
         fetches = [signature.outputs[name].name for name in names]
         values = session.run(fetches, feed_dict=feed)
-    result = {}
-    for name, value in zip(names, values):
-        if value.dtype == object:
-            result[name] = [t.decode("utf-8") for t in value.reshape(-1)]
-        else:
-            result[name] = value.tolist()
-    return result
+    return {name: to_json(value) for name, value in zip(names, values)}
 
 
 def main():
@@ -81,7 +73,7 @@ def main():
     for name in ("serving_default", "greedy"):
         function = loaded.signatures[name]
         result = function(text=tf.constant(sentences, tf.string))
-        outputs[name] = {key: to_json(value) for key, value in result.items()}
+        outputs[name] = {k: to_json(v.numpy()) for k, v in result.items()}
     report = {
         "modules": sorted(
             m for m in sys.modules if m.split(".")[0] == "keras_attention"

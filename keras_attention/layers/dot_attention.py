@@ -8,14 +8,10 @@ from keras import ops
 class DotAttention(keras.layers.Layer):
     """Luong-style dot-product attention.
 
-    The query is typically a decoder state and the key and value are the
-    encoder states. Scores are query-key dot products (`score_mode="dot"`)
-    or `q · W · k` (`score_mode="general"`); masked keys are excluded from
-    the softmax and the output is the weighted sum of the values.
-
-    Unlike `keras.layers.Attention`, a query row whose keys are all masked
-    gets all-zero weights (and a zero output) instead of a uniform
-    distribution over padding; this holds in float16 too.
+    Scores are `q · k` (`score_mode="dot"`) or `q · W · k` (`"general"`);
+    masked keys are excluded from the softmax and the output is the
+    weighted sum of the values. Unlike `keras.layers.Attention`, a query
+    whose keys are all masked gets zero weights and output (float16 too).
 
     Args:
         score_mode: str. `"dot"` (the default) computes `q · k` and requires
@@ -35,11 +31,10 @@ class DotAttention(keras.layers.Layer):
             - `value`: `(batch_size, Tv, dim_v)`.
             - `key`: `(batch_size, Tv, dim_k)`, optional; `value` is used
               when it is absent. `dim_k` must equal `dim` for `"dot"`.
-        mask: list `[query_mask, value_mask]` of boolean tensors of shape
-            `(batch_size, Tq)` and `(batch_size, Tv)`, or `None`s. Masks
-            attached by `Embedding(mask_zero=True)` are picked up
-            automatically. Outputs at masked query positions are zero;
-            masked value positions get exactly zero weight.
+        mask: list `[query_mask, value_mask]` of boolean tensors
+            `(batch_size, Tq)` and `(batch_size, Tv)`, or `None`s (Keras
+            masks are picked up). Masked queries output zeros; masked
+            values get zero weight.
         return_attention_scores: bool. If `True`, also return the attention
             weights (after masking and softmax). Defaults to `False`.
         training: bool. Whether dropout is active.
@@ -167,10 +162,8 @@ class DotAttention(keras.layers.Layer):
     def _apply_scores(self, scores, value, scores_mask=None, training=False):
         """Masks and normalises `scores`; returns (output, weights).
 
-        `scores_mask` is a boolean `(batch_size, Tq or 1, Tv)` tensor. Masked
-        scores are lowered by a large finite number (never `-inf`), and the
-        weights are multiplied by the mask after the softmax so that a fully
-        masked row is all zeros rather than uniform.
+        `scores_mask` is boolean `(batch_size, Tq or 1, Tv)`; masked weights
+        are zeroed after the softmax so a fully masked row is all zeros.
         """
         if scores_mask is not None:
             # 65504 is the largest float16; 1e9 would overflow it to -inf.
@@ -247,18 +240,14 @@ class DotAttention(keras.layers.Layer):
         return_attention_scores=False,
         use_causal_mask=False,
     ):
-        query_shape, value_shape, _ = self._validate_shapes(
-            [tuple(x.shape) for x in inputs]
+        shape = self.compute_output_shape([tuple(x.shape) for x in inputs])
+        output = keras.KerasTensor(shape, dtype=self.compute_dtype)
+        if not return_attention_scores:
+            return output
+        weights_shape = (*shape[:-1], inputs[1].shape[-2])
+        return output, keras.KerasTensor(
+            weights_shape, dtype=self.compute_dtype
         )
-        output = keras.KerasTensor(
-            (*query_shape[:-1], value_shape[-1]), dtype=self.compute_dtype
-        )
-        if return_attention_scores:
-            weights = keras.KerasTensor(
-                (*query_shape[:-1], value_shape[-2]), dtype=self.compute_dtype
-            )
-            return output, weights
-        return output
 
     def get_config(self):
         base_config = super().get_config()

@@ -8,17 +8,14 @@ from keras import ops
 class LabelSmoothedCrossentropy(keras.losses.Loss):
     """Sparse categorical cross-entropy against smoothed targets.
 
-    Keras' `SparseCategoricalCrossentropy` has no `label_smoothing`, and
-    `CategoricalCrossentropy(label_smoothing=...)` needs one-hot labels of
-    `(batch_size, T, vocabulary_size)`. This loss computes the same value
-    from integer labels: the target puts `1 - label_smoothing` on the label
-    plus `label_smoothing / K` on each of the `K` classes, so
+    `CategoricalCrossentropy(label_smoothing=...)`'s value from integer
+    labels `(batch_size, T)`, without one-hot `(batch_size, T, K)` labels:
 
         loss = (1 - e) * -log p(y) + e * mean_k(-log p(k))
 
-    Padding is excluded the Keras way: pass `sample_weight` 0 at padded
-    positions (the pipelines do) with `reduction="mean_with_sample_weight"`
-    to average over real tokens only.
+    Padding is excluded through `sample_weight` 0 at padded positions (the
+    pipelines weight labels that are not the tokenizer's `pad_token_id`),
+    averaged over real tokens by `reduction="mean_with_sample_weight"`.
 
     Args:
         label_smoothing: float in `[0, 1)`. Defaults to `0.1`.
@@ -33,7 +30,7 @@ class LabelSmoothedCrossentropy(keras.losses.Loss):
     ```python
     model.compile(optimizer="adam",
                   loss=LabelSmoothedCrossentropy(label_smoothing=0.1))
-    model.fit(inputs, labels, sample_weight=labels != 0)
+    model.fit(inputs, labels, sample_weight=labels != pad_token_id)
     ```
 
     References:

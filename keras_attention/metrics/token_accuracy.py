@@ -9,10 +9,8 @@ class TokenAccuracy(keras.metrics.Metric):
     """Fraction of target tokens whose argmax prediction is right.
 
     Counts are summed over every token of every batch, weighted by
-    `sample_weight` (0 at padding), so the result is the mean over real
-    tokens of the whole dataset. Keras' `SparseCategoricalAccuracy` instead
-    averages over the time axis of each batch first, which weights a batch
-    by one over its padded length.
+    `sample_weight` (0 at padding): the mean over the dataset's real tokens
+    (`SparseCategoricalAccuracy` averages each batch over time first).
 
     Args:
         name: str. Defaults to `"accuracy"`.

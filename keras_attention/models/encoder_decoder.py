@@ -1,5 +1,7 @@
 """The design note's recurrent encoder-decoder with dot-product attention."""
 
+import dataclasses
+
 import keras
 from keras import ops
 
@@ -16,36 +18,26 @@ class EncoderDecoder(keras.Model):
 
     A functional model from token ids to next-token logits (teacher
     forcing). The encoder is a stack of GRU or LSTM layers (optionally
-    bidirectional); the decoder's initial states are the encoder's final
-    states, layer by layer. Two decoders share the encoder, `DotAttention`
-    and the output head (docs/model.md):
+    bidirectional); the decoder starts from the encoder's final states,
+    layer by layer. Two decoders share the encoder, `DotAttention` and the
+    output head (docs/model.md):
 
-    - `"seed"` (default): at every step the previous
-      decoder state queries the encoder states, `s~ = combine(c, s)`
-      replaces that state, then the cell reads the previous target token.
-      Step by step, in training too (see `SeedDecoderCell`).
-    - `"luong"` (Luong et al., 2015, global attention): the decoder RNN runs
-      over the whole target first, then its outputs query the encoder states
-      in one batched `DotAttention` call, and `h~ = combine(c, h)` feeds
-      the output layer. With `input_feeding=True` (Luong §3.3), `h~_{t-1}`
-      is concatenated to the next input, so this decoder too runs step by
-      step (see `InputFeedingDecoderCell`).
+    - `"seed"` (default): the previous decoder state queries the encoder
+      states and `s~ = combine(c, s)` replaces it before the cell reads the
+      previous token, step by step (`SeedDecoderCell`).
+    - `"luong"` (Luong et al., 2015): the decoder RNN runs over the whole
+      target, then its outputs query the encoder states in one batched
+      `DotAttention` call and `h~ = combine(c, h)` feeds the output layer;
+      with `input_feeding=True` it runs step by step
+      (`InputFeedingDecoderCell`).
 
-    `combine` is an `AttentionCombine`: `LayerNorm(h + c)` (`"add_norm"`,
-    the default) or Luong's `tanh(W_c [c; h])` (`"tanh"`), which learns far
-    slower here (docs/model.md, "Joining context and query").
+    With `bidirectional=True` each layer's forward and backward final
+    states are joined by a `Dense(units, tanh)` per state
+    (`bridge_{layer}_{state}`), and a bias-free `Dense` (`memory_projection`)
+    maps the encoder outputs to `units` for the dot-product scores.
 
-    Bridge: with `bidirectional=True` the encoder's states are `2 * units`
-    wide. The forward and backward final states of each layer are then
-    concatenated and mapped to `units` by a `Dense(units, tanh)` per state
-    (`bridge_{layer}_{state}`), and the encoder outputs are projected to
-    `units` by a bias-free `Dense` (`memory_projection`) so that dot-product
-    scores stay defined.
-
-    Padding: token id 0 is padding. Source padding is masked in the encoder
-    RNN and in the attention; target padding is left to the loss
-    (`sample_weight`), since a decoder is causal and later positions cannot
-    change earlier ones.
+    Token id 0 is padding: source padding is masked in the encoder and in
+    the attention; target padding is left to the loss (`sample_weight`).
 
     Args:
         source_vocabulary_size: int. Source vocabulary size (id 0 = padding).
@@ -64,10 +56,9 @@ class EncoderDecoder(keras.Model):
         combine: str. `"add_norm"` or `"tanh"`, how the attention context
             joins the decoder state (`AttentionCombine`). Defaults to
             `"add_norm"`.
-        input_feeding: bool. Luong input feeding (`decoder="luong"` only).
-            It makes the decoder step by step and lost 8.7 BLEU on
-            Tatoeba and 8.4 on Multi30k in the shipped budgets
-            (benchmarks/RESULTS-quality.md). Defaults to `False`.
+        input_feeding: bool. Luong input feeding (§3.3, `decoder="luong"`
+            only; slower and worse in the shipped budgets,
+            benchmarks/RESULTS-quality.md). Defaults to `False`.
         tie_embeddings: bool. The output layer is the transposed target
             embedding (`keras.layers.ReversibleEmbedding`, no bias; Press &
             Wolf, 2017). When `embedding_dim != units` a linear
@@ -83,10 +74,9 @@ class EncoderDecoder(keras.Model):
     `decoder_token_ids` `(batch_size, Tt)` (the target shifted right, i.e.
     starting with the start token).
 
-    Outputs: logits `(batch_size, Tt, target_vocabulary_size)`, float32
-    (like the attention weights) under a mixed-precision policy too. Use
-    `call_with_attention` for the attention weights `(batch_size, Tt, Ts)`
-    as well, and `encode` plus `decode_step` to decode step by step.
+    Outputs: float32 logits `(batch_size, Tt, target_vocabulary_size)`
+    (under mixed precision too). `call_with_attention` adds the attention
+    `(batch_size, Tt, Ts)`; `encode` and `decode_step` decode step by step.
 
     Example:
 
@@ -142,9 +132,8 @@ class EncoderDecoder(keras.Model):
         states_per_layer = 2 if cell == "lstm" else 1
 
         # === Layers ===
-        # Attributes once `super().__init__()` has run: the PyTorch
-        # backend's `torch.nn.Module` refuses sub-modules before it. Until
-        # then the graph below reads them as plain attributes.
+        # Tracked attributes only after `super().__init__()` (PyTorch's
+        # `torch.nn.Module` refuses sub-modules before it).
         parts = {}
         parts["source_embedding"] = keras.layers.Embedding(
             source_vocabulary_size, embedding_dim, name="source_embedding"
@@ -191,25 +180,19 @@ class EncoderDecoder(keras.Model):
             parts["memory_projection"] = keras.layers.Dense(
                 units, use_bias=False, name="memory_projection"
             )
-        if decoder == "seed":
-            parts["seed_decoder"] = SeedDecoder(
-                units,
-                cell=cell,
-                num_layers=num_layers,
-                score_mode=score_mode,
-                use_scale=use_scale,
-                combine=combine,
-                name="seed_decoder",
+        if decoder == "seed" or input_feeding:
+            name = "seed_decoder" if decoder == "seed" else "feeding_decoder"
+            step_decoder = (
+                SeedDecoder if decoder == "seed" else InputFeedingDecoder
             )
-        elif input_feeding:
-            parts["feeding_decoder"] = InputFeedingDecoder(
+            parts[name] = step_decoder(
                 units,
                 cell=cell,
                 num_layers=num_layers,
                 score_mode=score_mode,
                 use_scale=use_scale,
                 combine=combine,
-                name="feeding_decoder",
+                name=name,
             )
         else:
             parts["decoder_layers"] = [
@@ -239,33 +222,7 @@ class EncoderDecoder(keras.Model):
         for name, part in parts.items():
             object.__setattr__(self, name, part)
 
-        # === Functional Model ===
-        encoder_token_ids = keras.Input(
-            shape=(None,), dtype="int32", name="encoder_token_ids"
-        )
-        decoder_token_ids = keras.Input(
-            shape=(None,), dtype="int32", name="decoder_token_ids"
-        )
-        self.decoder = decoder
-        self.num_layers = num_layers
-        self.states_per_layer = states_per_layer
-        self.bidirectional = bidirectional
-        self.input_feeding = input_feeding
-        self.tie_embeddings = tie_embeddings
-        memory, memory_mask, states = self.encode(encoder_token_ids)
-        logits, _ = self._decode(decoder_token_ids, memory, memory_mask, states)
-        super().__init__(
-            inputs={
-                "encoder_token_ids": encoder_token_ids,
-                "decoder_token_ids": decoder_token_ids,
-            },
-            outputs=logits,
-            **kwargs,
-        )
-        for name, part in parts.items():
-            setattr(self, name, part)
-
-        # === Config ===
+        # === Config === (read by the graph below)
         self.source_vocabulary_size = source_vocabulary_size
         self.target_vocabulary_size = target_vocabulary_size
         self.embedding_dim = embedding_dim
@@ -282,6 +239,26 @@ class EncoderDecoder(keras.Model):
         self.tie_embeddings = tie_embeddings
         self.word_dropout = word_dropout
         self.states_per_layer = states_per_layer
+
+        # === Functional Model ===
+        encoder_token_ids = keras.Input(
+            shape=(None,), dtype="int32", name="encoder_token_ids"
+        )
+        decoder_token_ids = keras.Input(
+            shape=(None,), dtype="int32", name="decoder_token_ids"
+        )
+        memory, memory_mask, states = self.encode(encoder_token_ids)
+        logits, _ = self._decode(decoder_token_ids, memory, memory_mask, states)
+        super().__init__(
+            inputs={
+                "encoder_token_ids": encoder_token_ids,
+                "decoder_token_ids": decoder_token_ids,
+            },
+            outputs=logits,
+            **kwargs,
+        )
+        for name, part in parts.items():
+            setattr(self, name, part)
 
     def encode(self, encoder_token_ids, training=False):
         """Runs the encoder.
@@ -323,6 +300,12 @@ class EncoderDecoder(keras.Model):
             states.append(ops.zeros_like(states[0]))
         return x, memory_mask, states
 
+    def _step_decoder(self):
+        """The `SeedDecoder` or `InputFeedingDecoder` of a step-wise model."""
+        if self.decoder == "seed":
+            return self.seed_decoder
+        return self.feeding_decoder
+
     def _layer_states(self, states):
         n = self.states_per_layer
         return [
@@ -335,12 +318,8 @@ class EncoderDecoder(keras.Model):
         x = self.target_embedding(decoder_token_ids)
         x = self.word_dropout_layer(x, training=training)
         x = self.dropout_layer(x, training=training)
-        if self.decoder == "seed":
-            x, attention = self.seed_decoder(
-                x, states, memory, memory_mask, training=training
-            )
-        elif self.input_feeding:
-            x, attention = self.feeding_decoder(
+        if self.decoder == "seed" or self.input_feeding:
+            x, attention = self._step_decoder()(
                 x, states, memory, memory_mask, training=training
             )
         else:
@@ -350,28 +329,24 @@ class EncoderDecoder(keras.Model):
                 if i > 0:
                     x = self.dropout_layer(x, training=training)
                 x, *_ = layer(x, initial_state=layer_states, training=training)
-            context, attention = self.attention(
-                [x, memory],
-                mask=[None, memory_mask],
-                return_attention_scores=True,
-            )
-            x = self.attention_combine([context, x])
+            x, attention = self._luong_attend(x, memory, memory_mask)
         x = self.dropout_layer(x, training=training)
         return self._logits(x), ops.cast(attention, "float32")
 
-    def _logits(self, x):
-        # float32 whatever the dtype policy: under mixed precision the
-        # softmax, the loss and the search's log-probabilities stay exact.
-        # (The attention weights are returned in float32 too: one dtype
-        # for the searches and the SavedModel signatures.)
-        return ops.cast(self._logits_in_compute_dtype(x), "float32")
+    def _luong_attend(self, x, memory, memory_mask):
+        """`(combine(c, x), attention)` for `x` `(batch_size, Tt, units)`."""
+        context, attention = self.attention(
+            [x, memory], mask=[None, memory_mask], return_attention_scores=True
+        )
+        return self.attention_combine([context, x]), attention
 
-    def _logits_in_compute_dtype(self, x):
-        if not self.tie_embeddings:
-            return self.output_dense(x)
+    def _logits(self, x):
+        # float32 whatever the policy, for the softmax, loss and searches.
         if self.output_projection is not None:
             x = self.output_projection(x)
-        return self.target_embedding(x, reverse=True)
+        if self.tie_embeddings:
+            return ops.cast(self.target_embedding(x, reverse=True), "float32")
+        return ops.cast(self.output_dense(x), "float32")
 
     def call_with_attention(self, inputs, training=False):
         """Like `__call__`, but returns `(logits, attention)`.
@@ -407,11 +382,7 @@ class EncoderDecoder(keras.Model):
         """
         x = self.target_embedding(token_ids)
         if self.decoder == "seed" or self.input_feeding:
-            if self.decoder == "seed":
-                step = self.seed_decoder.step
-            else:
-                step = self.feeding_decoder.step
-            output, new_states = step(
+            output, new_states = self._step_decoder().step(
                 x,
                 list(states) + [memory, ops.cast(memory_mask, memory.dtype)],
             )
@@ -424,13 +395,10 @@ class EncoderDecoder(keras.Model):
             ):
                 x, layer_states = layer.cell(x, layer_states)
                 new_states.extend(layer_states)
-            context, attention = self.attention(
-                [ops.expand_dims(x, 1), memory],
-                mask=[None, memory_mask],
-                return_attention_scores=True,
+            x, attention = self._luong_attend(
+                ops.expand_dims(x, 1), memory, memory_mask
             )
-            context, attention = context[:, 0], attention[:, 0]
-            x = self.attention_combine([context, x])
+            x, attention = x[:, 0], attention[:, 0]
         return self._logits(x), new_states, ops.cast(attention, "float32")
 
     def get_config(self):
@@ -439,19 +407,10 @@ class EncoderDecoder(keras.Model):
             "trainable": self.trainable,
             "source_vocabulary_size": self.source_vocabulary_size,
             "target_vocabulary_size": self.target_vocabulary_size,
-            "embedding_dim": self.embedding_dim,
-            "units": self.units,
-            "num_layers": self.num_layers,
-            "cell": self.cell,
-            "bidirectional": self.bidirectional,
-            "dropout": self.dropout,
-            "decoder": self.decoder,
-            "score_mode": self.score_mode,
-            "use_scale": self.use_scale,
-            "combine": self.combine,
-            "input_feeding": self.input_feeding,
-            "tie_embeddings": self.tie_embeddings,
-            "word_dropout": self.word_dropout,
+            **{
+                field.name: getattr(self, field.name)
+                for field in dataclasses.fields(ModelConfig)
+            },
             # The sub-layers were built under this policy (e.g. a
             # mixed-precision run); `from_config` builds them the same.
             "dtype": self.dtype_policy.name,

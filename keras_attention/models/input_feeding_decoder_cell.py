@@ -18,26 +18,16 @@ class InputFeedingDecoderCell(SeedDecoderCell):
         h~_t = combine(c_t, s_t)                 # feeds the output layer
                                                   # and the next step
 
-    Feeding `h~_{t-1}` to the next input tells the decoder what it
-    attended to before (Luong et al., 2015, §3.3), at the price of running
-    step by step in training too. With `num_layers > 1` the cells are
-    stacked and the top one's output is the query.
-
-    It shares `SeedDecoderCell`'s layers, arguments and config and
-    differs in the order of the step. As there, the memory and its float
-    mask travel through `keras.layers.RNN` as two extra states returned
-    unchanged, and
-    `h~_{t-1}` is one more state, so nothing is stored on the layer.
+    Feeding `h~_{t-1}` tells the decoder what it attended to before, at the
+    price of running step by step in training too. Layers, arguments and
+    config are `SeedDecoderCell`'s; `h~_{t-1}` is one more state.
 
     Args:
         units: int. Size of every recurrent state, of the memory and of
             `h~`.
-        cell: str. `"gru"` or `"lstm"`. Defaults to `"gru"`.
-        num_layers: int. Number of stacked recurrent cells. Defaults to `1`.
-        score_mode: str. Passed to `DotAttention`. Defaults to `"dot"`.
-        use_scale: bool. Passed to `DotAttention`. Defaults to `False`.
-        combine: str. `AttentionCombine` mode. Defaults to `"add_norm"`.
-        **kwargs: base layer keyword arguments.
+        **kwargs: `SeedDecoderCell`'s arguments (`cell`, `num_layers`,
+            `score_mode`, `use_scale`, `combine`) and base layer keyword
+            arguments.
 
     Call arguments:
         inputs: `(batch_size, embedding_dim)`, the embedding of `y_{t-1}`.
@@ -56,25 +46,8 @@ class InputFeedingDecoderCell(SeedDecoderCell):
         - [Luong et al., 2015](https://arxiv.org/abs/1508.04025), §3.3.
     """
 
-    def __init__(
-        self,
-        units,
-        cell="gru",
-        num_layers=1,
-        score_mode="dot",
-        use_scale=False,
-        combine="add_norm",
-        **kwargs,
-    ):
-        super().__init__(
-            units,
-            cell=cell,
-            num_layers=num_layers,
-            score_mode=score_mode,
-            use_scale=use_scale,
-            combine=combine,
-            **kwargs,
-        )
+    def __init__(self, units, **kwargs):
+        super().__init__(units, **kwargs)
         # Recurrent states, then h~ before the memory and mask placeholders.
         self.state_size = self.state_size[:-2] + [units] + self.state_size[-2:]
 
@@ -83,22 +56,10 @@ class InputFeedingDecoderCell(SeedDecoderCell):
         super().build((*inputs_shape[:-1], inputs_shape[-1] + self.units))
 
     def call(self, inputs, states, training=False):
-        n = self.states_per_layer
-        feed, memory, memory_mask = states[-3], states[-2], states[-1]
-        x = ops.concatenate([inputs, feed], axis=-1)
-        new_states = []
-        for i, cell in enumerate(self.cells):
-            cell_states = list(states[i * n : (i + 1) * n])
-            x, cell_states = cell(x, cell_states, training=training)
-            new_states.extend(cell_states)
-        context, weights = self.attention(
-            [ops.expand_dims(x, 1), memory],
-            mask=[None, ops.greater(memory_mask, 0.5)],
-            return_attention_scores=True,
-        )
-        context = ops.squeeze(context, 1)
-        weights = ops.squeeze(weights, 1)
-        h_tilde = self.attention_combine([context, x])
+        layer_states, memory, memory_mask = self.split_states(states)
+        x = ops.concatenate([inputs, states[-3]], axis=-1)
+        x, new_states = self._run_cells(x, layer_states, training)
+        h_tilde, weights = self._attend(x, memory, memory_mask)
         output = ops.concatenate(
             [h_tilde, ops.cast(weights, h_tilde.dtype)], axis=-1
         )

@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from keras_attention.models.seed_decoder_cell import STEP_ARGUMENTS
 from keras_attention.models.seed_decoder_cell import SeedDecoderCell
 
 
@@ -17,16 +18,12 @@ class SeedDecoder(keras.layers.Layer):
 
     Args:
         units: int. Size of the recurrent states and of the memory.
-        cell: str. `"gru"` or `"lstm"`. Defaults to `"gru"`.
-        num_layers: int. Number of stacked cells. Defaults to `1`.
-        score_mode: str. Passed to `DotAttention`. Defaults to `"dot"`.
-        use_scale: bool. Passed to `DotAttention`. Defaults to `False`.
-        combine: str. `AttentionCombine` mode. Defaults to `"add_norm"`.
+        cell, num_layers, score_mode, use_scale, combine: as for
+            `SeedDecoderCell`.
         **kwargs: base layer keyword arguments.
 
-    Subclasses run another step cell with the same contract (output
-    `[top state; attention]`, memory and mask as the last two states) by
-    setting `cell_class` (see `InputFeedingDecoder`).
+    Subclasses run another step cell with the same contract by setting
+    `cell_class` (see `InputFeedingDecoder`).
 
     Call arguments:
         inputs: `(batch_size, Tq, embedding_dim)` target embeddings.
@@ -56,11 +53,6 @@ class SeedDecoder(keras.layers.Layer):
     ):
         super().__init__(**kwargs)
         self.units = units
-        self.cell = cell
-        self.num_layers = num_layers
-        self.score_mode = score_mode
-        self.use_scale = use_scale
-        self.combine = combine
         self.step = self.cell_class(
             units,
             cell=cell,
@@ -105,13 +97,6 @@ class SeedDecoder(keras.layers.Layer):
         )
 
     def get_config(self):
-        base_config = super().get_config()
-        config = {
-            "units": self.units,
-            "cell": self.cell,
-            "num_layers": self.num_layers,
-            "score_mode": self.score_mode,
-            "use_scale": self.use_scale,
-            "combine": self.combine,
-        }
-        return {**base_config, **config}
+        step_config = self.step.get_config()
+        config = {name: step_config[name] for name in STEP_ARGUMENTS}
+        return {**super().get_config(), **config}

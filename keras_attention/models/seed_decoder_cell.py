@@ -6,6 +6,16 @@ from keras import ops
 from keras_attention.layers.attention_combine import AttentionCombine
 from keras_attention.layers.dot_attention import DotAttention
 
+# The arguments shared by the step cells and the decoders that run them.
+STEP_ARGUMENTS = (
+    "units",
+    "cell",
+    "num_layers",
+    "score_mode",
+    "use_scale",
+    "combine",
+)
+
 
 def _recurrent_cell(cell, units, name, dtype):
     if cell == "gru":
@@ -30,11 +40,8 @@ class SeedDecoderCell(keras.layers.Layer):
 
     With `num_layers > 1` the cells are stacked; attention reads and `s~`
     replaces the top layer's hidden state (for an LSTM, `h`; `c` is kept).
-
-    Keras 3's `RNN` has no `constants=` argument, so the encoder states
-    (the memory) and their padding mask travel through the loop as two extra
-    states that the cell returns unchanged. Nothing is stored on the layer
-    between calls, so the cell exports like any other Keras layer.
+    Keras 3's `RNN` has no `constants=`, so the memory and its mask travel
+    as two extra states returned unchanged.
 
     Args:
         units: int. Size of every recurrent state, of the memory and of the
@@ -55,9 +62,8 @@ class SeedDecoderCell(keras.layers.Layer):
             `(batch_size, Tv)` (1.0 for real tokens, 0.0 for padding).
 
     Returns:
-        `(output, new_states)`: `output` is `[s_t; a_t]` concatenated, of
-        shape `(batch_size, units + Tv)` (the new top hidden state and the
-        attention weights, which `keras.layers.RNN` can only carry as one
+        `(output, new_states)`: `output` is `[s_t; a_t]` concatenated,
+        `(batch_size, units + Tv)` (`keras.layers.RNN` carries one output
         tensor), and `new_states` has the structure of `states`.
     """
 
@@ -97,10 +103,8 @@ class SeedDecoderCell(keras.layers.Layer):
         )
         # The last two "sizes" are placeholders for the memory and its mask:
         # they are always given as initial states, never created.
-        self.state_size = [units] * (self.states_per_layer * num_layers) + [
-            units,
-            1,
-        ]
+        layer_sizes = [units] * (self.states_per_layer * num_layers)
+        self.state_size = layer_sizes + [units, 1]
 
     def build(self, inputs_shape):
         batch_size = inputs_shape[0]
@@ -124,34 +128,33 @@ class SeedDecoderCell(keras.layers.Layer):
         memory, memory_mask = states[-2], states[-1]
         return layer_states, memory, memory_mask
 
-    def call(self, inputs, states, training=False):
-        layer_states, memory, memory_mask = self.split_states(states)
-        query = layer_states[-1][0]
+    def _attend(self, query, memory, memory_mask):
+        """`(combine(c, query), weights)` for a `(batch_size, units)` query."""
         context, weights = self.attention(
             [ops.expand_dims(query, 1), memory],
             mask=[None, ops.greater(memory_mask, 0.5)],
             return_attention_scores=True,
         )
-        context = ops.squeeze(context, 1)
-        weights = ops.squeeze(weights, 1)
-        s_tilde = self.attention_combine([context, query])
-        layer_states[-1] = [s_tilde] + layer_states[-1][1:]
-        x = inputs
+        combined = self.attention_combine([ops.squeeze(context, 1), query])
+        return combined, ops.squeeze(weights, 1)
+
+    def _run_cells(self, x, layer_states, training):
+        """The stacked cells on `x`; returns `(top output, flat states)`."""
         new_states = []
         for cell, cell_states in zip(self.cells, layer_states):
             x, cell_states = cell(x, cell_states, training=training)
             new_states.extend(cell_states)
+        return x, new_states
+
+    def call(self, inputs, states, training=False):
+        layer_states, memory, memory_mask = self.split_states(states)
+        query = layer_states[-1][0]
+        s_tilde, weights = self._attend(query, memory, memory_mask)
+        layer_states[-1] = [s_tilde] + layer_states[-1][1:]
+        x, new_states = self._run_cells(inputs, layer_states, training)
         output = ops.concatenate([x, ops.cast(weights, x.dtype)], axis=-1)
         return output, new_states + [memory, memory_mask]
 
     def get_config(self):
-        base_config = super().get_config()
-        config = {
-            "units": self.units,
-            "cell": self.cell,
-            "num_layers": self.num_layers,
-            "score_mode": self.score_mode,
-            "use_scale": self.use_scale,
-            "combine": self.combine,
-        }
-        return {**base_config, **config}
+        config = {name: getattr(self, name) for name in STEP_ARGUMENTS}
+        return {**super().get_config(), **config}
