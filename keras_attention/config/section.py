@@ -27,7 +27,7 @@ class Section:
     """A dataclass of config fields, each checked when the section is made.
 
     A field's annotation is its type (an int passes for a float, a bool
-    only where declared), its `option` its allowed values; `check` relates
+    only where declared), `option` gives its allowed values; `check` relates
     fields. Errors are `ConfigError`s naming `NAME.FIELD`.
     """
 
@@ -90,7 +90,7 @@ class Section:
 
 
 def field_map(section):
-    """`{name: dataclasses.Field}` of a section class or instance."""
+    """`{name: dataclasses.Field}` of a section (or `Config`)."""
     return {field.name: field for field in dataclasses.fields(section)}
 
 
