@@ -24,7 +24,7 @@ FILE_FIELDS = (
 class DataConfig(Section):
     """What the model reads and how it is cut, batched and tokenized.
 
-    docs/data.md describes each field; in short:
+    In short (docs/data.md has the details):
 
     Files:
         train, valid, test: a corpus file (aligned: a `PREFIX` of
