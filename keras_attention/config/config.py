@@ -4,6 +4,7 @@ import dataclasses
 import difflib
 import pathlib
 import sys
+import typing
 
 import yaml
 
@@ -12,34 +13,19 @@ from keras_attention.config.decoding_config import DecodingConfig
 from keras_attention.config.distribution_config import DistributionConfig
 from keras_attention.config.memory_config import MemoryConfig
 from keras_attention.config.model_config import ModelConfig
-from keras_attention.config.section import field_type
+from keras_attention.config.section import field_map
 from keras_attention.config.training_config import TrainingConfig
 from keras_attention.config.tuning_config import TuningConfig
 from keras_attention.config_error import ConfigError
 
-SECTIONS = {
-    section.NAME: section
-    for section in (
-        ModelConfig,
-        DataConfig,
-        TrainingConfig,
-        DecodingConfig,
-        MemoryConfig,
-        DistributionConfig,
-        TuningConfig,
-    )
-}
 # Flat names that differ from the field's name in its section.
 ALIASES = {
     "attention_combine": "model.combine",
     "translation_memory": "memory.match",
     "distribution": "distribution.strategy",
 }
-# Flat fields without a section field: accepted at the value that leaves
-# them off (the schedules, checkpoint averaging, val-BLEU early stopping
-# and subword sampling did not beat the defaults in the measured budgets,
-# benchmarks/RESULTS-quality.md, "Which option helps Tatoeba in its
-# budget?").
+# Flat fields without a section field, accepted only at the value that
+# leaves them off (they lost to it, benchmarks/RESULTS-quality.md).
 RETIRED = {
     "learning_rate_schedule": "constant",
     "warmup_steps": 0,
@@ -55,24 +41,12 @@ MEMORY_THRESHOLD = "translation_memory_threshold"
 class Config:
     """Everything that defines a model, its data, its training and decoding.
 
-    One section per concern, each a dataclass that checks its own fields
-    (`ModelConfig`, `DataConfig`, `TrainingConfig`, `DecodingConfig`,
-    `MemoryConfig`, `DistributionConfig`, `TuningConfig`), read as
-    `config.model.units`, written in YAML as
-
-    ```yaml
-    model:
-      units: 256
-    training:
-      epochs: 30
-    ```
-
-    Load it with `Config.from_yaml(path)`; unknown keys and wrong types are
-    errors naming the file and line, so a typo never falls back to a
-    default. A flat file (every field at the top level) still loads, with
-    a one-line note. A field is named `SECTION.FIELD` or, when unambiguous,
-    by its flat name (`units`, `attention_combine`), in `replace`,
-    `override` (`--set`) and the tuner's search space.
+    One section per concern (`config.model.units`; YAML `model: {units:
+    256}`), each a `Section` that checks its own fields. A field is named
+    `SECTION.FIELD` or by its flat name (`units`, `attention_combine`) in
+    `replace`, `override` (`--set`) and the tuner's search space. Unknown
+    keys and bad values are errors naming the file and line; a flat file
+    (every field at the top level) loads with a one-line note.
 
     Example:
 
@@ -103,14 +77,13 @@ class Config:
         name = ALIASES.get(name, name)
         section, _, field = name.rpartition(".")
         for candidate in SECTIONS.values() if not section else ():
-            if field in _field_names(candidate):
+            if field in field_map(candidate):
                 section = candidate.NAME
-        fields = {
-            f.name: f for f in dataclasses.fields(SECTIONS.get(section, Config))
-        }
+        fields = field_map(SECTIONS.get(section, Config))
         if section in SECTIONS and field in fields:
             return section, fields[field]
-        known = [*_all_names(), *ALIASES]
+        dotted = [key for key, _ in Config().items()]
+        known = [*dotted, *(key.partition(".")[2] for key in dotted), *ALIASES]
         close = difflib.get_close_matches(name, known, n=1)
         hint = f"did you mean '{close[0]}'?" if close else "see Config"
         raise ConfigError(None, f"unknown config field {name!r} ({hint})")
@@ -123,28 +96,27 @@ class Config:
     @classmethod
     def field_type(cls, name):
         """The type of field `name` without `None` (`int`, `float`, ...)."""
-        return field_type(cls.field(name)[1])
+        annotation = cls.field(name)[1].type
+        types = [t for t in typing.get_args(annotation) if t is not type(None)]
+        return types[0] if types else annotation
 
     def replace(self, **changes):
         """A copy with `changes` applied and checked.
 
         Args:
             **changes: field values by flat name (`units=64`) or
-                `SECTION.FIELD` (`**{"model.units": 64}`), or whole
-                sections (`model=ModelConfig(...)`).
+                `SECTION.FIELD`, or whole sections (`model=ModelConfig()`).
         """
-        sections = {}
+        replaced, fields = {}, {}
         for name, value in changes.items():
             if name in SECTIONS and isinstance(value, SECTIONS[name]):
-                sections[name] = value
+                replaced[name] = value
                 continue
             section, field = self.field(name)
-            sections.setdefault(section, {})[field.name] = value
-        replaced = {}
-        for name, values in sections.items():
-            if isinstance(values, dict):
-                values = dataclasses.replace(getattr(self, name), **values)
-            replaced[name] = values
+            fields.setdefault(section, {})[field.name] = value
+        for name, values in fields.items():
+            section = replaced.get(name, getattr(self, name))
+            replaced[name] = dataclasses.replace(section, **values)
         return dataclasses.replace(self, **replaced)
 
     @staticmethod
@@ -170,10 +142,7 @@ class Config:
         return values
 
     def override(self, items, source="--set"):
-        """A copy with `["KEY=VALUE", ...]` applied (`parse_overrides`).
-
-        `KEY` is `SECTION.FIELD` or a flat field name; the `--set` flags
-        of the entry points and the benchmarks use it.
+        """A copy with `["KEY=VALUE", ...]` (`--set`) applied.
 
         Raises:
             ConfigError: a malformed item, an unknown key or a bad value,
@@ -205,14 +174,12 @@ class Config:
         """A `Config` of `values`: `{section: {field: value}}`, or flat.
 
         Args:
-            values: dict of sections (absent fields take defaults); top
-                level fields that are no section are read as flat names
-                (`Config.field`), with a note on stderr when `source` is
-                given.
-            source: str or path the values came from, named in errors.
-                Defaults to `None`.
-            lines: dict `{SECTION.FIELD: line}` (or `{FLAT_NAME: line}`)
-                of 1-based line numbers in `source`. Defaults to `None`.
+            values: dict of sections (absent fields take defaults); other
+                top-level keys are flat names, noted on stderr when
+                `source` is given.
+            source: str or path named in errors. Defaults to `None`.
+            lines: dict `{SECTION.FIELD or FLAT_NAME: line}` (1-based) in
+                `source`. Defaults to `None`.
 
         Raises:
             ConfigError: an unknown field, a wrong type or an impossible
@@ -232,8 +199,7 @@ class Config:
         flat = []
         for key, value in values.items():
             if key in SECTIONS and isinstance(value, dict):
-                for name, item in value.items():
-                    sections[key][name] = item
+                sections[key].update(value)
                 continue
             flat.append(key)
             try:
@@ -271,13 +237,12 @@ class Config:
 
     @classmethod
     def from_yaml(cls, path):
-        """Reads a YAML mapping of sections; absent fields take defaults.
+        """Reads a YAML mapping of sections (see `from_dict`).
 
         Raises:
-            ConfigError: the file is not UTF-8 YAML holding a mapping, or a
-                field is unknown, of the wrong type or impossible; the
-                message starts with `PATH:LINE:`.
-            OSError: the file cannot be read (e.g. `FileNotFoundError`).
+            ConfigError: not UTF-8 YAML holding a mapping, or a bad field;
+                the message starts with `PATH:LINE:`.
+            OSError: the file cannot be read.
         """
         path = pathlib.Path(path)
         data = path.read_bytes()
@@ -312,23 +277,25 @@ class Config:
         return cls.from_dict(values, source=path, lines=_lines(node))
 
 
+# `{name: section class}`, in the order of `Config`'s fields.
+SECTIONS = {field.name: field.type for field in dataclasses.fields(Config)}
+
+
 def _section(section, values):
     """`section(**values)`, with YAML's `off` read back and unknown names."""
-    names = _field_names(section)
+    fields = field_map(section)
     for name in values:
-        if name not in names:
+        if name not in fields:
             raise ConfigError(
                 f"{section.NAME}.{name}",
-                f"is unknown ({section.NAME} has: {', '.join(names)})",
+                f"is unknown ({section.NAME} has: {', '.join(fields)})",
             )
-    fields = {f.name: f for f in dataclasses.fields(section)}
     return section(**{k: _read(fields[k], v) for k, v in values.items()})
 
 
 def _read(field, value):
     """`value` as YAML 1.1 meant it: an unquoted `off` is `False`."""
-    choices = field.metadata.get("choices") or ()
-    if value is False and "off" in choices:
+    if value is False and "off" in (field.metadata.get("choices") or ()):
         return "off"
     return value
 
@@ -364,14 +331,3 @@ def _lines(node):
             for inner, _ in value.value:
                 lines[f"{key.value}.{inner.value}"] = inner.start_mark.line + 1
     return lines
-
-
-def _field_names(section):
-    return [field.name for field in dataclasses.fields(section)]
-
-
-def _all_names():
-    for name, section in SECTIONS.items():
-        for field in _field_names(section):
-            yield f"{name}.{field}"
-            yield field

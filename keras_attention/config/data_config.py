@@ -4,13 +4,12 @@ import dataclasses
 import pathlib
 
 from keras_attention.config.section import Section
+from keras_attention.config.section import field_map
 from keras_attention.config.section import option
 from keras_attention.config_error import ConfigError
 
 FORMATS = ("tsv", "csv", "anki", "aligned")
-# The corpus fields an entry of a `train`/`valid`/`test` list may set for
-# its own file (the section's own values are the defaults), besides `path`
-# and `name`.
+# The fields an entry of a `train`/`valid`/`test` list may set for its file.
 FILE_FIELDS = (
     "corpus_format",
     "source_column",
@@ -25,56 +24,32 @@ FILE_FIELDS = (
 class DataConfig(Section):
     """What the model reads and how it is cut, batched and tokenized.
 
+    In short (docs/data.md has the details):
+
     Files:
-        train, valid, test: corpus files (`source<TAB>target[<TAB>...]`
-            by default); `None` means the bundled Korean→English corpus.
-            For `corpus_format: aligned` each is a prefix: the files are
-            `PREFIX.SOURCE_LANGUAGE` and `PREFIX.TARGET_LANGUAGE`. Each is
-            one path or a list of files read one after the other
-            (`ConcatenatedReader`): an entry is a path or a mapping with
-            `path`, optionally `name` (how reports and metrics call the
-            file; defaults to its folder/file name, e.g.
-            `ko-en-kss/valid.tsv`) and its own `FILE_FIELDS` (the
-            section's by default). Metrics of a held-out list are also
-            reported per file.
-        corpus_format: `"tsv"`, `"csv"`, `"anki"` (English<TAB>Other
-            [<TAB>attribution]) or `"aligned"` (two line-aligned files);
-            see `create_reader`.
-        source_column, target_column: 0-based columns of the sides for
-            tsv/csv/anki; `None` is the format's default (tsv/csv 0 and 1,
-            anki 1 and 0, i.e. the other language → English).
-        source_language, target_language: language codes, the file
-            suffixes of the aligned format (e.g. `"ko"`, `"en"`).
-        corpus_header: the first tsv/csv line names the columns.
-        skip_bad_lines: skip (and count and report) bad lines instead of
-            stopping at the first one with its file and line.
-        num_pairs, corpus_seed: size (all splits) and seed of the bundled
-            corpus.
+        train, valid, test: a corpus file (aligned: a `PREFIX` of
+            `PREFIX.LANGUAGE` files), or a list of them read one after the
+            other, each a path or a mapping of `path`, `name` and its own
+            `FILE_FIELDS`; `None` is the bundled Korean→English corpus.
+        corpus_format, corpus_header, skip_bad_lines: the reader
+            (`create_reader`), a header line, skip bad lines.
+        source_column, target_column: 0-based (`None`: the format's).
+        source_language, target_language: codes, the aligned suffixes.
+        num_pairs, corpus_seed: size and seed of the bundled corpus.
     Length and batches:
-        max_source_tokens, max_target_tokens: token caps for training
-            pairs (`None`: no cap); held-out splits are never cut.
-        length_policy: `"drop"` pairs over a cap, or `"truncate"` them
-            consistently (see `LengthPolicy`).
-        shuffle_buffer_size: pairs in the training shuffle buffer.
-        bucket_by_length: batch training pairs of similar lengths together.
-        pad_to_multiple: training batches are bucketed by, and padded to,
-            multiples of this many tokens per side. 2 costs 0.82x the CPU
-            per target token of 8 (benchmarks/RESULTS.md); XLA
-            (`jit_compile`) wants few distinct shapes, i.e. 16.
-        batch_tokens: with `bucket_by_length`, size training batches by
-            target positions (`batch_tokens // width` sentences for a
-            bucket `width` tokens wide) instead of `training.batch_size`
-            sentences (`None`). Its exact buckets split a small corpus
-            into many small batches (Tatoeba: valid BLEU 3.07 against
-            15.57, benchmarks/RESULTS-quality.md).
+        max_source_tokens, max_target_tokens, length_policy: training token
+            caps and what becomes of pairs over them (`LengthPolicy`).
+        shuffle_buffer_size, bucket_by_length, pad_to_multiple: shuffling,
+            length buckets, padding to multiples of this many tokens.
+        batch_tokens: target positions per batch instead of
+            `training.batch_size` sentences.
     Text:
         lowercase_source, lowercase_target: lowercase before tokenizing.
-        tokenizer: `"word"` (`WordTokenizer`) or `"sentencepiece"`
-            (`SentencePieceTokenizer`, learned from the training split).
-        source_vocabulary_size, target_vocabulary_size: vocabulary caps;
-            `None` is no cap for `"word"` and 8000 for `"sentencepiece"`.
-        sentencepiece_model_type: `"unigram"` or `"bpe"`.
-        normalization: Unicode normalisation, `"NFC"` or `"NFKC"`.
+        tokenizer, sentencepiece_model_type: `WordTokenizer` or
+            `SentencePieceTokenizer`, and the latter's model.
+        source_vocabulary_size, target_vocabulary_size: caps (`None`: none
+            for `"word"`, 8000 for `"sentencepiece"`).
+        normalization: Unicode normalisation.
     """
 
     NAME = "data"
@@ -89,8 +64,7 @@ class DataConfig(Section):
     target_language: str | None = None
     corpus_header: bool = False
     skip_bad_lines: bool = False
-    # The bundled corpus keeps 5% for valid and 5% for test: at least one
-    # pair each.
+    # At least one pair each for the bundled corpus' 5% valid and 5% test.
     num_pairs: int = option(36000, minimum=20)
     corpus_seed: int = option(1234, minimum=0)
     max_source_tokens: int | None = option(64, minimum=1)
@@ -177,9 +151,8 @@ class DataConfig(Section):
                         f"{where} has unknown key {unknown[0]!r} (known: "
                         f"path, name, {', '.join(FILE_FIELDS)})",
                     )
-                # The entry's own fields follow the section's rules.
-                fields = {f.name: f for f in dataclasses.fields(self)}
-                for key in set(FILE_FIELDS) & set(entry):
+                fields = field_map(self)
+                for key in sorted(set(FILE_FIELDS) & set(entry)):
                     try:
                         self._check_field(fields[key], entry[key])
                     except ConfigError as error:

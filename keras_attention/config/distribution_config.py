@@ -12,14 +12,10 @@ class DistributionConfig(Section):
     """Where and in which precision `model.fit` runs.
 
     Fields:
-        strategy: `"auto"`, `"mirrored"`, `"multi_worker"` or
-            `"one_device"`: the `tf.distribute` strategy (see
-            `Distribution`); `training.batch_size` is the global batch
-            over all replicas.
-        mixed_precision: `"none"`, `"mixed_float16"` or `"mixed_bfloat16"`.
-        backend: the Keras backend of `model.fit` (`"tensorflow"`, `"jax"`
-            or `"torch"`; `None`: `KERAS_BACKEND`, else TensorFlow), set
-            before Keras is imported (see `keras_attention.backend`).
+        strategy: the `tf.distribute` strategy (`Distribution`).
+        mixed_precision: the Keras dtype policy (`"none"`: float32).
+        backend: the Keras backend (`None`: `KERAS_BACKEND`, else
+            TensorFlow; see `keras_attention.backend`).
     """
 
     NAME = "distribution"

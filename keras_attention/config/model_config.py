@@ -10,15 +10,8 @@ from keras_attention.config.section import option
 class ModelConfig(Section):
     """The `EncoderDecoder` keyword arguments (`EncoderDecoder(**to_dict())`).
 
-    Fields: embedding_dim, units, num_layers, cell (`"gru"`/`"lstm"`),
-    bidirectional, dropout, decoder (`"seed"`/`"luong"`), score_mode
-    (`"dot"`/`"general"`), use_scale, combine (`"add_norm"` or Luong's
-    `"tanh"`), input_feeding (Luong §3.3, `decoder: luong` only),
-    tie_embeddings, word_dropout (whole tokens); `EncoderDecoder`
-    documents each. The `tanh` join and input feeding are the design's
-    equations (docs/model.md); both lose to the defaults in the shipped
-    budgets (benchmarks/RESULTS-quality.md, "Attention join, direction and
-    representation" and "Which option helps Tatoeba in its budget?").
+    `EncoderDecoder` documents each field; `input_feeding` needs
+    `decoder: luong`.
     """
 
     NAME = "model"

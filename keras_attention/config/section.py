@@ -8,14 +8,10 @@ from keras_attention.config_error import ConfigError
 
 
 def option(default, choices=None, minimum=None, below=None, positive=False):
-    """A section field with its constraints (checked by `Section`).
+    """A section field: its default, allowed `choices` and number bounds.
 
-    Args:
-        default: the field's default.
-        choices: tuple of the allowed values, or `None`.
-        minimum: the smallest allowed number, or `None`.
-        below: a number the value must stay under, or `None`.
-        positive: bool, whether the value must be `> 0`.
+    Values must be in `choices`, `>= minimum`, `< below` and, if
+    `positive`, `> 0` (each unchecked when `None`/`False`).
     """
     metadata = {
         "choices": choices,
@@ -30,15 +26,12 @@ def option(default, choices=None, minimum=None, below=None, positive=False):
 class Section:
     """A dataclass of config fields, each checked when the section is made.
 
-    A field's annotation is its type (`int | None` allows `None`; an int is
-    accepted for a float, a bool only where declared), its `option`
-    metadata its allowed values; `check` adds the rules that relate two
-    fields of the section. Every error is a `ConfigError` naming the field
-    as `SECTION.FIELD`.
+    A field's annotation is its type (an int passes for a float, a bool
+    only where declared), `option` gives its allowed values; `check` relates
+    fields. Errors are `ConfigError`s naming `NAME.FIELD`.
     """
 
-    # The section's key in `Config` and in YAML files.
-    NAME = None
+    NAME = None  # The section's key in `Config` and in YAML files.
 
     def __post_init__(self):
         for field in dataclasses.fields(self):
@@ -82,25 +75,23 @@ class Section:
                 f"Received: {name}={value!r}",
             )
         minimum, below = rules.get("minimum"), rules.get("below")
-        if minimum is not None and value < minimum:
-            raise self.error(
-                name, f"must be >= {minimum}. Received: {name}={value!r}"
-            )
-        if below is not None and value >= below:
-            raise self.error(
-                name, f"must be < {below}. Received: {name}={value!r}"
-            )
-        if rules.get("positive") and value <= 0:
-            raise self.error(name, f"must be > 0. Received: {name}={value!r}")
+        for broken, bound in (
+            (minimum is not None and value < minimum, f">= {minimum}"),
+            (below is not None and value >= below, f"< {below}"),
+            (rules.get("positive") and value <= 0, "> 0"),
+        ):
+            if broken:
+                raise self.error(
+                    name, f"must be {bound}. Received: {name}={value!r}"
+                )
 
     def to_dict(self):
         return dataclasses.asdict(self)
 
 
-def field_type(field):
-    """The field's type without `None`: `int` for `int | None`."""
-    types = [t for t in typing.get_args(field.type) if t is not type(None)]
-    return types[0] if types else field.type
+def field_map(section):
+    """`{name: dataclasses.Field}` of a section (or `Config`)."""
+    return {field.name: field for field in dataclasses.fields(section)}
 
 
 def _numeric(value):
@@ -113,6 +104,4 @@ def _numeric(value):
 
 def _type_name(annotation):
     """`int`, `int | None`, ... as written in the field's annotation."""
-    if isinstance(annotation, type):
-        return annotation.__name__
-    return str(annotation)
+    return getattr(annotation, "__name__", str(annotation))

@@ -11,24 +11,17 @@ class TrainingConfig(Section):
     """How `model.fit` trains (see `TrainingOptions`).
 
     Fields:
-        batch_size: sentences per batch (the global batch; see
-            `data.batch_tokens` for batches sized by tokens).
-        epochs, patience: at most `epochs` passes; early stopping on the
-            validation loss after `patience` epochs without improvement
-            restores the best epoch's weights.
-        learning_rate, clipnorm: Adam's rate and gradient clipping.
-        label_smoothing: `LabelSmoothedCrossentropy` (0: plain sparse
-            cross-entropy).
-        seed: weights, dropout and shuffling.
-        jit_compile: XLA (Keras leaves it off on CPU unless asked).
-        max_train_seconds: stop after the batch that crosses this budget,
-            counted from the start of `Trainer.fit` with the tokenizers'
-            learning, then validate and restore the best weights
-            (`TimeBudget`; `None`: no limit).
-        tensorboard: write TensorBoard logs to `RUN_DIR/logs`.
-        backup_every_steps: also back up the run every this many batches,
-            not only at the end of every epoch (`None`: epochs only); a
-            rerun after a crash continues from the last backup.
+        batch_size: sentences per (global) batch.
+        epochs, patience: at most `epochs` passes; early stopping on
+            `val_loss` after `patience` epochs, best weights restored.
+        learning_rate, clipnorm, label_smoothing: Adam's rate, gradient
+            clipping and `LabelSmoothedCrossentropy`'s (0: none).
+        seed, jit_compile: weights, dropout and shuffling; XLA.
+        max_train_seconds: `TimeBudget` from the start of `Trainer.fit`
+            (`None`: no limit; 0 stops after the first batch).
+        tensorboard: TensorBoard logs in `RUN_DIR/logs`.
+        backup_every_steps: also back up every this many batches
+            (`None`: every epoch only).
     """
 
     NAME = "training"
@@ -41,7 +34,6 @@ class TrainingConfig(Section):
     label_smoothing: float = option(0.0, minimum=0, below=1)
     seed: int = option(1234, minimum=0)
     jit_compile: bool = False
-    # 0 stops after the first batch.
     max_train_seconds: float | None = option(None, minimum=0)
     tensorboard: bool = False
     backup_every_steps: int | None = option(None, minimum=1)

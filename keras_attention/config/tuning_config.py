@@ -10,9 +10,8 @@ class TuningConfig(Section):
     """What `training.tune` searches.
 
     Fields:
-        search_space: `{field: values}`, Keras Tuner ranges overriding
-            `SearchSpace.DEFAULTS` field by field (`None`: the defaults);
-            `SearchSpace` checks it when a search builds it.
+        search_space: `{field: values}` overriding `SearchSpace.DEFAULTS`
+            (`None`: the defaults), checked by `SearchSpace`.
     """
 
     NAME = "tuning"

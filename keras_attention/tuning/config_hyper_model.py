@@ -13,23 +13,15 @@ OBJECTIVES = {"val_loss": "min", "val_bleu": "max"}
 class ConfigHyperModel(keras_tuner.HyperModel):
     """Builds and fits trial models exactly as `training.train` does.
 
-    `build(hp)` turns the trial's hyperparameters into
-    `trainer.config.replace(**values)` and calls `Trainer.build_model`
-    (the stages `build_model` + `compile_model` of
-    `keras_attention.task.stages`): a trial and a training run with the same
-    config build the same compiled model.
-    `fit` is `stages.train` (the runner's one `model.fit`) on the trainer's
-    datasets (prepared once, shared by all trials) with
-    `stages.make_callbacks(config)`: no
-    `ModelCheckpoint` (Keras Tuner's `SaveBestEpoch` keeps each trial's
-    best epoch instead) and no TensorBoard callback (pass one to
-    `tuner.search(callbacks=...)`: Keras Tuner gives every trial its own
-    log directory and HParams).
+    `build(hp)` is `Trainer.build_model(trainer.config.replace(**values))`;
+    `fit` is `stages.train` on the trainer's shared datasets with
+    `stages.make_callbacks(config)`: no `ModelCheckpoint` (Keras Tuner keeps
+    each trial's best epoch) and no TensorBoard (pass one to
+    `tuner.search`, which gives each trial its own log directory).
 
     Args:
-        trainer: a `Trainer`; its `config` is the base of every trial and
-            its data and tokenizers (`Trainer.prepare`) are used as they
-            are.
+        trainer: a `Trainer`; its `config` is the base of every trial, its
+            data and tokenizers (`Trainer.prepare`) are shared.
         objective: str. `"val_loss"` or `"val_bleu"` (greedy corpus BLEU on
             a validation sample, see `ValidationBleu`). Defaults to
             `"val_loss"`.
@@ -82,17 +74,16 @@ class ConfigHyperModel(keras_tuner.HyperModel):
 
     def callbacks(self, config):
         """The per-trial callbacks that come before Keras Tuner's."""
-        trainer = self.trainer
         own = stages.make_callbacks(config)
         if self.objective == "val_bleu":
-            sources, targets = trainer.splits["valid"]
+            sources, targets = self.trainer.splits["valid"]
             own.insert(
                 0,
                 ValidationBleu(
                     sources,
                     targets,
-                    trainer.source_tokenizer,
-                    trainer.target_tokenizer,
+                    self.trainer.source_tokenizer,
+                    self.trainer.target_tokenizer,
                     max_decode_length=config.decoding.max_decode_length,
                     sample_size=self.bleu_sentences,
                     seed=config.training.seed,

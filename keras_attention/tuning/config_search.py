@@ -31,47 +31,22 @@ CHIEF_TIMEOUT_SECONDS = 600
 class ConfigSearch:
     """Searches `Config` fields with Keras Tuner; resumes, distributes, exports.
 
-    One `Trainer` (the same class `training.train` uses) loads the corpus
-    and, on the first trial, builds the tokenizers and datasets that all
-    trials share. A `ConfigHyperModel` maps each trial's hyperparameters to
-    `config.replace(...)` and builds with `Trainer.build_model`.
-
-    The project directory holds Keras Tuner's files (`oracle.json`,
-    `trial_*/trial.json`, `trial_*/checkpoint.weights.h5`), plus:
-
-        search.json               what defines the search (config, tuner,
-                                  objective); a rerun with other values is
-                                  refused instead of mixing two searches
-        trial_*/run.json          wall time, worker and history of a trial
-        summary.csv, summary.json one row per trial
-        data/                     the bundled corpus, when used
-
-    Resuming: constructing a `ConfigSearch` on an existing project reloads
-    it (Keras Tuner's `overwrite=False`): finished trials are kept, a trial
-    that was running when the process died is run again, and `search` runs
-    only the remaining trials.
-
-    Distribution: with `KERASTUNER_TUNER_ID`, `KERASTUNER_ORACLE_IP` and
-    `KERASTUNER_ORACLE_PORT` set, the process whose id contains `chief`
-    serves the oracle and waits, the others run trials (see
-    docs/tuning.md). The project directory must be shared.
+    One `Trainer` prepares the data and tokenizers all trials share; a
+    `ConfigHyperModel` builds each trial. The project directory's layout,
+    resuming (constructing on an existing project reloads it) and the
+    chief/worker roles (`KERASTUNER_*` variables) are in docs/tuning.md.
 
     Args:
-        config: the base `Config`; its `search_space` overrides the default
-            ranges (see `SearchSpace`).
+        config: the base `Config` (its search space: `SearchSpace`).
         project_dir: str or path. The project directory.
-        tuner: str. `"hyperband"`, `"bayesian"` or `"random"`. Defaults to
-            `"random"`.
-        max_trials: int. Trials to run at most (with Hyperband too).
-            Defaults to `10`.
+        tuner: str. One of `TUNERS`. Defaults to `"random"`.
+        max_trials: int. Trials to run at most. Defaults to `10`.
         objective: str. `"val_loss"` (minimized) or `"val_bleu"`
             (maximized). Defaults to `"val_loss"`.
-        bleu_sentences: int. Validation sentences of `val_bleu`. Defaults to
-            `200`.
-        overwrite: bool. Delete an existing project first (never done by a
-            distributed worker). Defaults to `False`.
-        hyperband_factor: int. Hyperband's reduction factor. Defaults to
-            `3`.
+        bleu_sentences: int. Sentences of `val_bleu`. Defaults to `200`.
+        overwrite: bool. Delete an existing project first (a worker never
+            does). Defaults to `False`.
+        hyperband_factor: int. Hyperband's `factor`. Defaults to `3`.
 
     Example:
 
@@ -106,9 +81,9 @@ class ConfigSearch:
                 f"objective must be one of {sorted(OBJECTIVES)}. "
                 f"Received: objective={objective!r}"
             )
-        # A bad search space fails before anything is written.
-        SearchSpace.from_config(config)
+        SearchSpace.from_config(config)  # Fails before anything is written.
         self.config = config
+        self.objective = objective
         self.project_dir = pathlib.Path(project_dir).absolute()
         self.role = role()
         if overwrite and self.role != "worker" and self.project_dir.exists():
@@ -123,8 +98,7 @@ class ConfigSearch:
         # As it reads back from search.json (tuples become lists).
         self.identity = json.loads(json.dumps(identity))
         self._check_project()
-        # Workers wait for the chief's corpus files and write no shared
-        # file (their tokenizers, learned alike, stay in memory).
+        # Workers wait for the chief's corpus files and write no shared file.
         self.trainer = Trainer(
             config, self.project_dir, chief=self.role != "worker"
         )
@@ -143,14 +117,9 @@ class ConfigSearch:
             project_name=self.project_dir.name,
         )
 
-    @property
-    def objective(self):
-        return self.hypermodel.objective
-
     def _check_project(self):
         path = self.project_dir / SEARCH_FILE
         if self.role == "worker":
-            # The chief writes it (and the corpus); workers only read.
             wait_for_files([path], timeout=CHIEF_TIMEOUT_SECONDS)
         if path.exists():
             previous = json.loads(path.read_text(encoding="utf-8"))
@@ -170,17 +139,14 @@ class ConfigSearch:
     def search(self, verbose=2, callbacks=None):
         """Runs the remaining trials, then checks that every one completed.
 
-        Keras Tuner 1.4.8 records a crashed trial as FAILED and carries on
-        (and `search` returns normally); this raises instead, with each
-        failed trial's error. A distributed worker checks the trials it ran;
-        the chief returns when all workers are done.
+        Raises `RuntimeError` naming each failed trial (Keras Tuner 1.4.8
+        only records them); a worker checks the trials it ran.
 
         Args:
             verbose: Keras verbosity of `model.fit` and of the tuner.
                 Defaults to `2` (one line per epoch).
             callbacks: list of extra `keras.callbacks.Callback` given to
-                every trial (deep-copied by Keras Tuner). A TensorBoard
-                callback is added when `config.training.tensorboard` is set.
+                every trial, plus TensorBoard with `training.tensorboard`.
 
         Returns:
             A list of `(trial_id, status)` for the trials checked.
@@ -216,10 +182,9 @@ class ConfigSearch:
 
     def trials(self):
         """The oracle's trials sorted by id (chief or single process)."""
-        oracle = self.tuner.oracle
+        trials = self.tuner.oracle.trials
         # Numerically: raising --max-trials on resume widens new ids.
-        order = sorted(oracle.trials, key=int)
-        return [oracle.trials[key] for key in order]
+        return [trials[key] for key in sorted(trials, key=int)]
 
     def trial_record(self, trial_id):
         """The `run.json` of a trial: seconds, worker, epochs, history."""
@@ -229,12 +194,9 @@ class ConfigSearch:
         return json.loads(path.read_text(encoding="utf-8"))
 
     def summary(self):
-        """One dict per trial: id, status, hyperparameters, objective, time.
+        """One dict per trial: the columns of docs/tuning.md's summary.
 
-        Keys: `trial`, `status`, the searched `Config` fields, `epochs`
-        (trained), `best_epoch` (1-based), the objective's name (its best
-        epoch value; with `val_bleu`, also `val_loss` at that epoch),
-        `seconds` (wall time of build and fit) and `worker`.
+        With `val_bleu`, `val_loss` is the one of the best epoch.
         """
         space = self.hypermodel.space
         rows = []
@@ -277,8 +239,6 @@ class ConfigSearch:
         """Writes summary.csv and summary.json; returns their paths."""
         rows = self.summary()
         csv_path, json_path = (self.project_dir / n for n in SUMMARY_FILES)
-        # Atomic, like every file of a run: a search killed while writing
-        # leaves the previous summary, never half of one.
         table = io.StringIO()
         writer = csv.DictWriter(
             table, fieldnames=list(rows[0]), lineterminator="\n"
@@ -310,9 +270,7 @@ class ConfigSearch:
         cells = [header] + [
             [_format_cell(row[key]) for key in header] for row in rows
         ]
-        widths = [
-            max(len(line[i]) for line in cells) for i in range(len(header))
-        ]
+        widths = [max(map(len, column)) for column in zip(*cells)]
         lines = []
         for index, line in enumerate(cells):
             mark = "*" if index and rows[index - 1]["trial"] == best else " "
@@ -323,19 +281,9 @@ class ConfigSearch:
     def export_best(self, run_dir):
         """Saves the best trial's model as a run directory and evaluates it.
 
-        The best trial's own best-epoch weights (its Keras Tuner checkpoint)
-        are loaded into the model the stages build for `best_config`: the
-        exported model is the one whose objective the summary reports, and
-        nothing is retrained. The `Trainer` of `training.train` saves and
-        evaluates it (`Trainer.save_trained`, `Trainer.evaluate`): the run
-        directory has its layout (config.yaml, model.keras, vocabularies,
-        history.json, training.json, metrics.json and data/ for the
-        bundled corpus), so
-        `training.translate` and the exporter read it as they read a
-        training run (with `translation_memory: exact`, the
-        `translation_memory.json` of the training pairs, chosen with the
-        best model, too). To train the best config
-        longer, run `python -m training.train --config RUN_DIR/config.yaml`.
+        The trial's best-epoch checkpoint is loaded, not retrained, and saved
+        in `training.train`'s layout (`Trainer.save_trained`, then
+        `Trainer.evaluate`); see docs/tuning.md, "Exporting the best model".
 
         Args:
             run_dir: str or path of the new run directory.
@@ -347,10 +295,8 @@ class ConfigSearch:
         trial = self.best_trial()
         config = self.best_config()
         self.trainer.prepare()
-        # `Tuner.load_model` builds through the hypermodel (same builder)
-        # and loads the trial's checkpoint. The checkpoint also holds the
-        # trial's optimizer state, which the fresh (unbuilt) optimizer skips
-        # with a warning: only the weights are exported.
+        # The checkpoint's optimizer state is skipped (with a warning): only
+        # the weights are exported.
         with warnings.catch_warnings():
             warnings.filterwarnings(
                 "ignore", message="Skipping variable loading for optimizer"
@@ -358,8 +304,7 @@ class ConfigSearch:
             model = self.tuner.load_model(trial)
         record = self.trial_record(trial.trial_id)
         history = record.get("history", {})
-        # Same corpus and data fields, hence the same tokenizers: the
-        # runner saves the search's instead of learning them again.
+        # Same corpus and data fields: the search's tokenizers are saved.
         trainer = Trainer(config, run_dir, verbose=False)
         trainer.prepare(
             (self.trainer.source_tokenizer, self.trainer.target_tokenizer)
@@ -401,15 +346,11 @@ class _Recording:
         self.ended = []
         super().__init__(*args, **kwargs)
 
-    # Private Keras Tuner API, each kept because no public one does the job
-    # (keras-tuner 1.4.8; tests/tuning/config_search_test.py
-    # test_the_private_keras_tuner_api_is_still_there fails when it moves):
-    # `Tuner._populate_initial_space` (overridden), `Oracle._retry_queue`
-    # and `Oracle.end_order` (repaired on reload).
+    # Private Keras Tuner 1.4.8 API, no public one does the job (checked by
+    # test_the_private_keras_tuner_api_is_still_there).
     def _populate_initial_space(self):
-        # Keras Tuner builds a model here to discover conditional
-        # hyperparameters; this space has none, so declare without building
-        # (the chief then never needs the datasets).
+        # Declare without building a model: the space has no conditional
+        # hyperparameters, so the chief never needs the datasets.
         hp = self.oracle.get_space()
         self.hypermodel.declare_hyperparameters(hp)
         self.oracle.update_space(hp)
@@ -418,25 +359,14 @@ class _Recording:
         super().reload()
         if role() == "worker":
             return
-        # Keras Tuner writes trial_*/trial.json and oracle.json one after
-        # the other, and oracle.json still lists a just-ended trial as
-        # ongoing until the next trial starts; a kill in between would make
-        # the reload rerun a finished trial, or never finish a started one.
-        # The trial files are the truth: rerun exactly the RUNNING trials.
+        # oracle.json lists a just-ended trial as ongoing until the next one
+        # starts; the trial files are the truth: rerun exactly the RUNNING.
         oracle = self.oracle
-        running = [
-            trial_id
-            for trial_id in sorted(oracle.trials, key=int)
-            if oracle.trials[trial_id].status == "RUNNING"
-        ]
-        oracle._retry_queue = [
-            trial_id for trial_id in oracle._retry_queue if trial_id in running
-        ] + [
-            trial_id
-            for trial_id in running
-            if trial_id not in oracle._retry_queue
-        ]
-        for trial_id in sorted(oracle.trials, key=int):
+        ids = sorted(oracle.trials, key=int)
+        running = [t for t in ids if oracle.trials[t].status == "RUNNING"]
+        queue = [t for t in oracle._retry_queue if t in running]
+        oracle._retry_queue = queue + [t for t in running if t not in queue]
+        for trial_id in ids:
             if trial_id not in running and trial_id not in oracle.end_order:
                 oracle.end_order.append(trial_id)
 
@@ -476,12 +406,9 @@ class _Hyperband(_Recording, keras_tuner.Hyperband):
 
 
 def _make_tuner(name, hypermodel, max_trials, max_epochs, factor, **kwargs):
-    if name == "random":
-        return _RandomSearch(hypermodel, max_trials=max_trials, **kwargs)
-    if name == "bayesian":
-        return _BayesianOptimization(
-            hypermodel, max_trials=max_trials, **kwargs
-        )
+    if name != "hyperband":
+        search = _RandomSearch if name == "random" else _BayesianOptimization
+        return search(hypermodel, max_trials=max_trials, **kwargs)
     tuner = _Hyperband(
         hypermodel,
         max_epochs=max_epochs,
@@ -490,9 +417,8 @@ def _make_tuner(name, hypermodel, max_trials, max_epochs, factor, **kwargs):
         hyperband_iterations=max_trials,
         **kwargs,
     )
-    # A distributed worker's oracle is an `OracleClient` whose `_oracle`
-    # (private, keras-tuner 1.4.8) is the Hyperband oracle; Hyperband has no
-    # public max_trials argument.
+    # Hyperband has no max_trials argument; a worker's `OracleClient` holds
+    # the oracle as `_oracle` (private).
     oracle = getattr(tuner.oracle, "_oracle", tuner.oracle)
     oracle.max_trials = max_trials
     return tuner

@@ -8,8 +8,7 @@ from keras_attention.usage_error import UsageError
 
 RANGE_KEYS = ("min", "max", "step", "sampling")
 SAMPLINGS = ("linear", "log", "reverse_log")
-# Trials share the data, vocabularies and batches: they vary the model
-# and the optimizer only.
+# Trials share the data and batches: only the model and optimizer vary.
 SEARCHABLE = (
     *(field.name for field in dataclasses.fields(ModelConfig)),
     "learning_rate",
@@ -21,30 +20,17 @@ SEARCHABLE = (
 class SearchSpace:
     """Which `Config` fields a search varies, and over which values.
 
-    Every hyperparameter is named after the field it sets (its flat name,
-    `units`), so a trial's values are exactly the `config.replace(**values)`
-    that turns the base config into the trial's config. The defaults
-    (`DEFAULTS`) are small and sensible for CPU training;
-    `config.tuning.search_space` overrides them field by field:
-
-    - a list is a choice (`{"units": [64, 128, 256]}`); a single-element
-      list fixes the value (`{"decoder": ["luong"]}`);
-    - a mapping with `min`, `max` and optional `step` and `sampling`
-      (`"linear"`, `"log"`, `"reverse_log"`) is a range: `hp.Int` for
-      integer fields, `hp.Float` for float fields
-      (`{"learning_rate": {"min": 1.0e-4, "max": 1.0e-2,
-      "sampling": "log"}}`);
-    - `None` (YAML `null`) takes the field out of the search: trials keep
-      the base config's value.
-
-    Keys are the fields of the `model` section and `learning_rate`,
-    `clipnorm`, `label_smoothing` (`SEARCHABLE`; flat or `SECTION.FIELD`);
-    each value is checked by the field's section, when the space is built.
+    Each hyperparameter is named after the field it sets (`units`), so a
+    trial's values are its `config.replace(**values)`. Overrides replace
+    `DEFAULTS` field by field: a list is a choice (one element fixes it),
+    a `{min, max, step, sampling}` mapping a range of a numeric field,
+    `None` keeps the base value (docs/tuning.md, "Search space"). Keys are
+    `SEARCHABLE` fields, flat or `SECTION.FIELD`, values are checked by
+    their section.
 
     Args:
-        overrides: dict or `None`. Ranges replacing the defaults, usually
-            `config.tuning.search_space`. Defaults to `None` (the
-            defaults).
+        overrides: dict or `None`, usually `config.tuning.search_space`.
+            Defaults to `None` (the defaults).
 
     Example:
 
@@ -67,7 +53,7 @@ class SearchSpace:
     }
 
     def __init__(self, overrides=None):
-        flat = {}
+        ranges = dict(self.DEFAULTS)
         for key, spec in (overrides or {}).items():
             name = Config.field(str(key))[1].name if "." in key else key
             if name not in SEARCHABLE:
@@ -75,8 +61,7 @@ class SearchSpace:
                     f"search_space: unknown key(s) {[key]}. Searchable "
                     f"Config fields: {list(SEARCHABLE)}"
                 )
-            flat[name] = spec
-        ranges = {**self.DEFAULTS, **flat}
+            ranges[name] = spec
         self.ranges = {
             name: _validate(name, spec)
             for name, spec in ranges.items()
@@ -106,19 +91,15 @@ class SearchSpace:
                 )
 
     def values(self, hp):
-        """The `Config` field values of `hp`, declaring ranges if needed.
-
-        Keras Tuner's own entries (`tuner/epochs`, ...) are left out.
-        """
+        """The `Config` field values of `hp`, declaring ranges if needed."""
         self.declare(hp)
         return self.cast({name: hp.get(name) for name in self.ranges})
 
     def cast(self, values):
-        """`values` with `Config`'s types (Keras Tuner stores bools as 0/1).
+        """The searched fields of `values` (`hp.values`) with `Config`'s types.
 
-        Args:
-            values: dict of field values, such as `hp.values`; other keys
-                (`tuner/epochs`, ...) and missing fields are left out.
+        Keras Tuner stores bools as 0/1; its own keys (`tuner/epochs`) are
+        left out.
         """
         cast = {}
         for name in self.ranges:
@@ -156,9 +137,8 @@ def _validate(name, spec):
         problem = f"sampling must be one of {SAMPLINGS}"
     else:
         low, high = (_checked(where, name, spec[k]) for k in ("min", "max"))
-        step = spec.get("step")
-        if step is not None:
-            _checked(where, name, step)
+        if spec.get("step") is not None:
+            _checked(where, name, spec["step"])
         if low > high:
             problem = "min > max"
         elif sampling != "linear" and low <= 0:

@@ -11,28 +11,22 @@ from keras_attention.evaluation.translation_scorer import TranslationScorer
 class ValidationBleu(keras.callbacks.Callback):
     """Adds corpus BLEU of greedy translations to the epoch logs.
 
-    At the end of every epoch the model being trained translates a fixed
-    sample of validation sentences with `Translator.translate` (tokenizing,
-    greedy search and detokenizing in the graph) and `TranslationScorer`'s
-    corpus BLEU (sacreBLEU, 0-100, `13a` tokenization, the scorer's
-    normalisation) against the references is written into the logs as
-    `logs[name]`. Callbacks after this one in the list (Keras Tuner's
-    checkpoint and scoring, `EarlyStopping`, TensorBoard) and the
-    `History` see it like any other metric; place it first.
+    Every epoch the model translates a fixed validation sample
+    (`Translator.translate`) and `TranslationScorer`'s BLEU (0-100) is
+    written as `logs[name]`; place it first so the callbacks after it
+    (Keras Tuner, `EarlyStopping`, `History`) see it.
 
     Args:
         sources: list of str, validation source sentences.
         references: list of str, their reference translations.
         source_tokenizer: the source tokenizer of the model's data.
         target_tokenizer: the target tokenizer of the model's data.
-        max_decode_length: int. Hard cap on generated tokens. Defaults to
-            `64`.
+        max_decode_length: int. Cap on generated tokens. Defaults to `64`.
         sample_size: int or `None`. Number of pairs drawn (once, with
             `seed`) from `sources`/`references`; `None` uses them all.
             Defaults to `200`.
         seed: int. Seed of the sample. Defaults to `1234`.
-        lowercase: bool. Case-insensitive BLEU (use it when the target
-            tokenizer lowercases). Defaults to `False`.
+        lowercase: bool. Case-insensitive BLEU. Defaults to `False`.
         batch_size: int. Sentences per `translate` call. Defaults to `256`.
         name: str. The log key. Defaults to `"val_bleu"`.
 
