@@ -36,6 +36,7 @@ import keras
 from keras_attention.atomic_write import atomic_write
 from keras_attention.callbacks.progress_bar import ProgressBar
 from keras_attention.callbacks.run_backup import RunBackup
+from keras_attention.data.batching import Batching
 from keras_attention.data.corpus_splits import CorpusSplits
 from keras_attention.data.length_policy import LengthPolicy
 from keras_attention.data.pipeline import CACHE_BYTES
@@ -314,55 +315,42 @@ def build_datasets(config, splits, source_tokenizer, target_tokenizer):
         train, source_tokenizer, target_tokenizer, return_lengths=True
     )
 
-    def train_dataset(bucket_by_length, cache=False):
-        batch_tokens = config.data.batch_tokens if bucket_by_length else None
-        num_batches = count_batches(
-            train_lengths,
-            config.training.batch_size,
-            config.data.pad_to_multiple,
-            bucket_by_length=bucket_by_length,
-            batch_tokens=batch_tokens,
-        )
-        return make_streaming_dataset(
-            train,
-            source_tokenizer,
-            target_tokenizer,
+    def batching(bucket_by_length, cache=False):
+        return Batching(
             batch_size=config.training.batch_size,
             shuffle=True,
             seed=config.training.seed,
+            pad_to_multiple=config.data.pad_to_multiple,
             length_policy=policy,
             bucket_by_length=bucket_by_length,
             shuffle_buffer_size=config.data.shuffle_buffer_size,
             # XLA compiles once per shape: keep the batch dimension fixed.
             pad_batches=config.training.jit_compile,
+            batch_tokens=config.data.batch_tokens if bucket_by_length else None,
             cache=cache,
-            pad_to_multiple=config.data.pad_to_multiple,
-            batch_tokens=batch_tokens,
-            num_batches=num_batches,
         )
 
+    def train_dataset(bucket_by_length, cache=False):
+        options = batching(bucket_by_length, cache)
+        return make_streaming_dataset(
+            train,
+            source_tokenizer,
+            target_tokenizer,
+            options,
+            num_batches=count_batches(train_lengths, options),
+        )
+
+    configured = batching(config.data.bucket_by_length)
     report = {
         "train": {
             **train.report(),
             "lengths": lengths,
-            "batches": count_batches(
-                train_lengths,
-                config.training.batch_size,
-                config.data.pad_to_multiple,
-                bucket_by_length=config.data.bucket_by_length,
-                batch_tokens=config.data.batch_tokens,
-            ),
+            "batches": count_batches(train_lengths, configured),
             # [rows, batches of that many rows] of one epoch (JSON-ready).
             "batch_sizes": sorted(
                 [size, count]
                 for size, count in collections.Counter(
-                    batch_sizes(
-                        train_lengths,
-                        config.training.batch_size,
-                        config.data.pad_to_multiple,
-                        bucket_by_length=config.data.bucket_by_length,
-                        batch_tokens=config.data.batch_tokens,
-                    )
+                    batch_sizes(train_lengths, configured)
                 ).items()
             ),
         }
@@ -384,7 +372,7 @@ def build_datasets(config, splits, source_tokenizer, target_tokenizer):
             targets,
             source_tokenizer,
             target_tokenizer,
-            batch_size=config.training.batch_size,
+            Batching(batch_size=config.training.batch_size),
         )
     source_pad = source_tokenizer.pad_token_id
     report["padding"] = {
