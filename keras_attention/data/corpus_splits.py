@@ -17,16 +17,9 @@ CHIEF_TIMEOUT_SECONDS = 600
 class CorpusSplits(collections.abc.Mapping):
     """`{split: (sources, targets)}`, each split read on first access.
 
-    Every split has a `CorpusReader` (`readers`), so a split can be
-    streamed (`readers["train"]` feeds the vocabulary learner and
-    `tf.data` without holding the file in memory) or read into lists
-    (`splits["valid"]`, kept after the first read). The training split is
-    only read into memory if someone asks for it.
-
-    Build one with `from_config`: a config without `train` means the
-    bundled Korean→English corpus, which is first written to
-    `DATA_DIR/{train,valid,test}.tsv`; otherwise every split the config
-    names is read with `reader_from_config` (any `corpus_format`).
+    Every split has a `CorpusReader` (`readers`), so it can be streamed
+    (`readers["train"]`) or read into lists (`splits["valid"]`, kept after
+    the first read). Build one with `from_config`.
 
     Args:
         readers: dict `{split: CorpusReader}`.

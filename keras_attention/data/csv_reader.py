@@ -118,18 +118,7 @@ class CsvReader(CorpusReader):
                             number,
                             f"expected {wanted}, found {len(row)}",
                         )
-                    source = clean_string(row[self.source_column])
-                    target = clean_string(row[self.target_column])
-                    self._check_sides(
-                        self.path,
-                        number,
-                        source,
-                        target,
-                        (
-                            f" (field {self.source_column + 1})",
-                            f" (field {self.target_column + 1})",
-                        ),
-                    )
+                    source, target = self._sides(number, row, "field")
                 except CorpusError as error:
                     self._bad(error)
                     continue

@@ -8,31 +8,24 @@ import tensorflow as tf
 
 from keras_attention.config import DataConfig
 
+# The pair counts of a `measure` report, in its order.
+_COUNTS = ("pairs", "long_sources", "long_targets", "dropped", "truncated")
+_COUNTS += ("cut_targets", "kept")
+
 
 class LengthPolicy:
     """Token caps per side of a training pair, and drop or truncate above.
 
-    Lengths are counted in the tokenizer's tokens (subwords for
-    SentencePiece), without `[START]`/`[END]`. `apply` runs inside
-    `tf.data`; `measure` makes one pass over a corpus and counts what the
-    policy does, so that nothing is dropped or cut without being reported.
+    Lengths are tokenizer tokens without `[START]`/`[END]`. `apply` runs
+    inside `tf.data`; `measure` counts in one pass what the policy does, so
+    nothing is dropped or cut unreported.
 
-    `"truncate"` cuts a pair consistently, so that no side holds what the
-    other lost:
-
-    - a source over its cap keeps its first `max_source_tokens` tokens, and
-      its target keeps the same share of its tokens (rounded down): the
-      target tokens that translate the cut words must go too, or the model
-      learns to produce words the source does not have;
-    - a target over its cap (or cut with its source) keeps its first
-      tokens and gets no `[END]` (`apply` says which targets were cut):
-      the model learns the prefix, not to stop where the cut fell;
-    - a pair whose target would keep no token (a source far longer than
-      its target) cannot be cut consistently and is dropped, and counted.
-
-    The share is a heuristic for word order (a prefix of the target
-    translates a prefix of the source); where that is wrong, `"drop"` is
-    the safe choice.
+    `"truncate"` cuts a pair consistently: a source over its cap keeps its
+    first `max_source_tokens` tokens and its target the same share of its
+    tokens (rounded down; a word-order heuristic, `"drop"` is the safe
+    choice); a target over its cap (or cut with its source) keeps its first
+    tokens and gets no `[END]`; a pair whose target would keep no token is
+    dropped, and counted.
 
     Args:
         max_source_tokens: int or `None` (no cap). Defaults to `64`.
@@ -165,18 +158,7 @@ class LengthPolicy:
             `(report, lengths)`.
         """
         kept_lengths = collections.Counter()
-        counts = dict.fromkeys(
-            (
-                "pairs",
-                "long_sources",
-                "long_targets",
-                "dropped",
-                "truncated",
-                "cut_targets",
-                "kept",
-            ),
-            0,
-        )
+        counts = dict.fromkeys(_COUNTS, 0)
         histograms = {
             "source": np.zeros(1, np.int64),
             "target": np.zeros(1, np.int64),
