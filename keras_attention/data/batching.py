@@ -33,12 +33,18 @@ class Batching:
             widest decoder input. `None` uses `batch_size` rows. Defaults
             to `None`.
         cache: bool. Tokenize in the first pass only and keep the ids in
-            memory (then shuffle the ids, not the strings); for a corpus
-            no larger than the shuffle buffer. Defaults to `False`
-            (`make_dataset` always caches).
+            memory. Defaults to `False` (`make_dataset` always caches).
 
     Raises:
         ValueError: for `batch_tokens` without `bucket_by_length`.
+
+    Example:
+
+    ```python
+    batching = Batching(batch_size=32, shuffle=True, bucket_by_length=True)
+    dataset = make_dataset(sources, targets, tokenizer, tokenizer, batching)
+    model.fit(dataset, epochs=10)
+    ```
     """
 
     batch_size: int = 64

@@ -5,17 +5,6 @@ with `random.Random(seed)`: the same seed gives the same files. Every Korean
 sentence has exactly one English translation (many Korean variants share
 one), and every pair carries gold word alignments over `split_words`
 tokens, every token aligned.
-
-Example:
-
-```python
-corpus = BundledCorpus(num_pairs=36000, seed=1234)
-pair = [p for p in corpus.test if p.source == NOTE_SENTENCE][0]
-pair.target  # "I am a student who studies artificial intelligence."
-pair.alignment_string()  # "0-0 1-6 1-7 2-4 2-5 3-2 3-3 4-1 5-8"
-paths = corpus.write("runs/corpus")  # {"train": .../train.tsv, ...}
-read_pairs(paths["test"])  # keras_attention.data.sentence_pair.read_pairs
-```
 """
 
 import collections
@@ -62,6 +51,9 @@ class BundledCorpus:
     ```python
     corpus = BundledCorpus(num_pairs=1000, seed=7)
     len(corpus.train), len(corpus.valid), len(corpus.test)  # 900, 50, 50
+    pair = [p for p in corpus.test if p.source == NOTE_SENTENCE][0]
+    pair.alignment_string()  # "0-0 1-6 1-7 2-4 2-5 3-2 3-3 4-1 5-8"
+    paths = corpus.write("runs/corpus")  # {"train": .../train.tsv, ...}
     ```
     """
 

@@ -73,14 +73,10 @@ class ConcatenatedReader(CorpusReader):
         }
 
     def split_by_file(self, items):
-        """`{name: items of that file}` of a list read in the reader's order.
+        """`{name: items of that file}`, in file order.
 
         Args:
-            items: a list with one item per pair of the last full pass
-                (e.g. the sources, or their translations).
-
-        Returns:
-            dict of name to list, in file order.
+            items: list, one item per pair of the last full pass.
         """
         if len(items) != sum(self.pairs_per_file):
             raise ValueError(

@@ -22,11 +22,8 @@ class CorpusReader:
     `clean_string`, the Python twin of the cleaning every tokenizer runs
     in the graph, so the pairs read are the text the model sees.
     Bad data raises a `CorpusError` naming the file, the 1-based line and
-    the problem: invalid UTF-8, a wrong number of columns, an empty line or
-    side, an empty file. With `skip_bad_lines=True` a bad *line* is skipped
-    instead and counted in `skipped_lines` (the first messages are kept in
-    `problems`); problems of a whole file (empty, or aligned files of
-    different lengths) always raise.
+    the problem. With `skip_bad_lines=True` a bad line is skipped and
+    counted instead; problems of a whole file always raise.
 
     Args:
         paths: list of str or `pathlib.Path`, the files read.
@@ -83,11 +80,7 @@ class CorpusReader:
         raise NotImplementedError
 
     def read(self):
-        """Reads every pair into memory.
-
-        Returns:
-            `(sources, targets)`, two lists of str of equal length.
-        """
+        """Reads every pair into memory: `(sources, targets)`, lists of str."""
         sources, targets = [], []
         for source, target in self:
             sources.append(source)
@@ -95,11 +88,7 @@ class CorpusReader:
         return sources, targets
 
     def report(self):
-        """What the last pass read: a JSON-ready dict.
-
-        Keys: `format`, `files`, `pairs`, `skipped_lines`, `problems` (the
-        first skipped lines' messages).
-        """
+        """What the last pass read, a JSON-ready dict (keys below)."""
         return {
             "format": self.format,
             "files": [str(path) for path in self.paths],
@@ -130,11 +119,7 @@ class CorpusReader:
 
     @staticmethod
     def _decode(path, number, raw):
-        """Decodes one line: UTF-8, BOM on line 1 and the line end removed.
-
-        Raises:
-            CorpusError: the line is not valid UTF-8.
-        """
+        """One UTF-8 line without BOM and line end; `CorpusError` if invalid."""
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as e:

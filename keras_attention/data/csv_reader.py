@@ -11,11 +11,10 @@ from keras_attention.text.text_cleaning import clean_string
 class CsvReader(CorpusReader):
     """Streams `(source, target)` pairs from a UTF-8 CSV file.
 
-    Fields follow RFC 4180 as Python's `csv` module reads them: a quoted
-    field may hold the delimiter, doubled quotes (`""`) and line breaks.
-    Errors name the line a record starts on. Every record must have as
-    many fields as the first one (or the header). See `CorpusReader` for
-    decoding, errors and `skip_bad_lines`.
+    Fields follow RFC 4180 (Python's `csv` module); errors name the line a
+    record starts on. Every record must have as many fields as the first
+    one (or the header). See `CorpusReader` for decoding, errors and
+    `skip_bad_lines`.
 
     Args:
         path: str or `pathlib.Path`.

@@ -108,9 +108,8 @@ class LengthPolicy:
 
         Returns:
             `(source_ids, target_ids, target_cut)`: the pairs kept, cut
-            (ragged), and a bool `(kept,)` that is true for the targets
-            that were cut, which must not get `[END]`. With `"drop"` the
-            rows of pairs over a cap are removed and nothing is cut.
+            (ragged), and a bool `(kept,)`, true for the targets that were
+            cut (they get no `[END]`).
         """
         plan = self.plan(source_ids.row_lengths(), target_ids.row_lengths())
         kept = plan["kept"]
@@ -146,16 +145,12 @@ class LengthPolicy:
                 `False`.
 
         Returns:
-            A JSON-ready dict: `policy`, `max_source_tokens`,
-            `max_target_tokens`, `pairs` (read), `long_sources` and
-            `long_targets` (over their cap), `dropped` (over a cap with
-            `"drop"`; not consistently cuttable with `"truncate"`),
-            `truncated` (pairs kept with at least one side cut),
-            `cut_targets` (kept pairs whose target was cut, trained
-            without `[END]`), `kept` (pairs training sees),
-            `source_tokens` and `target_tokens` (`mean`, `p99`, `max`,
-            before the policy). With `return_lengths`, a tuple
-            `(report, lengths)`.
+            A JSON-ready dict: `policy`, the caps, `pairs` (read),
+            `long_sources` and `long_targets` (over their cap), `dropped`,
+            `truncated` (kept with a side cut), `cut_targets` (trained
+            without `[END]`), `kept`, and `source_tokens` and
+            `target_tokens` (`mean`, `p99`, `max`, before the policy).
+            With `return_lengths`, a tuple `(report, lengths)`.
         """
         kept_lengths = collections.Counter()
         counts = dict.fromkeys(_COUNTS, 0)
@@ -205,12 +200,10 @@ class LengthPolicy:
                 ("source", source_lengths),
                 ("target", target_lengths),
             ):
-                histogram = np.bincount(lengths)
                 old = histograms[side]
-                size = max(len(old), len(histogram))
-                histograms[side] = np.pad(old, (0, size - len(old))) + np.pad(
-                    histogram, (0, size - len(histogram))
-                )
+                histogram = np.bincount(lengths, minlength=len(old))
+                histogram[: len(old)] += old
+                histograms[side] = histogram
         report = {
             "policy": self.policy,
             "max_source_tokens": self.max_source_tokens,

@@ -40,10 +40,9 @@ def make_dataset(
     """Builds `(inputs, labels, sample_weight)` batches for `model.fit`.
 
     Targets get `[START]` and `[END]`; the decoder input is the target
-    without its last token and the labels are the target shifted by one
-    (`y = ids[1:]`). Padding (each tokenizer's `pad_token_id`) gets sample
-    weight 0, so losses and metrics average over real tokens only. The
-    token ids are cached (tokenized once) and reshuffled every epoch.
+    without its last token, the labels are `ids[1:]`, and padding (each
+    tokenizer's `pad_token_id`) gets sample weight 0. The token ids are
+    cached (tokenized once) and reshuffled every epoch.
 
     Args:
         sources: list of str, source sentences.
@@ -98,10 +97,8 @@ def make_streaming_dataset(
 ):
     """`make_dataset` over a `CorpusReader`, re-read every epoch.
 
-    Memory is bounded by the shuffle buffer and the length buckets,
-    whatever the corpus size. Read the corpus once before (e.g. with
-    `LengthPolicy.measure`) so that bad data is reported as a
-    `CorpusError` before training starts.
+    Read the corpus once before (e.g. with `LengthPolicy.measure`) so that
+    bad data is reported as a `CorpusError` before training starts.
 
     Args:
         reader: a `CorpusReader` (or any re-iterable of `(source, target)`
@@ -161,14 +158,11 @@ def batch_pairs(
 ):
     """Turns a dataset of string pairs into model batches.
 
-    With `bucket_by_length` and no `batch_tokens`, pools of
-    `POOL_BATCHES * batch_size` pairs (in the shuffled order) are sorted by
-    target then source length, cut into batches, and the batches shuffled
-    (fairseq's and OpenNMT's pool batching): every batch but the last of a
-    pass is full. With `batch_tokens`, pairs are grouped by their padded
-    shape (`group_by_window`) and each bucket's batches hold `batch_tokens`
-    target positions, a bucket's last batch partial. Either way the number
-    of batches of a pass does not depend on the shuffle (`count_batches`).
+    With `bucket_by_length`, pools of `POOL_BATCHES * batch_size` pairs
+    are sorted by length, cut into batches and the batches shuffled
+    (fairseq's pool batching); with `batch_tokens`, pairs are grouped by
+    padded shape (`group_by_window`). The number of batches of a pass does
+    not depend on the shuffle (`count_batches`).
 
     Args:
         pairs: `tf.data.Dataset` of `(source, target)` scalar strings.
@@ -312,10 +306,7 @@ def _pool_batches(ids, batching):
 
 
 def _bucket_key(source_length, decoder_length, width):
-    """The length bucket of a pair (its padded shape) as one int.
-
-    Works on Python ints and on scalar int tensors alike.
-    """
+    """A pair's length bucket (padded shape) as one int, or scalar tensor."""
     source = (_maximum(source_length, 1) - 1) // width
     decoder = (_maximum(decoder_length, 1) - 1) // width
     last = MAX_BUCKETS - 1
@@ -342,9 +333,8 @@ def _minimum(a, b):
 def count_batches(lengths, batching):
     """The number of batches one pass over pairs of these lengths gives.
 
-    Without `batch_tokens` it is `ceil(n / batch_size)` (pool batching
-    fills every batch but the last); with `batch_tokens` it is
-    `sum(ceil(n_k / rows_k))` over the length buckets `k`.
+    `ceil(n / batch_size)`, or with `batch_tokens` the sum of
+    `ceil(n_k / rows_k)` over the length buckets `k`.
 
     Args:
         lengths: `collections.Counter` of `(source_length, target_length)`
@@ -401,10 +391,7 @@ def cached_ids_bytes(lengths):
 
 
 def _pad(ids, multiple, pad_id, extra=0):
-    """Pads `ids` (dense or ragged) with `pad_id` to `k * multiple + extra`.
-
-    `k > 0`; ragged rows are padded to the longest first.
-    """
+    """Pads `ids` (dense or ragged) with `pad_id` to `k * multiple + extra`."""
     if isinstance(ids, tf.RaggedTensor):
         ids = ids.to_tensor(default_value=pad_id)
     length = tf.maximum(tf.shape(ids)[1] - extra, 1)
@@ -415,10 +402,8 @@ def _pad(ids, multiple, pad_id, extra=0):
 def padding_fraction(dataset, max_batches=None, source_pad_id=0):
     """The share of token positions in `dataset`'s batches that are padding.
 
-    Counts encoder and decoder positions together (encoder id
-    `source_pad_id`, decoder sample weight 0; padding rows added by
-    `pad_batches` count too): the share of the compute a model spends on
-    padding.
+    Encoder (id `source_pad_id`) and decoder (sample weight 0) positions
+    count together, padding rows of `pad_batches` too.
 
     Args:
         dataset: a dataset from `make_dataset` or `make_streaming_dataset`.

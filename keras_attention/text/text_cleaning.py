@@ -114,13 +114,6 @@ def clean_text(texts):
 
 
 def clean_string(text):
-    """`clean_text` for one Python `str` (equal on every valid string).
-
-    Example:
-
-    ```python
-    clean_string("\\ufeff나는\\u00a0학생\\x00 입니다. ")  # "나는 학생 입니다."
-    ```
-    """
+    """`clean_text` for one Python `str` (equal on every valid string)."""
     text = _INVISIBLE_PYTHON.sub("", text)
     return _SPACES_PYTHON.sub(" ", text).strip(" ")
