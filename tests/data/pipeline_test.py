@@ -416,8 +416,3 @@ def test_batch_tokens_sizes_batches_by_target_positions(tokenizer):
     # One decoder shape per bucket width: XLA compiles each once.
     assert len(shapes) == len(rows)
     assert {w: r for r, w in shapes} == {w: max(1, 128 // w) for w in rows}
-
-
-def test_batch_tokens_needs_buckets():
-    with pytest.raises(ValueError, match="batch_tokens needs bucket_by_length"):
-        Batching(batch_tokens=64)
