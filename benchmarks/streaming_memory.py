@@ -128,6 +128,7 @@ def main(argv=None):
 
         import tensorflow as tf  # noqa: F401
 
+        from keras_attention.data.batching import Batching
         from keras_attention.data.length_policy import LengthPolicy
         from keras_attention.data.pipeline import count_batches
         from keras_attention.data.pipeline import make_streaming_dataset
@@ -164,19 +165,20 @@ def main(argv=None):
         )
         results["length_policy"] = lengths
         record("measured")
-        dataset = make_streaming_dataset(
-            reader,
-            source_tokenizer,
-            target_tokenizer,
+        batching = Batching(
             batch_size=args.batch_size,
             shuffle=True,
             seed=1234,
             length_policy=policy,
             bucket_by_length=True,
             shuffle_buffer_size=args.shuffle_buffer_size,
-            num_batches=count_batches(
-                counts, args.batch_size, bucket_by_length=True
-            ),
+        )
+        dataset = make_streaming_dataset(
+            reader,
+            source_tokenizer,
+            target_tokenizer,
+            batching,
+            num_batches=count_batches(counts, batching),
         )
         results["padding"] = padding_fraction(dataset)
         record("epoch")

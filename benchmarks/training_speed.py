@@ -92,6 +92,7 @@ class Variant:
     """One model and one pipeline, stepped by hand."""
 
     def __init__(self, name, trainer, config, cache):
+        from keras_attention.data.batching import Batching
         from keras_attention.data.length_policy import LengthPolicy
         from keras_attention.data.pipeline import count_batches
         from keras_attention.data.pipeline import make_streaming_dataset
@@ -111,20 +112,7 @@ class Variant:
                 trainer.target_tokenizer,
                 return_lengths=True,
             )
-        batch_tokens = (
-            config.data.batch_tokens if config.data.bucket_by_length else None
-        )
-        self.num_batches = count_batches(
-            trainer.train_lengths,
-            config.training.batch_size,
-            config.data.pad_to_multiple,
-            config.data.bucket_by_length,
-            batch_tokens=batch_tokens,
-        )
-        data = make_streaming_dataset(
-            reader,
-            trainer.source_tokenizer,
-            trainer.target_tokenizer,
+        batching = Batching(
             batch_size=config.training.batch_size,
             shuffle=True,
             seed=config.training.seed,
@@ -133,8 +121,16 @@ class Variant:
             bucket_by_length=config.data.bucket_by_length,
             shuffle_buffer_size=config.data.shuffle_buffer_size,
             pad_batches=config.training.jit_compile,
+            batch_tokens=(
+                config.data.batch_tokens
+                if config.data.bucket_by_length
+                else None
+            ),
             cache=cache,
-            batch_tokens=batch_tokens,
+        )
+        self.num_batches = count_batches(trainer.train_lengths, batching)
+        data = make_streaming_dataset(
+            reader, trainer.source_tokenizer, trainer.target_tokenizer, batching
         )
         self.batches = iter(data.repeat())
         start = time.perf_counter()

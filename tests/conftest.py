@@ -112,6 +112,7 @@ def train_variant(name, config=VARIANT_CONFIG, steps=VARIANT_STEPS):
 
     import keras
 
+    from keras_attention.data.batching import Batching
     from keras_attention.data.bundled_corpus import BundledCorpus
     from keras_attention.data.pipeline import make_dataset
     from keras_attention.decoding.translator import Translator
@@ -130,11 +131,13 @@ def train_variant(name, config=VARIANT_CONFIG, steps=VARIANT_STEPS):
         targets,
         source_tokenizer,
         target_tokenizer,
-        batch_size=config.training.batch_size,
-        shuffle=True,
-        seed=config.training.seed,
-        # Two shapes at most: one trace of the train step for each.
-        pad_to_multiple=16,
+        Batching(
+            batch_size=config.training.batch_size,
+            shuffle=True,
+            seed=config.training.seed,
+            # Two shapes at most: one trace of the train step for each.
+            pad_to_multiple=16,
+        ),
     )
     model = EncoderDecoder(
         source_tokenizer.vocabulary_size,

@@ -2,6 +2,7 @@
 
 from keras_attention.data.aligned_reader import AlignedReader
 from keras_attention.data.anki_reader import AnkiReader
+from keras_attention.data.batching import Batching
 from keras_attention.data.bundled_corpus import BundledCorpus
 from keras_attention.data.concatenated_reader import ConcatenatedReader
 from keras_attention.data.corpus_error import CorpusError
@@ -23,6 +24,7 @@ from keras_attention.data.tsv_reader import TsvReader
 __all__ = [
     "AlignedReader",
     "AnkiReader",
+    "Batching",
     "BundledCorpus",
     "ConcatenatedReader",
     "CorpusError",

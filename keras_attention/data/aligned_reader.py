@@ -11,12 +11,10 @@ from keras_attention.text.text_cleaning import clean_string
 class AlignedReader(CorpusReader):
     """Streams pairs from `train.ko` + `train.en`: line i pairs with line i.
 
-    Both files are read in step, one line of each at a time. An empty line
-    in either file is a bad line (the pair is skipped with
-    `skip_bad_lines=True`). Files of different lengths always raise, even
-    when skipping bad lines: every pair after the first missing line would
-    be suspect. The error names the shorter file, both line counts and the
-    first line that has no partner. See `CorpusReader` for decoding and
+    An empty line in either file is a bad line. Files of different
+    lengths always raise, even when skipping bad lines (every later pair
+    would be suspect), naming the shorter file, both line counts and the
+    first line without a partner. See `CorpusReader` for decoding and
     errors.
 
     Args:

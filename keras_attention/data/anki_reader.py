@@ -9,11 +9,8 @@ OTHER_COLUMN = 1
 class AnkiReader(TsvReader):
     """Streams pairs from a ManyThings/Anki file such as `kor.txt`.
 
-    Those files (Tatoeba sentences) hold `English<TAB>Other<TAB>CC-BY
-    attribution` per line; older ones (the `spa-eng` file of the
-    TensorFlow tutorial) have no attribution column. Each line must have
-    two or three columns. The translation direction is a choice: by default
-    the other language is the source (Korean→English for `kor.txt`); pass
+    Each line is `English<TAB>Other[<TAB>attribution]`. By default the
+    other language is the source (Korean→English for `kor.txt`); pass
     `source_column=0, target_column=1` for English→other. See
     `CorpusReader` for decoding, errors and `skip_bad_lines`.
 

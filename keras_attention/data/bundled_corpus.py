@@ -1,29 +1,10 @@
 """A Korean→English corpus generated from a small grammar, with alignments.
 
-The corpus is never downloaded: `BundledCorpus` draws sentences from the
-grammar (`keras_attention.data.grammar.sentence_grammar`, words in the
-package file `keras_attention/data/grammar/lexicon.yaml`) with
-`random.Random(seed)`, so the same seed always gives the same files. Every
-Korean sentence has exactly one English translation (the mapping is a
-function; many Korean variants such as polite/plain endings or 은/는 vs
-이/가 share one English sentence), and every pair carries gold word
-alignments.
-
-Tokens are whitespace-separated words with `. , ? !` split off (see
-`keras_attention.text.word_splitter.split_words`). Alignments are
-`(source_index, target_index)` pairs over them; every token on either side
-is aligned.
-
-Example:
-
-```python
-corpus = BundledCorpus(num_pairs=36000, seed=1234)
-pair = [p for p in corpus.test if p.source == NOTE_SENTENCE][0]
-pair.target  # "I am a student who studies artificial intelligence."
-pair.alignment_string()  # "0-0 1-6 1-7 2-4 2-5 3-2 3-3 4-1 5-8"
-paths = corpus.write("runs/corpus")  # {"train": .../train.tsv, ...}
-read_pairs(paths["test"])  # keras_attention.data.sentence_pair.read_pairs
-```
+`BundledCorpus` draws sentences from the grammar (`grammar.sentence_grammar`)
+with `random.Random(seed)`: the same seed gives the same files. Every Korean
+sentence has exactly one English translation (many Korean variants share
+one), and every pair carries gold word alignments over `split_words`
+tokens, every token aligned.
 """
 
 import collections
@@ -46,11 +27,10 @@ def _grammar():
 class BundledCorpus:
     """The bundled Korean→English corpus, split into train/valid/test.
 
-    Sentences are drawn with `random.Random(seed)`, deduplicated by source
-    sentence (the first draw is kept), shuffled and split, so no valid or
-    test source occurs in train. `NOTE_SENTENCE` is always in `test`, and no
-    train or valid pair has `NOTE_TRANSLATION` as its target, so translating
-    the note's sentence shows generalisation.
+    Sentences are deduplicated by source (the first draw is kept),
+    shuffled and split, so no valid or test source occurs in train.
+    `NOTE_SENTENCE` is always in `test`, and no train or valid pair has
+    `NOTE_TRANSLATION` as its target (translating it shows generalisation).
 
     Args:
         num_pairs: int, number of distinct pairs. Defaults to `36000`.
@@ -71,6 +51,9 @@ class BundledCorpus:
     ```python
     corpus = BundledCorpus(num_pairs=1000, seed=7)
     len(corpus.train), len(corpus.valid), len(corpus.test)  # 900, 50, 50
+    pair = [p for p in corpus.test if p.source == NOTE_SENTENCE][0]
+    pair.alignment_string()  # "0-0 1-6 1-7 2-4 2-5 3-2 3-3 4-1 5-8"
+    paths = corpus.write("runs/corpus")  # {"train": .../train.tsv, ...}
     ```
     """
 

@@ -7,11 +7,9 @@ from keras_attention.data.corpus_reader import CorpusReader
 class ConcatenatedReader(CorpusReader):
     """Streams the pairs of several `CorpusReader`s, one after the other.
 
-    Each file keeps its own reader, so its own format, columns and
-    errors (a bad line names its file and line); this reader only chains
-    them and counts what each one read. `reader_from_config` builds one
-    for a `train`/`valid`/`test` list. An empty file is an error of its
-    own reader, as for a single file.
+    Each file keeps its own reader (format, columns, errors naming its
+    file and line); this reader only chains them and counts what each
+    one read.
 
     Args:
         readers: list of `CorpusReader`, read in this order.
@@ -65,11 +63,7 @@ class ConcatenatedReader(CorpusReader):
             self.problems.extend(reader.problems[: max(room, 0)])
 
     def report(self):
-        """`CorpusReader.report` plus `files_read`: each file's own report.
-
-        Every entry of `files_read` is its reader's report (`format`,
-        `files`, `pairs`, `skipped_lines`, `problems`) with its `name`.
-        """
+        """`CorpusReader.report` plus `files_read`: the readers' reports."""
         return {
             **super().report(),
             "files_read": [
@@ -79,14 +73,10 @@ class ConcatenatedReader(CorpusReader):
         }
 
     def split_by_file(self, items):
-        """`{name: items of that file}` of a list read in the reader's order.
+        """`{name: items of that file}`, in file order.
 
         Args:
-            items: a list with one item per pair of the last full pass
-                (e.g. the sources, or their translations).
-
-        Returns:
-            dict of name to list, in file order.
+            items: list, one item per pair of the last full pass.
         """
         if len(items) != sum(self.pairs_per_file):
             raise ValueError(

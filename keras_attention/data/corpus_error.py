@@ -6,10 +6,9 @@ from keras_attention.usage_error import UsageError
 class CorpusError(UsageError):
     """Bad data in a corpus file, with the file and 1-based line it is on.
 
-    A `UsageError` (so a `ValueError`): the command-line tools print it as
-    one `error:` line. The message reads `"PATH:LINE: PROBLEM"` (or
-    `"PATH: PROBLEM"` for a problem of the whole file), the form compilers
-    use, so editors can jump to it.
+    A `UsageError` (so a `ValueError`), printed by the tools as one
+    `error:` line `"PATH:LINE: PROBLEM"` (`"PATH: PROBLEM"` for the whole
+    file).
 
     Args:
         path: str or `pathlib.Path`, the file.

@@ -3,6 +3,7 @@
 import pathlib
 
 from keras_attention.data.corpus_error import CorpusError
+from keras_attention.text.text_cleaning import clean_string
 
 # How many skipped-line messages a report keeps (the count is always exact).
 MAX_REPORTED_PROBLEMS = 10
@@ -11,28 +12,18 @@ MAX_REPORTED_PROBLEMS = 10
 class CorpusReader:
     """Streams `(source, target)` sentence pairs from corpus files.
 
-    Subclasses (`TsvReader`, `CsvReader`, `AnkiReader`, `AlignedReader`)
-    implement `_pairs()`; this class gives them line decoding and the error
-    and skip policy. `create_reader` and `reader_from_config`
-    (`keras_attention.data.reader_factory`) pick the subclass of a format.
-    Iterating a reader reads its files line by line and never holds a file
-    in memory, so the same reader can feed a vocabulary learner and
-    `tf.data` (see `make_streaming_dataset`) over and over.
+    Subclasses implement `_pairs()`; this class gives them line decoding
+    and the error and skip policy (`create_reader` picks the subclass of a
+    format). Iterating reads the files line by line, never holding one in
+    memory, so a reader can feed a vocabulary learner and `tf.data` again
+    and again.
 
     Every line is decoded as UTF-8 and every sentence is cleaned with
-    `clean_string` (`keras_attention.text.text_cleaning`), the Python twin
-    of the cleaning every tokenizer runs in the graph: invisible format
-    characters (a byte order mark, U+200B-U+200F, U+202A-U+202E...)
-    deleted, each run of Unicode white space or control characters made
-    one space, none at either end. So the pairs read are the text the
-    pipeline, decoding and the SavedModel see, and a sentence made only of
-    such characters is an empty side.
+    `clean_string`, the Python twin of the cleaning every tokenizer runs
+    in the graph, so the pairs read are the text the model sees.
     Bad data raises a `CorpusError` naming the file, the 1-based line and
-    the problem: invalid UTF-8, a wrong number of columns, an empty line or
-    side, an empty file. With `skip_bad_lines=True` a bad *line* is skipped
-    instead and counted in `skipped_lines` (the first messages are kept in
-    `problems`); problems of a whole file (empty, or aligned files of
-    different lengths) always raise.
+    the problem. With `skip_bad_lines=True` a bad line is skipped and
+    counted instead; problems of a whole file always raise.
 
     Args:
         paths: list of str or `pathlib.Path`, the files read.
@@ -89,11 +80,7 @@ class CorpusReader:
         raise NotImplementedError
 
     def read(self):
-        """Reads every pair into memory.
-
-        Returns:
-            `(sources, targets)`, two lists of str of equal length.
-        """
+        """Reads every pair into memory: `(sources, targets)`, lists of str."""
         sources, targets = [], []
         for source, target in self:
             sources.append(source)
@@ -101,11 +88,7 @@ class CorpusReader:
         return sources, targets
 
     def report(self):
-        """What the last pass read: a JSON-ready dict.
-
-        Keys: `format`, `files`, `pairs`, `skipped_lines`, `problems` (the
-        first skipped lines' messages).
-        """
+        """What the last pass read, a JSON-ready dict (keys below)."""
         return {
             "format": self.format,
             "files": [str(path) for path in self.paths],
@@ -136,11 +119,7 @@ class CorpusReader:
 
     @staticmethod
     def _decode(path, number, raw):
-        """Decodes one line: UTF-8, BOM on line 1 and the line end removed.
-
-        Raises:
-            CorpusError: the line is not valid UTF-8.
-        """
+        """One UTF-8 line without BOM and line end; `CorpusError` if invalid."""
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as e:
@@ -153,12 +132,26 @@ class CorpusReader:
             line = line.removeprefix("\ufeff")
         return line.rstrip("\r\n")
 
-    @staticmethod
-    def _check_sides(path, number, source, target, where=("", "")):
-        """Raises a `CorpusError` if a side is empty after cleaning."""
-        for side, text, place in (
-            ("source", source, where[0]),
-            ("target", target, where[1]),
+    def _sides(self, number, columns, unit):
+        """The cleaned `(source, target)` of a record's `columns`.
+
+        For the readers with `path`, `source_column` and `target_column`;
+        `unit` names a column in messages (`"column"`, `"field"`).
+
+        Raises:
+            CorpusError: a side is empty after cleaning.
+        """
+        sides = []
+        for side, column in (
+            ("source", self.source_column),
+            ("target", self.target_column),
         ):
+            text = clean_string(columns[column])
             if not text:
-                raise CorpusError(path, number, f"empty {side} sentence{place}")
+                raise CorpusError(
+                    self.path,
+                    number,
+                    f"empty {side} sentence ({unit} {column + 1})",
+                )
+            sides.append(text)
+        return tuple(sides)

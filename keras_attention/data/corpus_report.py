@@ -1,8 +1,13 @@
-"""The corpus report: what `build_datasets` read, kept and padded.
+"""The corpus report (`build_datasets`, saved as `RUN_DIR/corpus.json`)."""
 
-`build_datasets` (keras_attention.task.stages) makes the report, `Trainer`
-saves it as `RUN_DIR/corpus.json`; these functions print and summarise it.
-"""
+
+def _splits(report):
+    """`{split: its reader's report}` of a corpus report."""
+    return {
+        name: split
+        for name, split in report.items()
+        if isinstance(split, dict) and "pairs" in split
+    }
 
 
 def summarize_corpus_report(report):
@@ -15,8 +20,7 @@ def summarize_corpus_report(report):
         "train_pairs_used": lengths["kept"],
         "skipped_lines": {
             name: split["skipped_lines"]
-            for name, split in report.items()
-            if isinstance(split, dict) and "skipped_lines" in split
+            for name, split in _splits(report).items()
         },
         "length_policy": lengths["policy"],
         "dropped": lengths["dropped"],
@@ -31,17 +35,16 @@ def describe_corpus_report(report):
     train = report["train"]
     lengths = train["lengths"]
     caps = f"{lengths['max_source_tokens']}/{lengths['max_target_tokens']}"
+    splits = _splits(report)
     lines = [
         "Corpus: "
         + ", ".join(
-            f"{name} {split['pairs']} pairs"
-            for name, split in report.items()
-            if isinstance(split, dict) and "pairs" in split
+            f"{name} {split['pairs']} pairs" for name, split in splits.items()
         )
         + f" ({train['format']}: {', '.join(train['files'])})"
     ]
-    for name, split in report.items():
-        if isinstance(split, dict) and "files_read" in split:
+    for name, split in splits.items():
+        if "files_read" in split:
             lines.append(
                 f"  {name} files: "
                 + ", ".join(
@@ -49,8 +52,8 @@ def describe_corpus_report(report):
                     for part in split["files_read"]
                 )
             )
-    for name, split in report.items():
-        if isinstance(split, dict) and split.get("skipped_lines"):
+    for name, split in splits.items():
+        if split["skipped_lines"]:
             lines.append(
                 f"  {name}: skipped {split['skipped_lines']} bad lines "
                 f"(--skip-bad-lines), e.g. {split['problems'][0]}"

@@ -17,16 +17,9 @@ CHIEF_TIMEOUT_SECONDS = 600
 class CorpusSplits(collections.abc.Mapping):
     """`{split: (sources, targets)}`, each split read on first access.
 
-    Every split has a `CorpusReader` (`readers`), so a split can be
-    streamed (`readers["train"]` feeds the vocabulary learner and
-    `tf.data` without holding the file in memory) or read into lists
-    (`splits["valid"]`, kept after the first read). The training split is
-    only read into memory if someone asks for it.
-
-    Build one with `from_config`: a config without `train` means the
-    bundled Korean→English corpus, which is first written to
-    `DATA_DIR/{train,valid,test}.tsv`; otherwise every split the config
-    names is read with `reader_from_config` (any `corpus_format`).
+    Every split has a `CorpusReader` (`readers`), so it can be streamed
+    (`readers["train"]`) or read into lists (`splits["valid"]`, kept after
+    the first read). Build one with `from_config`.
 
     Args:
         readers: dict `{split: CorpusReader}`.
@@ -51,17 +44,14 @@ class CorpusSplits(collections.abc.Mapping):
         """The splits of `config`; the bundled corpus is written to `data_dir`.
 
         Args:
-            config: a `Config`.
-            data_dir: str or path, where the bundled corpus is written (not
-                used for a config with its own files).
+            config: a `Config`; without `train`, the bundled corpus.
+            data_dir: str or path, where the bundled corpus is written.
             write: bool. Write the bundled corpus; `False` waits (up to
-                `CHIEF_TIMEOUT_SECONDS`) for another process, a distributed
-                job's chief, to write it, and only reads. Defaults to
-                `True`.
+                `CHIEF_TIMEOUT_SECONDS`) for a distributed job's chief to
+                write it. Defaults to `True`.
 
         Returns:
-            A `CorpusSplits` with `train`, `valid` and, when there is one,
-            `test`.
+            A `CorpusSplits` with `train`, `valid` and maybe `test`.
         """
         if config.data.train is None:
             data_dir = pathlib.Path(data_dir)
@@ -85,12 +75,10 @@ class CorpusSplits(collections.abc.Mapping):
 
         Args:
             name: str, the split (`"valid"`...).
-            items: list with one item per pair of the split, in its order
-                (e.g. translations of `self[name][0]`).
+            items: list with one item per pair of the split, in its order.
 
         Returns:
-            dict of file name (`ConcatenatedReader.names`) to list, or
-            `None` when the split is a single file.
+            dict of file name to list, or `None` for a single file.
         """
         reader = self.readers[name]
         if not isinstance(reader, ConcatenatedReader):

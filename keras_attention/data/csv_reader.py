@@ -11,11 +11,10 @@ from keras_attention.text.text_cleaning import clean_string
 class CsvReader(CorpusReader):
     """Streams `(source, target)` pairs from a UTF-8 CSV file.
 
-    Fields follow RFC 4180 as Python's `csv` module reads them: a quoted
-    field may hold the delimiter, doubled quotes (`""`) and line breaks.
-    Errors name the line a record starts on. Every record must have as
-    many fields as the first one (or the header). See `CorpusReader` for
-    decoding, errors and `skip_bad_lines`.
+    Fields follow RFC 4180 (Python's `csv` module); errors name the line a
+    record starts on. Every record must have as many fields as the first
+    one (or the header). See `CorpusReader` for decoding, errors and
+    `skip_bad_lines`.
 
     Args:
         path: str or `pathlib.Path`.
@@ -118,18 +117,7 @@ class CsvReader(CorpusReader):
                             number,
                             f"expected {wanted}, found {len(row)}",
                         )
-                    source = clean_string(row[self.source_column])
-                    target = clean_string(row[self.target_column])
-                    self._check_sides(
-                        self.path,
-                        number,
-                        source,
-                        target,
-                        (
-                            f" (field {self.source_column + 1})",
-                            f" (field {self.target_column + 1})",
-                        ),
-                    )
+                    source, target = self._sides(number, row, "field")
                 except CorpusError as error:
                     self._bad(error)
                     continue

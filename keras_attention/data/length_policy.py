@@ -8,31 +8,24 @@ import tensorflow as tf
 
 from keras_attention.config import DataConfig
 
+# The pair counts of a `measure` report, in its order.
+_COUNTS = ("pairs", "long_sources", "long_targets", "dropped", "truncated")
+_COUNTS += ("cut_targets", "kept")
+
 
 class LengthPolicy:
     """Token caps per side of a training pair, and drop or truncate above.
 
-    Lengths are counted in the tokenizer's tokens (subwords for
-    SentencePiece), without `[START]`/`[END]`. `apply` runs inside
-    `tf.data`; `measure` makes one pass over a corpus and counts what the
-    policy does, so that nothing is dropped or cut without being reported.
+    Lengths are tokenizer tokens without `[START]`/`[END]`. `apply` runs
+    inside `tf.data`; `measure` counts in one pass what the policy does, so
+    nothing is dropped or cut unreported.
 
-    `"truncate"` cuts a pair consistently, so that no side holds what the
-    other lost:
-
-    - a source over its cap keeps its first `max_source_tokens` tokens, and
-      its target keeps the same share of its tokens (rounded down): the
-      target tokens that translate the cut words must go too, or the model
-      learns to produce words the source does not have;
-    - a target over its cap (or cut with its source) keeps its first
-      tokens and gets no `[END]` (`apply` says which targets were cut):
-      the model learns the prefix, not to stop where the cut fell;
-    - a pair whose target would keep no token (a source far longer than
-      its target) cannot be cut consistently and is dropped, and counted.
-
-    The share is a heuristic for word order (a prefix of the target
-    translates a prefix of the source); where that is wrong, `"drop"` is
-    the safe choice.
+    `"truncate"` cuts a pair consistently: a source over its cap keeps its
+    first `max_source_tokens` tokens and its target the same share of its
+    tokens (rounded down; a word-order heuristic, `"drop"` is the safe
+    choice); a target over its cap (or cut with its source) keeps its first
+    tokens and gets no `[END]`; a pair whose target would keep no token is
+    dropped, and counted.
 
     Args:
         max_source_tokens: int or `None` (no cap). Defaults to `64`.
@@ -115,9 +108,8 @@ class LengthPolicy:
 
         Returns:
             `(source_ids, target_ids, target_cut)`: the pairs kept, cut
-            (ragged), and a bool `(kept,)` that is true for the targets
-            that were cut, which must not get `[END]`. With `"drop"` the
-            rows of pairs over a cap are removed and nothing is cut.
+            (ragged), and a bool `(kept,)`, true for the targets that were
+            cut (they get no `[END]`).
         """
         plan = self.plan(source_ids.row_lengths(), target_ids.row_lengths())
         kept = plan["kept"]
@@ -153,30 +145,15 @@ class LengthPolicy:
                 `False`.
 
         Returns:
-            A JSON-ready dict: `policy`, `max_source_tokens`,
-            `max_target_tokens`, `pairs` (read), `long_sources` and
-            `long_targets` (over their cap), `dropped` (over a cap with
-            `"drop"`; not consistently cuttable with `"truncate"`),
-            `truncated` (pairs kept with at least one side cut),
-            `cut_targets` (kept pairs whose target was cut, trained
-            without `[END]`), `kept` (pairs training sees),
-            `source_tokens` and `target_tokens` (`mean`, `p99`, `max`,
-            before the policy). With `return_lengths`, a tuple
-            `(report, lengths)`.
+            A JSON-ready dict: `policy`, the caps, `pairs` (read),
+            `long_sources` and `long_targets` (over their cap), `dropped`,
+            `truncated` (kept with a side cut), `cut_targets` (trained
+            without `[END]`), `kept`, and `source_tokens` and
+            `target_tokens` (`mean`, `p99`, `max`, before the policy).
+            With `return_lengths`, a tuple `(report, lengths)`.
         """
         kept_lengths = collections.Counter()
-        counts = dict.fromkeys(
-            (
-                "pairs",
-                "long_sources",
-                "long_targets",
-                "dropped",
-                "truncated",
-                "cut_targets",
-                "kept",
-            ),
-            0,
-        )
+        counts = dict.fromkeys(_COUNTS, 0)
         histograms = {
             "source": np.zeros(1, np.int64),
             "target": np.zeros(1, np.int64),
@@ -223,12 +200,10 @@ class LengthPolicy:
                 ("source", source_lengths),
                 ("target", target_lengths),
             ):
-                histogram = np.bincount(lengths)
                 old = histograms[side]
-                size = max(len(old), len(histogram))
-                histograms[side] = np.pad(old, (0, size - len(old))) + np.pad(
-                    histogram, (0, size - len(histogram))
-                )
+                histogram = np.bincount(lengths, minlength=len(old))
+                histogram[: len(old)] += old
+                histograms[side] = histogram
         report = {
             "policy": self.policy,
             "max_source_tokens": self.max_source_tokens,

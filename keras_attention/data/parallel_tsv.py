@@ -8,10 +8,8 @@ from keras_attention.data.tsv_reader import TsvReader
 def read_parallel_tsv(path, source_column=0, target_column=1):
     """Reads `(sources, targets)` from a UTF-8 TSV file.
 
-    A thin wrapper over `TsvReader`, kept for existing callers. Each line
-    holds at least `max(source_column, target_column) + 1` tab-separated
-    columns; other columns are ignored. A UTF-8 BOM, CRLF line ends and
-    surrounding white space are accepted.
+    `TsvReader` with at least `max(source_column, target_column) + 1`
+    columns a line; other columns are ignored.
 
     Args:
         path: str or `pathlib.Path`.

@@ -1,30 +1,21 @@
 """tf.data pipelines from sentence pairs to teacher-forcing batches.
 
-Two entry points build the same batches:
-
-- `make_dataset(sources, targets, ...)` from lists in memory (held-out
-  splits, tests);
-- `make_streaming_dataset(reader, ...)` from a `CorpusReader`, read line by
-  line every epoch, so memory does not grow with the corpus (only the
-  shuffle buffer and the length buckets are held).
-
-Both shuffle (optionally), tokenize in the graph, apply a `LengthPolicy`,
-add `[START]`/`[END]` to targets, optionally group pairs of similar length
-into the same batch (`bucket_by_length`: length-sorted pools with a fixed
-number of sentences per batch, or length buckets with a fixed number of
-target positions per batch: `batch_tokens`), pad every batch to a
-multiple of `pad_to_multiple` (few distinct shapes for XLA) and prefetch.
-A corpus held in memory is tokenized once: its token ids are cached
-(`Dataset.cache()`) and only shuffled and batched again every epoch.
-`padding_fraction` measures how much of a dataset's batches is padding.
+`make_dataset` builds batches from lists in memory (held-out splits,
+tests), `make_streaming_dataset` from a `CorpusReader` read line by line
+every epoch (memory holds only the shuffle buffer and the length buckets).
+Both tokenize in the graph, apply a `LengthPolicy`, add `[START]`/`[END]`
+to targets and batch as a `Batching` says; `padding_fraction` measures how
+much of the batches is padding.
 """
 
 import collections
+import dataclasses
 import itertools
 
 import numpy as np
 import tensorflow as tf
 
+from keras_attention.data.batching import Batching
 from keras_attention.data.length_policy import LengthPolicy
 
 # Pairs tokenized per tokenizer call inside the pipeline.
@@ -39,30 +30,19 @@ MAX_BUCKETS = 64
 # `bucket_by_length` with a fixed batch size sorts pools of this many
 # batches by length, cuts them into batches and shuffles those.
 POOL_BATCHES = 32
+# The shuffle buffer of `make_streaming_dataset` by default, in pairs.
+STREAM_SHUFFLE_BUFFER = 100_000
 
 
 def make_dataset(
-    sources,
-    targets,
-    source_tokenizer,
-    target_tokenizer,
-    batch_size=64,
-    shuffle=False,
-    seed=None,
-    pad_to_multiple=8,
-    length_policy=None,
-    bucket_by_length=False,
-    shuffle_buffer_size=None,
-    pad_batches=False,
-    batch_tokens=None,
+    sources, targets, source_tokenizer, target_tokenizer, batching=None
 ):
     """Builds `(inputs, labels, sample_weight)` batches for `model.fit`.
 
     Targets get `[START]` and `[END]`; the decoder input is the target
-    without its last token and the labels are the target shifted by one
-    (`y = ids[1:]`). Padding (each tokenizer's `pad_token_id`) gets sample
-    weight 0, so losses and
-    metrics average over real tokens only.
+    without its last token, the labels are `ids[1:]`, and padding (each
+    tokenizer's `pad_token_id`) gets sample weight 0. The token ids are
+    cached (tokenized once) and reshuffled every epoch.
 
     Args:
         sources: list of str, source sentences.
@@ -70,31 +50,7 @@ def make_dataset(
         source_tokenizer: a tokenizer with `tokenize(texts)`.
         target_tokenizer: a tokenizer with `tokenize(texts)`,
             `start_token_id` and `end_token_id`.
-        batch_size: int. Defaults to `64`.
-        shuffle: bool. Reshuffle the pairs every epoch. Defaults to `False`.
-        seed: int. Shuffle seed. Defaults to `None`.
-        pad_to_multiple: int. Pad both sides of a batch up to a multiple of
-            this length. Few distinct shapes mean few XLA compilations
-            (`jit_compile=True` recompiles for every new shape). Defaults
-            to `8`.
-        length_policy: a `LengthPolicy` or `None` (keep every pair whole).
-            Defaults to `None`.
-        bucket_by_length: bool. Batch pairs of similar length together
-            (length-sorted pools, or exact length buckets with
-            `batch_tokens`; see `batch_pairs`). Defaults to `False`.
-        shuffle_buffer_size: int. Defaults to `None`: all the pairs.
-        pad_batches: bool. Pad every batch to `batch_size` rows (with
-            `batch_tokens`: to its bucket's rows) with weight-0 padding
-            rows, so that XLA sees one batch dimension per bucket.
-            Defaults to `False`.
-        batch_tokens: int or `None`. With `bucket_by_length`, size each
-            bucket's batches by target positions instead of sentences:
-            `max(1, batch_tokens // W)` rows, where `W` is the bucket's
-            widest decoder input, so that short sentences come in larger
-            batches. `None` uses `batch_size` rows. Defaults to `None`.
-
-    Tokenization runs once: the ids are cached in memory and reshuffled
-    every epoch.
+        batching: a `Batching`. Defaults to `Batching()`.
 
     Returns:
         A `tf.data.Dataset` of
@@ -105,24 +61,26 @@ def make_dataset(
         raise ValueError(
             f"Got {len(sources)} sources but {len(targets)} targets."
         )
-    if bucket_by_length or length_policy is not None:
+    batching = batching or Batching()
+    batching = dataclasses.replace(
+        batching,
+        shuffle_buffer_size=batching.shuffle_buffer_size
+        or max(len(sources), 1),
+        cache=True,
+    )
+    if batching.bucket_by_length or batching.length_policy is not None:
         # The number of batches depends on the lengths (and on the pairs a
         # policy drops): count them.
-        _, lengths = (length_policy or LengthPolicy(None, None)).measure(
+        policy = batching.length_policy or LengthPolicy(None, None)
+        _, lengths = policy.measure(
             zip(sources, targets),
             source_tokenizer,
             target_tokenizer,
             return_lengths=True,
         )
-        num_batches = count_batches(
-            lengths,
-            batch_size,
-            pad_to_multiple,
-            bucket_by_length,
-            batch_tokens=batch_tokens,
-        )
+        num_batches = count_batches(lengths, batching)
     else:
-        num_batches = -(-len(sources) // batch_size)
+        num_batches = -(-len(sources) // batching.batch_size)
     pairs = tf.data.Dataset.from_tensor_slices(
         (
             tf.constant(list(sources), tf.string),
@@ -130,80 +88,43 @@ def make_dataset(
         )
     )
     return batch_pairs(
-        pairs,
-        source_tokenizer,
-        target_tokenizer,
-        batch_size=batch_size,
-        shuffle=shuffle,
-        seed=seed,
-        pad_to_multiple=pad_to_multiple,
-        length_policy=length_policy,
-        bucket_by_length=bucket_by_length,
-        shuffle_buffer_size=shuffle_buffer_size or max(len(sources), 1),
-        pad_batches=pad_batches,
-        num_batches=num_batches,
-        batch_tokens=batch_tokens,
-        cache=True,
+        pairs, source_tokenizer, target_tokenizer, batching, num_batches
     )
 
 
 def make_streaming_dataset(
-    reader,
-    source_tokenizer,
-    target_tokenizer,
-    batch_size=64,
-    shuffle=False,
-    seed=None,
-    pad_to_multiple=8,
-    length_policy=None,
-    bucket_by_length=True,
-    shuffle_buffer_size=100_000,
-    pad_batches=False,
-    num_batches=None,
-    cache=False,
-    batch_tokens=None,
+    reader, source_tokenizer, target_tokenizer, batching=None, num_batches=None
 ):
     """`make_dataset` over a `CorpusReader`, re-read every epoch.
 
-    Memory is bounded by `shuffle_buffer_size` pairs and the length
-    buckets, whatever the corpus size. Read the corpus once before (e.g.
-    to learn the vocabulary or with `LengthPolicy.measure`) so that bad
-    data is reported as a `CorpusError` before training starts.
+    Read the corpus once before (e.g. with `LengthPolicy.measure`) so that
+    bad data is reported as a `CorpusError` before training starts.
 
     Args:
         reader: a `CorpusReader` (or any re-iterable of `(source, target)`
             str pairs).
-        bucket_by_length: bool. Defaults to `True`.
-        shuffle_buffer_size: int. Defaults to `100_000`.
+        source_tokenizer, target_tokenizer: as for `make_dataset`.
+        batching: a `Batching`. Defaults to
+            `Batching(bucket_by_length=True)`; its `shuffle_buffer_size`
+            defaults to 100,000 pairs.
         num_batches: int or `None`. The number of batches of one pass (see
-            `count_batches`); given, the dataset has a known cardinality,
-            so Keras knows the epoch's length. Defaults to `None`.
-        cache: bool. Keep the token ids of the first epoch in memory
-            (`Dataset.cache()` after tokenization) and only shuffle and
-            batch them in later epochs. Only for a corpus no larger than
-            the shuffle buffer, which holds all of it anyway: it saves
-            re-reading the file, refilling the buffer from Python and
-            re-tokenizing every epoch. Defaults to `False`.
-        Others: as for `make_dataset`.
+            `count_batches`); given, Keras knows the epoch's length.
+            Defaults to `None`.
 
     Returns:
         A `tf.data.Dataset` like `make_dataset`'s.
     """
+    batching = batching or Batching(bucket_by_length=True)
+    if batching.shuffle_buffer_size is None:
+        batching = dataclasses.replace(
+            batching, shuffle_buffer_size=STREAM_SHUFFLE_BUFFER
+        )
     return batch_pairs(
         pairs_dataset(reader),
         source_tokenizer,
         target_tokenizer,
-        batch_size=batch_size,
-        shuffle=shuffle,
-        seed=seed,
-        pad_to_multiple=pad_to_multiple,
-        length_policy=length_policy,
-        bucket_by_length=bucket_by_length,
-        shuffle_buffer_size=shuffle_buffer_size,
-        pad_batches=pad_batches,
-        num_batches=num_batches,
-        cache=cache,
-        batch_tokens=batch_tokens,
+        batching,
+        num_batches,
     )
 
 
@@ -211,10 +132,10 @@ def pairs_dataset(pairs, chunk_size=STREAM_CHUNK):
     """A dataset of `(source, target)` scalar strings streamed from `pairs`.
 
     Args:
-        pairs: a re-iterable of `(source, target)` str pairs, such as a
-            `CorpusReader`; it is iterated afresh for every epoch.
-        chunk_size: int. Pairs handed to TensorFlow at once (Python
-            overhead is per chunk, not per pair). Defaults to `1024`.
+        pairs: a re-iterable of `(source, target)` str pairs (a
+            `CorpusReader`), iterated afresh every epoch.
+        chunk_size: int. Pairs handed to TensorFlow at once. Defaults to
+            `1024`.
 
     Returns:
         A `tf.data.Dataset` of `(tf.string, tf.string)` scalars.
@@ -233,60 +154,32 @@ def pairs_dataset(pairs, chunk_size=STREAM_CHUNK):
 
 
 def batch_pairs(
-    pairs,
-    source_tokenizer,
-    target_tokenizer,
-    batch_size=64,
-    shuffle=False,
-    seed=None,
-    pad_to_multiple=8,
-    length_policy=None,
-    bucket_by_length=False,
-    shuffle_buffer_size=100_000,
-    pad_batches=False,
-    num_batches=None,
-    cache=False,
-    batch_tokens=None,
+    pairs, source_tokenizer, target_tokenizer, batching, num_batches=None
 ):
     """Turns a dataset of string pairs into model batches.
 
-    With `bucket_by_length` and a fixed `batch_size`, pairs are taken in
-    pools of `POOL_BATCHES * batch_size` (in the shuffled order), each pool
-    is sorted by target then source length and cut into batches, and the
-    batches are shuffled (the "pool" batching of fairseq and OpenNMT): a
-    batch holds pairs of similar length, every batch but the last of a pass
-    is full, and long and short batches are spread over the pass. (Exact
-    2-D length buckets, which this replaced, flushed dozens of partial
-    batches of rare lengths at the end of every pass and trained far worse
-    on Tatoeba: benchmarks/RESULTS-quality.md.)
-
-    With `batch_tokens`, pairs are grouped by `(ceil(source_length /
-    pad_to_multiple), ceil(decoder_length / pad_to_multiple))`
-    (`tf.data.Dataset.group_by_window`), i.e. by the padded shape they
-    would get, and each bucket's batches hold `batch_tokens` target
-    positions; they come out when a bucket fills, the last, partial ones
-    at the end of each pass. Either way the number of batches of a pass
-    does not depend on the shuffle (`count_batches`).
+    With `bucket_by_length`, pools of `POOL_BATCHES * batch_size` pairs
+    are sorted by length, cut into batches and the batches shuffled
+    (fairseq's pool batching); with `batch_tokens`, pairs are grouped by
+    padded shape (`group_by_window`). The number of batches of a pass does
+    not depend on the shuffle (`count_batches`).
 
     Args:
         pairs: `tf.data.Dataset` of `(source, target)` scalar strings.
-        cache: bool. Tokenize in the first pass only and cache the ids in
-            memory (then shuffle the ids, not the strings). Defaults to
-            `False`.
-        Others: see `make_dataset`.
+        source_tokenizer, target_tokenizer: as for `make_dataset`.
+        batching: a `Batching`.
+        num_batches: int or `None`, the cardinality to assert. Defaults to
+            `None`.
 
     Returns:
         A `tf.data.Dataset` like `make_dataset`'s.
     """
-    if batch_tokens is not None and not bucket_by_length:
-        raise ValueError(
-            "batch_tokens needs bucket_by_length=True (batches are sized "
-            f"per length bucket). Received: batch_tokens={batch_tokens}"
-        )
-    if shuffle and not cache:
-        pairs = pairs.shuffle(
-            shuffle_buffer_size, seed=seed, reshuffle_each_iteration=True
-        )
+    batch_size = batching.batch_size
+    pad_to_multiple = batching.pad_to_multiple
+    length_policy = batching.length_policy
+    batch_tokens = batching.batch_tokens
+    if not batching.cache:
+        pairs = _shuffle(pairs, batching, batching.shuffle_buffer_size)
 
     def tokenize(sources, targets):
         source_ids = source_tokenizer.tokenize(sources)
@@ -322,12 +215,8 @@ def batch_pairs(
         # `padded_batch` refuses; a map turns them into plain tensors.
         .map(lambda source, target: (source, target))
     )
-    if cache:
-        ids = ids.cache()
-        if shuffle:
-            ids = ids.shuffle(
-                shuffle_buffer_size, seed=seed, reshuffle_each_iteration=True
-            )
+    if batching.cache:
+        ids = _shuffle(ids.cache(), batching, batching.shuffle_buffer_size)
     width = max(pad_to_multiple, 1)
     # Padding is each side's tokenizer's pad id, and only it has weight 0.
     source_pad = int(source_tokenizer.pad_token_id)
@@ -336,9 +225,9 @@ def batch_pairs(
         tf.constant(source_pad, tf.int32),
         tf.constant(target_pad, tf.int32),
     )
-    if bucket_by_length and batch_tokens is None:
-        ids = _pool_batches(ids, batch_size, shuffle, seed)
-    elif bucket_by_length:
+    if batching.bucket_by_length and batch_tokens is None:
+        ids = _pool_batches(ids, batching)
+    elif batching.bucket_by_length:
 
         def bucket(source_ids, target_ids):
             # Decoder inputs and labels are the target minus one token.
@@ -348,9 +237,7 @@ def batch_pairs(
             return tf.cast(key, tf.int64)
 
         def rows(key):
-            return tf.cast(
-                _bucket_rows(key, width, batch_size, batch_tokens), tf.int64
-            )
+            return tf.cast(_bucket_rows(key, batching), tf.int64)
 
         ids = ids.group_by_window(
             key_func=bucket,
@@ -366,7 +253,7 @@ def batch_pairs(
         source_ids = _pad(source_ids, pad_to_multiple, source_pad)
         # One more than the multiple: input and labels drop one token each.
         target_ids = _pad(target_ids, pad_to_multiple, target_pad, extra=1)
-        if pad_batches:
+        if batching.pad_batches:
             rows = batch_size
             if batch_tokens is not None:
                 # The bucket's rows, from its padded decoder width.
@@ -394,8 +281,18 @@ def batch_pairs(
     return batches.prefetch(tf.data.AUTOTUNE)
 
 
-def _pool_batches(ids, batch_size, shuffle, seed):
+def _shuffle(dataset, batching, buffer_size):
+    """`dataset` reshuffled every epoch if `batching.shuffle`."""
+    if not batching.shuffle:
+        return dataset
+    return dataset.shuffle(
+        buffer_size, seed=batching.seed, reshuffle_each_iteration=True
+    )
+
+
+def _pool_batches(ids, batching):
     """Length-sorted batches from pools of `POOL_BATCHES` batches."""
+    batch_size = batching.batch_size
 
     def sort_pool(source_ids, target_ids):
         # Target length first (the decoder's steps), then source length.
@@ -405,31 +302,24 @@ def _pool_batches(ids, batch_size, shuffle, seed):
         return tf.data.Dataset.from_tensor_slices(pool).batch(batch_size)
 
     batches = ids.ragged_batch(POOL_BATCHES * batch_size).flat_map(sort_pool)
-    if shuffle:
-        batches = batches.shuffle(
-            POOL_BATCHES, seed=seed, reshuffle_each_iteration=True
-        )
-    return batches
+    return _shuffle(batches, batching, POOL_BATCHES)
 
 
 def _bucket_key(source_length, decoder_length, width):
-    """The length bucket of a pair (its padded shape) as one int.
-
-    Works on Python ints and on scalar int tensors alike.
-    """
+    """A pair's length bucket (padded shape) as one int, or scalar tensor."""
     source = (_maximum(source_length, 1) - 1) // width
     decoder = (_maximum(decoder_length, 1) - 1) // width
     last = MAX_BUCKETS - 1
     return _minimum(source, last) * MAX_BUCKETS + _minimum(decoder, last)
 
 
-def _bucket_rows(key, width, batch_size, batch_tokens):
+def _bucket_rows(key, batching):
     """Rows of a batch of bucket `key` (int or scalar int tensor)."""
-    if batch_tokens is None:
-        return batch_size
+    if batching.batch_tokens is None:
+        return batching.batch_size
     # The bucket's widest decoder input, padded.
-    decoder_width = (key % MAX_BUCKETS + 1) * width
-    return _maximum(batch_tokens // decoder_width, 1)
+    decoder_width = (key % MAX_BUCKETS + 1) * max(batching.pad_to_multiple, 1)
+    return _maximum(batching.batch_tokens // decoder_width, 1)
 
 
 def _maximum(a, b):
@@ -440,65 +330,43 @@ def _minimum(a, b):
     return min(a, b) if isinstance(a, int) else tf.minimum(a, b)
 
 
-def count_batches(
-    lengths,
-    batch_size,
-    pad_to_multiple=8,
-    bucket_by_length=False,
-    batch_tokens=None,
-):
+def count_batches(lengths, batching):
     """The number of batches one pass over pairs of these lengths gives.
 
-    Without `batch_tokens` it is `ceil(n / batch_size)` (pool batching
-    fills every batch but the last); with `batch_tokens` it is
-    `sum(ceil(n_k / rows_k))` over the length buckets `k` (`rows_k` set by
-    `batch_tokens`): each bucket's last batch may be partial, whatever the
-    order.
+    `ceil(n / batch_size)`, or with `batch_tokens` the sum of
+    `ceil(n_k / rows_k)` over the length buckets `k`.
 
     Args:
         lengths: `collections.Counter` of `(source_length, target_length)`
             token counts (without `[START]`/`[END]`), e.g. from
             `LengthPolicy.measure(..., return_lengths=True)`.
-        batch_size: int.
-        pad_to_multiple: int. Defaults to `8`.
-        bucket_by_length: bool. Defaults to `False`.
-        batch_tokens: int or `None` (see `make_dataset`). Defaults to
-            `None`.
+        batching: a `Batching` (its `batch_size`, `pad_to_multiple`,
+            `bucket_by_length` and `batch_tokens` count).
 
     Returns:
         int.
     """
-    return len(
-        batch_sizes(
-            lengths, batch_size, pad_to_multiple, bucket_by_length, batch_tokens
-        )
-    )
+    return len(batch_sizes(lengths, batching))
 
 
-def batch_sizes(
-    lengths,
-    batch_size,
-    pad_to_multiple=8,
-    bucket_by_length=False,
-    batch_tokens=None,
-):
+def batch_sizes(lengths, batching):
     """The rows of every batch of one pass (see `count_batches`), unordered.
 
     Returns:
         list of int: each bucket's full batches, then its last, partial
         one (one bucket without `batch_tokens`).
     """
-    if not bucket_by_length or batch_tokens is None:
-        sizes = {0: (sum(lengths.values()), batch_size)}
+    if not batching.bucket_by_length or batching.batch_tokens is None:
+        sizes = {0: (sum(lengths.values()), batching.batch_size)}
     else:
-        width = max(pad_to_multiple, 1)
+        width = max(batching.pad_to_multiple, 1)
         buckets = collections.Counter()
         for (source_length, target_length), count in lengths.items():
             # The decoder input is [START] + target: target_length + 1.
             key = _bucket_key(source_length, target_length + 1, width)
             buckets[key] += count
         sizes = {
-            key: (count, _bucket_rows(key, width, batch_size, batch_tokens))
+            key: (count, _bucket_rows(key, batching))
             for key, count in buckets.items()
         }
     result = []
@@ -523,10 +391,7 @@ def cached_ids_bytes(lengths):
 
 
 def _pad(ids, multiple, pad_id, extra=0):
-    """Pads `ids` (dense or ragged) with `pad_id` to `k * multiple + extra`.
-
-    `k > 0`; ragged rows are padded to the longest first.
-    """
+    """Pads `ids` (dense or ragged) with `pad_id` to `k * multiple + extra`."""
     if isinstance(ids, tf.RaggedTensor):
         ids = ids.to_tensor(default_value=pad_id)
     length = tf.maximum(tf.shape(ids)[1] - extra, 1)
@@ -537,10 +402,8 @@ def _pad(ids, multiple, pad_id, extra=0):
 def padding_fraction(dataset, max_batches=None, source_pad_id=0):
     """The share of token positions in `dataset`'s batches that are padding.
 
-    Counts encoder and decoder positions together (encoder id
-    `source_pad_id`, decoder sample weight 0; padding rows added by
-    `pad_batches` count too): the share of the compute a model spends on
-    padding.
+    Encoder (id `source_pad_id`) and decoder (sample weight 0) positions
+    count together, padding rows of `pad_batches` too.
 
     Args:
         dataset: a dataset from `make_dataset` or `make_streaming_dataset`.

@@ -1,9 +1,4 @@
-"""The `CorpusReader` of a corpus format, from arguments or a `Config`.
-
-A module of its own so that the base class and its subclasses never import
-each other in a cycle: the readers import `CorpusReader`, this module
-imports the readers.
-"""
+"""The `CorpusReader` of a corpus format, from arguments or a `Config`."""
 
 from keras_attention.config.data_config import FILE_FIELDS
 from keras_attention.config.data_config import file_name
@@ -89,16 +84,13 @@ def create_reader(
 def reader_from_config(config, split, path=None):
     """The reader of a `Config`'s `split` ("train", "valid", "test").
 
-    A split that is a list of files gets a `ConcatenatedReader` of one
-    reader per file (`corpus_files`).
+    A list of files gets a `ConcatenatedReader` of one reader per file.
 
     Args:
-        config: a `Config`; its corpus fields (`corpus_format`, columns,
-            languages, `corpus_header`, `skip_bad_lines`) say how to read.
+        config: a `Config`; its corpus fields say how to read.
         split: str, the field naming the file(s).
-        path: str or path to read instead of the config's `split` file
-            (e.g. another test file of the same format, read with the
-            config's own corpus fields). Defaults to `None`.
+        path: str or path to read instead of the `split` file, with the
+            config's own corpus fields. Defaults to `None`.
 
     Returns:
         A `CorpusReader`.

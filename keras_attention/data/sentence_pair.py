@@ -54,9 +54,6 @@ def _parse_alignment(text, num_source, num_target):
 def read_pairs(path):
     """Reads `source<TAB>target<TAB>alignment` lines (Pharaoh alignments).
 
-    This is the format `BundledCorpus.write` writes: UTF-8, no header, the
-    alignment indexing `split_words` of each side.
-
     Args:
         path: str or `pathlib.Path`.
 

@@ -9,10 +9,9 @@ class TsvReader(CorpusReader):
     """Streams `(source, target)` pairs from a UTF-8 TSV file.
 
     Every line is `column<TAB>column...`; `source_column` and
-    `target_column` pick the sides, other columns (an attribution, a
-    Pharaoh alignment) are ignored. Unless `allowed_columns` says otherwise,
-    every line must have as many columns as the first one: an extra tab in
-    a sentence is reported, not silently shifted into another column. See
+    `target_column` pick the sides, other columns are ignored. Unless
+    `allowed_columns` says otherwise, every line must have as many columns
+    as the first one (an extra tab in a sentence is reported). See
     `CorpusReader` for decoding, errors and `skip_bad_lines`.
 
     Args:
@@ -113,18 +112,7 @@ class TsvReader(CorpusReader):
                         f"expected {expected} {self.column_name}{like}, "
                         f"found {len(columns)}",
                     )
-                source = clean_string(columns[self.source_column])
-                target = clean_string(columns[self.target_column])
-                self._check_sides(
-                    self.path,
-                    number,
-                    source,
-                    target,
-                    (
-                        f" (column {self.source_column + 1})",
-                        f" (column {self.target_column + 1})",
-                    ),
-                )
+                source, target = self._sides(number, columns, "column")
             except CorpusError as error:
                 self._bad(error)
                 continue

@@ -31,11 +31,13 @@ import keras
 from keras_attention.atomic_write import atomic_write
 from keras_attention.callbacks.progress_bar import ProgressBar
 from keras_attention.callbacks.run_backup import RunBackup
+from keras_attention.data.batching import Batching
 from keras_attention.data.corpus_splits import CorpusSplits
 from keras_attention.data.length_policy import LengthPolicy
 from keras_attention.data.pipeline import CACHE_BYTES
 from keras_attention.data.pipeline import batch_sizes
 from keras_attention.data.pipeline import cached_ids_bytes
+from keras_attention.data.pipeline import count_batches
 from keras_attention.data.pipeline import make_dataset
 from keras_attention.data.pipeline import make_streaming_dataset
 from keras_attention.data.pipeline import padding_fraction
@@ -276,33 +278,29 @@ def build_datasets(config, splits, source_tokenizer, target_tokenizer):
         train, source_tokenizer, target_tokenizer, return_lengths=True
     )
 
-    def epoch_batches(bucket_by_length):
-        # The rows of every batch of one epoch.
-        return batch_sizes(
-            train_lengths,
-            config.training.batch_size,
-            config.data.pad_to_multiple,
-            bucket_by_length=bucket_by_length,
-            batch_tokens=config.data.batch_tokens,
-        )
-
-    def train_dataset(bucket_by_length, cache=False):
-        return make_streaming_dataset(
-            train,
-            source_tokenizer,
-            target_tokenizer,
+    def batching(bucket_by_length, cache=False):
+        return Batching(
             batch_size=config.training.batch_size,
             shuffle=True,
             seed=config.training.seed,
+            pad_to_multiple=config.data.pad_to_multiple,
             length_policy=policy,
             bucket_by_length=bucket_by_length,
             shuffle_buffer_size=config.data.shuffle_buffer_size,
             # XLA compiles once per shape: keep the batch dimension fixed.
             pad_batches=config.training.jit_compile,
-            cache=cache,
-            pad_to_multiple=config.data.pad_to_multiple,
             batch_tokens=config.data.batch_tokens if bucket_by_length else None,
-            num_batches=len(epoch_batches(bucket_by_length)),
+            cache=cache,
+        )
+
+    def train_dataset(bucket_by_length, cache=False):
+        options = batching(bucket_by_length, cache)
+        return make_streaming_dataset(
+            train,
+            source_tokenizer,
+            target_tokenizer,
+            options,
+            num_batches=count_batches(train_lengths, options),
         )
 
     def padding(bucket_by_length):
@@ -312,7 +310,7 @@ def build_datasets(config, splits, source_tokenizer, target_tokenizer):
             source_tokenizer.pad_token_id,
         )
 
-    epoch = epoch_batches(config.data.bucket_by_length)
+    epoch = batch_sizes(train_lengths, batching(config.data.bucket_by_length))
     report = {
         "train": {
             **train.report(),
@@ -341,7 +339,7 @@ def build_datasets(config, splits, source_tokenizer, target_tokenizer):
             targets,
             source_tokenizer,
             target_tokenizer,
-            batch_size=config.training.batch_size,
+            Batching(batch_size=config.training.batch_size),
         )
     report["padding"] = {
         "without_bucketing": padding(False),

@@ -15,24 +15,11 @@ _DECOMPOSING = ("NFD", "NFKD")
 class Normalizer(tf.Module):
     """Normalises strings inside the graph: clean, lowercase, NFC or NFKC.
 
-    The steps, all tensorflow-text or core TensorFlow ops (so they run in
-    `tf.data`, a `tf.function` and a SavedModel):
-
-    1. the project's one text cleaning (`clean_text`): invalid UTF-8
-       replaced, invisible format characters deleted, every run of white
-       space or control characters (Unicode's, not only ASCII's) made one
-       space, none at either end;
-    2. optional Unicode-aware lowercasing (`tf.strings.lower` with
-       `encoding="utf-8"`: "Straße" → "straße", "ÉSTA" → "ésta");
-    3. Unicode normalisation (`tensorflow_text.normalize_utf8`), NFC by
-       default. NFKC also folds compatibility characters ("ﬁ" → "fi",
-       full-width "Ａ" → "A"; it can make new spaces, "¨" → " ̈", which are
-       tidied again). Decomposing forms (NFD, NFKD) are refused: they
-       split Hangul syllables into jamo.
-
-    Every tokenizer runs it first, so text learned from, trained on,
-    translated and served is cleaned alike; the readers clean with
-    `clean_string`, its Python twin, so cleaning again changes nothing.
+    The steps: the project's one text cleaning (`clean_text`), optional
+    Unicode-aware lowercasing ("ÉSTA" → "ésta"), then NFC or NFKC
+    (`tensorflow_text.normalize_utf8`; NFKC also folds compatibility
+    characters, "ﬁ" → "fi"). Decomposing forms (NFD, NFKD) are refused.
+    Every tokenizer runs it first.
 
     Args:
         form: str, `"NFC"` or `"NFKC"`. Defaults to `"NFC"`.

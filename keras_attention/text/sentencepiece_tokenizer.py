@@ -1,47 +1,12 @@
 """A SentencePiece subword tokenizer, learned from the corpus, run in-graph.
 
-Why SentencePiece rather than WordPiece. The project needs
-`detokenize(tokenize(s)) == normalize(s)` exactly, spacing around
-punctuation included, for Korean, English, Spanish and German with
-numbers, emoji and mixed scripts. WordPiece (tensorflow-text's
-`FastWordpieceTokenizer`/`BertTokenizer`, vocabularies from
-`tensorflow_text.tools.wordpiece_vocab`) first splits on white space and
-punctuation and throws the white space away: "Hello, world" and
-"Hello ,world" give the same pieces, and a character outside the
-vocabulary becomes `[UNK]`, so the round trip cannot be exact.
-SentencePiece treats the text as a raw character stream in which a space
-is the ordinary symbol "▁", so joining the pieces gives back the string;
-with `byte_fallback=True` any character missing from the vocabulary (an
-emoji, an unseen script) is spelled as UTF-8 byte pieces `<0xF0>...`
-instead of `[UNK]`, and still round-trips exactly. It needs no language
-specific pre-splitting, which matters for Korean (words carry particles,
-and there is no reliable space-and-punctuation rule).
-
-How it is used here:
-
-- The model is trained with the `sentencepiece` pip package (unigram by
-  default, or BPE) from a sentence *iterator*, with
-  `input_sentence_size` capping how many sentences it keeps (a reservoir
-  sample), so memory does not grow with the corpus.
-- Normalisation is ours (`Normalizer`: NFC or NFKC, optional lowercasing,
-  surrounding white space removed) and runs in the graph before the
-  tokenizer; the model is trained with `normalization_rule_name="identity"`
-  and `remove_extra_whitespaces=False` so that it changes nothing more.
-- The special pieces `[PAD]`, `[UNK]`, `[START]`, `[END]` are SentencePiece's
-  pad, unk, bos and eos pieces; their ids are read from the model
-  (`pad_token_id`, `unknown_token_id`, `start_token_id`, `end_token_id`),
-  so they travel with the `.model` file. `from_texts` gives them ids 0-3,
-  as `WordTokenizer` does, but models, decoders and exporters ask the
-  tokenizer rather than assume.
-- Tokenizing and detokenizing are tensorflow-text ops
-  (`tensorflow_text.SentencepieceTokenizer`), so they run in `tf.data`,
-  inside a `tf.function` and in a SavedModel that a process importing only
-  `tensorflow` and `tensorflow_text` can load.
-- How the model travels with a SavedModel: the tensorflow-text op takes
-  the serialized model as a graph *attribute*, so it is embedded in the
-  saved graph (the op cannot read it from a file at run time). The `.model`
-  file is also tracked as a `tf.saved_model.Asset`, so an export carries
-  it in `assets/` for clients that want to tokenize outside TensorFlow.
+Why SentencePiece and not WordPiece (an exact round trip, byte fallback,
+no language-specific pre-splitting): docs/data.md. Normalisation is ours
+(`Normalizer`); the model is trained to change nothing more. The special
+pieces are SentencePiece's pad, unk, bos and eos pieces, so their ids
+travel with the `.model` file. The tensorflow-text op takes the model as a
+graph attribute (embedded in a SavedModel); the file is also tracked as a
+`tf.saved_model.Asset`.
 """
 
 import functools
@@ -75,13 +40,9 @@ _TOO_SMALL = re.compile(
 class _SentencepieceModel(tf.saved_model.experimental.TrackableResource):
     """The SentencePiece model resource, under a unique shared name.
 
-    tensorflow-text creates it without a shared name, which makes it
-    private to the eager kernel that created it; `tf.random.set_seed`
-    (which `keras.utils.set_random_seed` calls before every fit) clears the
-    eager kernel cache and so deletes it: "Resource
-    localhost/_0_SentencepieceOp/... does not exist" (tensorflow/text#570).
-    A shared name keeps the resource alive; the model is the op's `model`
-    attribute, so it is embedded in any graph that creates the resource.
+    Without one, `tf.random.set_seed` (called by
+    `keras.utils.set_random_seed`) clears the eager kernel cache and
+    deletes the resource (tensorflow/text#570).
     """
 
     def __init__(self, model):
@@ -99,13 +60,8 @@ class _SentencepieceModel(tf.saved_model.experimental.TrackableResource):
 class SentencePieceTokenizer(tf.Module):
     """Subword tokenizer: `Normalizer` + a SentencePiece model, in-graph.
 
-    Same interface as `WordTokenizer` (`tokenize`, `detokenize`, `split`,
-    `id_to_token`, `vocabulary`, `vocabulary_size`), so the trainer, the
-    `Translator` and the exporters use either. Learn one with
-    `from_texts`; see the module docstring for why SentencePiece.
-
-    `detokenize(tokenize(s))` equals `Normalizer(s)` exactly (NFC, white
-    space and punctuation as they were), without "▁" markers.
+    Same interface as `WordTokenizer`; learn one with `from_texts`.
+    `detokenize(tokenize(s))` equals `Normalizer(s)` exactly.
 
     Args:
         model_path: str or `pathlib.Path` of a SentencePiece `.model` file
@@ -141,9 +97,8 @@ class SentencePieceTokenizer(tf.Module):
         self.normalization = normalization
         self.normalizer = Normalizer(normalization, lowercase=lowercase)
         self._sentencepiece = tf_text.SentencepieceTokenizer(model=model)
-        # See `_SentencepieceModel` for why the resource is replaced.
-        # Private attribute of tensorflow-text 2.21.1's tokenizer: no public
-        # argument sets the resource's shared name (tensorflow/text#570).
+        # Private attribute (tensorflow-text 2.21.1): no public argument
+        # sets the resource's shared name (`_SentencepieceModel`).
         self._sentencepiece._model_resource = _SentencepieceModel(model)
         self.model_asset = tf.saved_model.Asset(self.model_path)
         self._vocabulary_size = int(self._sentencepiece.vocab_size())
@@ -228,10 +183,6 @@ class SentencePieceTokenizer(tf.Module):
         )
 
     @classmethod
-    def from_model_file(cls, path, lowercase=False, normalization="NFC"):
-        return cls(path, lowercase=lowercase, normalization=normalization)
-
-    @classmethod
     def from_texts(
         cls,
         texts,
@@ -247,25 +198,21 @@ class SentencePieceTokenizer(tf.Module):
     ):
         """Trains a SentencePiece model on an iterable of str, streaming.
 
-        Every text goes through the same `Normalizer` as at tokenization
-        time (in batches, as TensorFlow ops). SentencePiece keeps at most
-        `input_sentence_size` sentences (a uniform sample of the stream).
+        Every text goes through the `Normalizer` of tokenization time.
 
         Args:
             texts: iterable of str (a generator is fine; it is read once).
-            vocabulary_size: int, an upper bound: on a small corpus the
-                vocabulary stops when no more pieces are worth adding. It
-                must leave room for the 4 reserved ids, the 256 byte pieces
-                and every character kept by `character_coverage`.
-                Defaults to `8000`.
+            vocabulary_size: int, an upper bound. It must leave room for
+                the 4 reserved ids, the 256 byte pieces and every character
+                kept by `character_coverage`. Defaults to `8000`.
             model_path: str or path where the `.model` file is written.
                 Defaults to a new temporary file.
             model_type: `"unigram"` or `"bpe"`. Defaults to `"unigram"`.
             lowercase: bool. Defaults to `False`.
             normalization: `"NFC"` or `"NFKC"`. Defaults to `"NFC"`.
             input_sentence_size: int. Most sentences used for training
-                (a uniform sample of the stream); it bounds the trainer's
-                memory (benchmarks/RESULTS-data.md). Defaults to `300_000`.
+                (a uniform sample of the stream, bounding memory). Defaults
+                to `300_000`.
             character_coverage: float. Share of the characters (by count)
                 that get pieces of their own; rarer ones use byte pieces.
                 Defaults to `0.9995`.
@@ -275,8 +222,7 @@ class SentencePieceTokenizer(tf.Module):
         Returns:
             A `SentencePieceTokenizer`.
         """
-        # Imported here: only training needs the pip package, tokenizing
-        # with a trained model needs tensorflow-text alone.
+        # Only training needs the pip package.
         import sentencepiece
 
         if model_type not in MODEL_TYPES:

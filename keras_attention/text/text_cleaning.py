@@ -1,39 +1,24 @@
 """One cleaning of raw text, for every path text takes through the project.
 
-The corpus readers, the training pipeline, decoding (`Translator`), the
-exported SavedModel and evaluation all see text cleaned by these rules, so
-a sentence gives the same tokens whichever way it arrives:
+The readers, the pipeline, `Translator`, the SavedModel and evaluation see
+text cleaned by these rules (docs/data.md), so a sentence gives the same
+tokens whichever way it arrives:
 
-1. invalid UTF-8 becomes U+FFFD (graph only: the readers report invalid
-   UTF-8 as a `CorpusError` instead);
-2. invisible format characters are deleted: the soft hyphen U+00AD, the
-   zero-width non-joiner and joiner U+200C/U+200D, the bidirectional
-   marks, embeddings, overrides and isolates (U+061C, U+200E/U+200F,
-   U+202A-U+202E, U+2066-U+2069), U+180E, the word joiner and invisible
-   operators U+2060-U+2064, U+206A-U+206F, and the byte order mark /
-   zero-width no-break space U+FEFF. They are invisible in the text but
-   would otherwise stick to a word and make it a different (unknown)
-   token. (Deleting U+200D splits emoji ZWJ sequences into their emoji,
-   and deleting U+200C joins Persian and Indic morphemes it separated;
-   both read the same way.)
-3. every run of white space and control characters becomes one ASCII
-   space: C0 and C1 controls (U+0000-U+001F, U+007F-U+009F: NUL, tab, line
-   ends, escape, NEL...), the Unicode white space (U+00A0 no-break space,
-   U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000
-   ideographic space) and the zero-width space U+200B, a word boundary in
-   scripts written without spaces;
+1. invalid UTF-8 becomes U+FFFD (graph only: the readers report it as a
+   `CorpusError`);
+2. the invisible format characters of `INVISIBLE` (soft hyphen, zero-width
+   joiners, bidirectional marks, word joiner, byte order mark...) are
+   deleted: they would stick to a word and make it an unknown token;
+3. every run of the white space and control characters of `SPACES` (C0
+   and C1 controls, Unicode white space, the zero-width space U+200B)
+   becomes one ASCII space;
 4. the space at either end is removed.
 
-Why written out: RE2 (the graph's regular expressions) reads `\\s` as
-ASCII white space only, Python's `str.strip`/`str.split` know the Unicode
-white space but not U+200B or U+FEFF, and tensorflow-text's `regex_split`
-ends a string at a NUL. Both functions below are built from the same
-character ranges, and a test checks them equal on every code point.
-
-`clean_text` is the one used in graphs (`Normalizer` runs it first, so
-every tokenizer, hence `tf.data`, `Translator` and the SavedModel, cleans
-with it); `clean_string` is its plain-Python twin for the readers and the
-scorer, which work on Python strings one line at a time.
+The ranges are written out because RE2's `\\s` is ASCII only, Python's
+`str.strip` knows neither U+200B nor U+FEFF, and `regex_split` ends a
+string at a NUL. `clean_text` is the graph version (`Normalizer` runs
+it), `clean_string` its plain-Python twin for the readers and the scorer;
+a test checks them equal on every code point.
 """
 
 import re
@@ -102,9 +87,6 @@ _SPACES_PYTHON = re.compile(_python_class(SPACES) + "+")
 def clean_text(texts):
     """Cleans a string tensor of any shape with graph ops (see the module).
 
-    Runs in `tf.data`, a `tf.function` and a SavedModel (core TensorFlow
-    ops only). Any bytes are accepted.
-
     Args:
         texts: string tensor (or anything `tf.convert_to_tensor` takes).
 
@@ -132,13 +114,6 @@ def clean_text(texts):
 
 
 def clean_string(text):
-    """`clean_text` for one Python `str` (equal on every valid string).
-
-    Example:
-
-    ```python
-    clean_string("\\ufeff나는\\u00a0학생\\x00 입니다. ")  # "나는 학생 입니다."
-    ```
-    """
+    """`clean_text` for one Python `str` (equal on every valid string)."""
     text = _INVISIBLE_PYTHON.sub("", text)
     return _SPACES_PYTHON.sub(" ", text).strip(" ")

@@ -10,11 +10,8 @@ _WORD_PATTERN = re.compile(r"[.,?!]|[^.,?!]+")
 def split_words(text):
     """Splits text on white space and separates the marks `. , ? !`.
 
-    This is the word list that gold alignments (Pharaoh `i-j` links, e.g.
-    the bundled corpus's third column) index and that alignment error is
-    measured over; attention over a tokenizer's tokens is pooled onto these
-    words (see `keras_attention.evaluation.token_words`). It is plain
-    Python: tokenizers that run in the graph split text on their own.
+    The words gold alignments (Pharaoh `i-j` links) index and alignment
+    error is measured over (see `keras_attention.evaluation.token_words`).
 
     Args:
         text: str.

@@ -26,19 +26,13 @@ _INNER_PUNCTUATION = r"([\pL\pN]) (['’-]) ([\pL\pN])"
 class WordTokenizer(tf.Module):
     """Splits text into words and punctuation and maps them to ids.
 
-    Every step is a TensorFlow op (tensorflow-text `normalize_utf8` and
-    `regex_split`, a `tf.lookup` table), so it runs inside `tf.data`, a
-    `tf.function` and an exported SavedModel.
-
-    Text is normalised to NFC first: NFKD (the TensorFlow tutorial's choice)
-    splits every Hangul syllable into jamo.
-
-    The special tokens `[PAD]`, `[UNK]`, `[START]` and `[END]` are part of
-    the vocabulary, and their ids are wherever the vocabulary has them
-    (`from_texts` puts them at 0-3); `pad_token_id`, `unknown_token_id`,
-    `start_token_id` and `end_token_id` say which. Everything that packs
-    or decodes ids asks the tokenizer, so a saved vocabulary carries its
-    ids with it. `[PAD]` must be id 0: `EncoderDecoder` masks id 0.
+    Every step is a TensorFlow op (`Normalizer`, `regex_split`, a
+    `tf.lookup` table), so it runs in `tf.data`, a `tf.function` and a
+    SavedModel. The special tokens `[PAD]`, `[UNK]`, `[START]` and `[END]`
+    are in the vocabulary (`from_texts` puts them at 0-3);
+    `pad_token_id`, `unknown_token_id`, `start_token_id` and
+    `end_token_id` say where. `[PAD]` must be id 0: `EncoderDecoder`
+    masks id 0.
 
     Args:
         vocabulary: list of str, the tokens in id order; it holds the four
@@ -143,10 +137,9 @@ class WordTokenizer(tf.Module):
     ):
         """Learns a vocabulary from an iterable of strings, streaming.
 
-        `texts` is read once, 4,096 at a time (a generator over a corpus
-        file is fine): memory grows with the vocabulary, not the corpus.
-        Tokens are ordered by decreasing count, then alphabetically, so the
-        same texts always give the same ids.
+        `texts` is read once, 4,096 at a time. Tokens are ordered by
+        decreasing count, then alphabetically (the same texts give the
+        same ids).
         """
         splitter = cls(
             list(RESERVED_TOKENS),

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from keras_attention.config import Config
+from keras_attention.data.batching import Batching
 from keras_attention.data.bundled_corpus import BundledCorpus
 from keras_attention.data.pipeline import make_dataset
 from keras_attention.models.encoder_decoder import EncoderDecoder
@@ -63,11 +64,8 @@ def pipeline():
         targets,
         source_tokenizer,
         target_tokenizer,
-        batch_size=32,
-        shuffle=True,
-        seed=0,
         # Few shapes: JAX compiles the train step once per shape.
-        pad_to_multiple=16,
+        Batching(batch_size=32, shuffle=True, seed=0, pad_to_multiple=16),
     )
     return source_tokenizer, target_tokenizer, dataset
 

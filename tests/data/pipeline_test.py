@@ -1,10 +1,12 @@
 import collections
+import dataclasses
 import random
 
 import numpy as np
 import pytest
 import tensorflow as tf
 
+from keras_attention.data.batching import Batching
 from keras_attention.data.length_policy import LengthPolicy
 from keras_attention.data.pipeline import count_batches
 from keras_attention.data.pipeline import make_dataset
@@ -90,9 +92,7 @@ def test_padding_is_the_tokenizers_pad_id(options):
         ["a", "a a"],
         tokenizer,
         tokenizer,
-        batch_size=4,
-        pad_to_multiple=4,
-        **options,
+        Batching(batch_size=4, pad_to_multiple=4, **options),
     )
     [(inputs, labels, weights)] = batches(data)
     rows = 2 if "batch_tokens" not in options else 64 // 4
@@ -118,10 +118,14 @@ def test_padding_is_the_tokenizers_pad_id(options):
 
 def test_bucketing_cuts_padding_and_keeps_every_pair(tokenizer):
     sources, targets = corpus()
-    common = dict(batch_size=32, shuffle=True, seed=1)
-    plain = make_dataset(sources, targets, tokenizer, tokenizer, **common)
+    common = Batching(batch_size=32, shuffle=True, seed=1)
+    plain = make_dataset(sources, targets, tokenizer, tokenizer, common)
     bucketed = make_dataset(
-        sources, targets, tokenizer, tokenizer, bucket_by_length=True, **common
+        sources,
+        targets,
+        tokenizer,
+        tokenizer,
+        dataclasses.replace(common, bucket_by_length=True),
     )
     before = padding_fraction(plain)
     after = padding_fraction(bucketed)
@@ -153,11 +157,13 @@ def test_pools_are_sorted_within_and_shuffled_between(tokenizer):
         targets,
         tokenizer,
         tokenizer,
-        batch_size=4,
-        shuffle=True,
-        seed=2,
-        bucket_by_length=True,
-        pad_to_multiple=1,
+        Batching(
+            batch_size=4,
+            shuffle=True,
+            seed=2,
+            bucket_by_length=True,
+            pad_to_multiple=1,
+        ),
     )
     # Pools of 32 x 4 = 128 pairs: every batch's rows have equal lengths
     # or neighbouring ones of the 8 lengths the corpus has.
@@ -178,18 +184,21 @@ def test_the_number_of_batches_is_known_and_exact(tokenizer):
         targets,
         tokenizer,
         tokenizer,
-        batch_size=16,
-        shuffle=True,
-        seed=3,
-        length_policy=policy,
-        bucket_by_length=True,
+        Batching(
+            batch_size=16,
+            shuffle=True,
+            seed=3,
+            length_policy=policy,
+            bucket_by_length=True,
+        ),
     )
     cardinality = int(data.cardinality())
     assert cardinality == len(batches(data)) == len(batches(data))
     _, lengths = policy.measure(
         zip(sources, targets), tokenizer, tokenizer, return_lengths=True
     )
-    assert count_batches(lengths, 16, 8, bucket_by_length=True) == cardinality
+    batching = Batching(batch_size=16, bucket_by_length=True)
+    assert count_batches(lengths, batching) == cardinality
     assert sum(len(b[1]) for b in batches(data)) == sum(lengths.values())
 
 
@@ -201,7 +210,7 @@ def test_length_policy_in_the_pipeline(tokenizer):
         targets,
         tokenizer,
         tokenizer,
-        length_policy=LengthPolicy(9, 9, "drop"),
+        Batching(length_policy=LengthPolicy(9, 9, "drop")),
     )
     assert sum(pairs_of(dropped).values()) == sum(n <= 9 for n in lengths)
     truncated = make_dataset(
@@ -209,7 +218,7 @@ def test_length_policy_in_the_pipeline(tokenizer):
         targets,
         tokenizer,
         tokenizer,
-        length_policy=LengthPolicy(5, 3, "truncate"),
+        Batching(length_policy=LengthPolicy(5, 3, "truncate")),
     )
     rows = pairs_of(truncated)
     assert sum(rows.values()) == 200
@@ -242,8 +251,7 @@ def test_truncate_never_ends_a_cut_target(tokenizer):
         targets,
         tokenizer,
         tokenizer,
-        pad_to_multiple=1,
-        length_policy=policy,
+        Batching(pad_to_multiple=1, length_policy=policy),
     )
     [(inputs, labels, weights)] = batches(data)
     ids = {w: tokenizer.tokenize(tf.constant([w])).numpy()[0, 0] for w in WORDS}
@@ -291,7 +299,7 @@ def test_streaming_from_a_reader_equals_the_lists(tokenizer, tmp_path):
         encoding="utf-8",
     )
     streamed = make_streaming_dataset(
-        TsvReader(path), tokenizer, tokenizer, bucket_by_length=False
+        TsvReader(path), tokenizer, tokenizer, Batching()
     )
     in_memory = make_dataset(sources, targets, tokenizer, tokenizer)
     for a, b in zip(batches(streamed), batches(in_memory), strict=True):
@@ -307,9 +315,7 @@ def test_pad_batches_gives_one_batch_shape(tokenizer):
         targets,
         tokenizer,
         tokenizer,
-        batch_size=16,
-        bucket_by_length=True,
-        pad_batches=True,
+        Batching(batch_size=16, bucket_by_length=True, pad_batches=True),
     )
     shapes = {b[0]["encoder_token_ids"].shape[0] for b in batches(data)}
     assert shapes == {16}
@@ -319,7 +325,9 @@ def test_pad_batches_gives_one_batch_shape(tokenizer):
 def test_targets_are_packed_with_the_tokenizers_own_ids():
     tokenizer = WordTokenizer(["[PAD]", "a", "[END]", "b", "[START]", "[UNK]"])
     [(inputs, labels, _)] = batches(
-        make_dataset(["a"], ["b a"], tokenizer, tokenizer, pad_to_multiple=1)
+        make_dataset(
+            ["a"], ["b a"], tokenizer, tokenizer, Batching(pad_to_multiple=1)
+        )
     )
     np.testing.assert_array_equal(inputs["decoder_token_ids"], [[4, 3, 1]])
     np.testing.assert_array_equal(labels, [[3, 1, 2]])
@@ -341,7 +349,10 @@ def test_a_cached_stream_is_read_and_tokenized_once(tokenizer):
     sources, targets = corpus(300)
     reader = _CountingPairs(sources, targets)
     data = make_streaming_dataset(
-        reader, tokenizer, tokenizer, shuffle=True, seed=5, cache=True
+        reader,
+        tokenizer,
+        tokenizer,
+        Batching(shuffle=True, seed=5, bucket_by_length=True, cache=True),
     )
     first, second = batches(data), batches(data)
     # Tokenization sits between the reader and the cache: one read, one
@@ -364,9 +375,7 @@ def test_pad_to_multiple_one_pads_to_the_longest_row(tokenizer):
         targets,
         tokenizer,
         tokenizer,
-        batch_size=16,
-        bucket_by_length=True,
-        pad_to_multiple=1,
+        Batching(batch_size=16, bucket_by_length=True, pad_to_multiple=1),
     )
     for inputs, _, weights in batches(data):
         ids = inputs["encoder_token_ids"]
@@ -376,10 +385,9 @@ def test_pad_to_multiple_one_pads_to_the_longest_row(tokenizer):
 
 def test_batch_tokens_sizes_batches_by_target_positions(tokenizer):
     sources, targets = corpus(600)
-    common = dict(bucket_by_length=True, shuffle=True, seed=2, batch_size=7)
-    data = make_dataset(
-        sources, targets, tokenizer, tokenizer, batch_tokens=128, **common
-    )
+    common = Batching(bucket_by_length=True, shuffle=True, seed=2, batch_size=7)
+    tokens = dataclasses.replace(common, batch_tokens=128)
+    data = make_dataset(sources, targets, tokenizer, tokenizer, tokens)
     rows = collections.defaultdict(set)
     for inputs, _, _ in batches(data):
         width = inputs["decoder_token_ids"].shape[1]
@@ -390,30 +398,21 @@ def test_batch_tokens_sizes_batches_by_target_positions(tokenizer):
         assert max(sizes) == max(1, 128 // width), (width, sizes)
     assert max(rows[8]) == 16 and max(rows[48]) == 2
     assert pairs_of(data) == pairs_of(
-        make_dataset(sources, targets, tokenizer, tokenizer, **common)
+        make_dataset(sources, targets, tokenizer, tokenizer, common)
     )
     _, lengths = LengthPolicy(None, None).measure(
         zip(sources, targets), tokenizer, tokenizer, return_lengths=True
     )
-    expected = count_batches(
-        lengths, 7, 8, bucket_by_length=True, batch_tokens=128
-    )
+    expected = count_batches(lengths, tokens)
     assert int(data.cardinality()) == len(batches(data)) == expected
     padded = make_dataset(
         sources,
         targets,
         tokenizer,
         tokenizer,
-        batch_tokens=128,
-        pad_batches=True,
-        **common,
+        dataclasses.replace(tokens, pad_batches=True),
     )
     shapes = {b[0]["decoder_token_ids"].shape for b in batches(padded)}
     # One decoder shape per bucket width: XLA compiles each once.
     assert len(shapes) == len(rows)
     assert {w: r for r, w in shapes} == {w: max(1, 128 // w) for w in rows}
-
-
-def test_batch_tokens_needs_buckets(tokenizer):
-    with pytest.raises(ValueError, match="batch_tokens needs bucket_by_length"):
-        make_dataset(["w1"], ["w2"], tokenizer, tokenizer, batch_tokens=64)

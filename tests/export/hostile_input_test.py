@@ -150,6 +150,7 @@ def spoil(sentence, seed):
 def test_reader_pipeline_and_saved_model_see_the_same_tokens(
     tiny_run, tiny_export, serving, tmp_path
 ):
+    from keras_attention.data.batching import Batching
     from keras_attention.data.pipeline import make_streaming_dataset
     from keras_attention.data.tsv_reader import TsvReader
     from keras_attention.evaluation.translation_scorer import TranslationScorer
@@ -187,9 +188,7 @@ def test_reader_pipeline_and_saved_model_see_the_same_tokens(
         TsvReader(path),
         source_tokenizer,
         target_tokenizer,
-        batch_size=len(sources),
-        pad_to_multiple=1,
-        bucket_by_length=False,
+        Batching(batch_size=len(sources), pad_to_multiple=1),
     )
     [(inputs, labels, weights)] = list(dataset.as_numpy_iterator())
     np.testing.assert_array_equal(

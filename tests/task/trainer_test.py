@@ -41,6 +41,7 @@ def test_reloaded_run_translates_like_the_trained_one(tiny_run):
 def test_accuracy_ignores_padding(tiny_run):
     # Evaluating the same pairs in batches of different padding must give
     # the same token accuracy: padding carries no weight.
+    from keras_attention.data.batching import Batching
     from keras_attention.data.pipeline import make_dataset
 
     sources, targets = tiny_run.splits["valid"]
@@ -51,8 +52,7 @@ def test_accuracy_ignores_padding(tiny_run):
             targets[:64],
             tiny_run.source_tokenizer,
             tiny_run.target_tokenizer,
-            batch_size=batch_size,
-            pad_to_multiple=multiple,
+            Batching(batch_size=batch_size, pad_to_multiple=multiple),
         )
         results.append(
             tiny_run.model.evaluate(data, verbose=0, return_dict=True)

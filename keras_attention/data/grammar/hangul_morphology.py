@@ -23,29 +23,12 @@ def _syllable_index(char):
 
 
 def has_batchim(word):
-    """Whether the last syllable of `word` ends in a consonant (batchim).
-
-    Args:
-        word: str ending in a Hangul syllable.
-
-    Returns:
-        bool, e.g. `True` for "학생", `False` for "의사".
-    """
+    """Whether `word` ends in a consonant (batchim): "학생" yes, "의사" no."""
     return _syllable_index(word[-1]) % 28 != 0
 
 
 def compose_syllable(initial, medial, final=0):
-    """Builds a Hangul syllable from jamo indices.
-
-    Args:
-        initial: int in `[0, 19)`.
-        medial: int in `[0, 21)`.
-        final: int in `[0, 28)`, `0` for no final consonant.
-
-    Returns:
-        str of one character, `chr(0xAC00 + (initial * 21 + medial) * 28 +
-        final)`.
-    """
+    """The Hangul syllable of jamo indices `[0, 19)`, `[0, 21)`, `[0, 28)`."""
     return chr(_HANGUL_FIRST + (initial * 21 + medial) * 28 + final)
 
 
@@ -65,15 +48,7 @@ _PARTICLES = {
 
 
 def particle(noun, kind):
-    """Chooses 은/는, 이/가 or 을/를 for `noun`.
-
-    Args:
-        noun: str, a noun (possibly ending in 들).
-        kind: one of `"topic"`, `"subject"`, `"object"`.
-
-    Returns:
-        str, the form after a final consonant or after a vowel.
-    """
+    """은/는, 이/가 or 을/를 (`kind` `"topic"`, `"subject"`, `"object"`)."""
     after_consonant, after_vowel = _PARTICLES[kind]
     return after_consonant if has_batchim(noun) else after_vowel
 

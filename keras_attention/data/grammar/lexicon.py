@@ -73,10 +73,9 @@ class Pronoun:
 class Lexicon:
     """The nouns, verbs, adjectives and pronouns of the bundled grammar.
 
-    The words live in `keras_attention/data/grammar/lexicon.yaml`, shipped
-    as package data; the file's comments describe its fields. Entries keep
-    the file's order (the grammar draws from them with a seeded
-    `random.Random`, so the order is part of the corpus).
+    The words live in the package file `lexicon.yaml` (its comments
+    describe the fields). Entries keep the file's order, which is part of
+    the corpus (the grammar draws from them with a seeded `random.Random`).
 
     Args:
         path: str or `pathlib.Path` of a lexicon YAML file. Defaults to the

@@ -1,45 +1,21 @@
 """The bundled corpus's grammar: Korean→English sentence templates.
 
-Three sentence templates (Korean is SOV, English SVO):
+Three templates (Korean is SOV, English SVO):
 
-1. Transitive, `SUBJ OBJ VERB.` → `SUBJ VERB OBJ.`: "학생은 사과를
-   먹습니다." → "The student eats an apple." The subject is a pronoun with
-   the topic particle (나는 I, 너는 you, 너희는 you, 우리는 we, 그는 he,
-   그녀는 she, 그들은 they) or a noun phrase with 은/는 or 이/가; the object
-   takes 을/를. The verb is present, past or future (-(으)ㄹ 것입니다),
-   polite (-습니다/-ㅂ니다) or plain (-는다/-ㄴ다, past -다), affirmative or
-   negated with the long form (-지 않습니다 → does/do/did/will not).
-2. Copula, `SUBJ [REL] [ADJ] NOUN COP.` with the copula as a separate word
-   (입니다/이다, past 이었습니다/였습니다/이었다/였다): "나는 인공지능을
-   공부하는 학생 입니다." → "I am a student who studies artificial
-   intelligence." Person subjects take person nouns; 이것은 this, 그것은 it,
-   이것들은 these and 그것들은 they take things. The predicate noun is
-   plural in English when the subject is plural.
-3. Predicative 하다-adjective, `SUBJ ADJ.`: "학생들은 친절하지 않았습니다."
-   → "The students were not kind." (is/are/was/were/will be).
+1. transitive, `SUBJ OBJ VERB.` → `SUBJ VERB OBJ.` ("학생은 사과를
+   먹습니다." → "The student eats an apple."): present, past or future,
+   polite or plain, affirmative or negated (-지 않습니다);
+2. copula, `SUBJ [REL] [ADJ] NOUN COP.` ("나는 인공지능을 공부하는 학생
+   입니다." → "I am a student who studies artificial intelligence.");
+3. 하다-adjective, `SUBJ ADJ.` ("학생들은 친절하지 않았습니다." → "The
+   students were not kind.").
 
-Noun phrases are `[이|그] [ADJ] NOUN[들]`, or for objects and predicate
-nouns also `OBJ REL-VERB NOUN` (a subject-gap relative clause, present
--는 → "who studies"/"who study", past -(으)ㄴ → "who studied", future
--(으)ㄹ → "who will study"; "who" for people, "that" for things). A subject
-noun phrase with a relative clause is also possible. Articles follow a
-fixed rule: subjects are definite ("the"), objects and predicate nouns are
-indefinite ("a"/"an" by the sound of the next word, bare plurals and mass
-nouns); the determiner 그 gives "the", 이 gives "this"/"these"; fields of
-study and languages ("mathematics", "English") never take an article.
-Korean 들 marks the plural; only people are plural or take 이/가 as
-subjects, so rarer nouns keep few Korean forms. Particles after a final
-consonant (batchim) are computed with Hangul arithmetic, and verb endings
-are built by adding the final ㄴ/ㄹ/ㅂ to the stem's last syllable; each
-verb stores its past stem. About 180 nouns in 17 classes, 50 transitive
-verbs and 46 adjectives (292 Korean lemmas, see `Lexicon.korean_lemmas`;
-the words live in `lexicon.yaml`) are combined under loose class-based
-selectional restrictions.
-
-Every token on either side is aligned (see `Sentence.to_pair`): a noun's
-article aligns with the noun, "who" and the verb with the relative verb,
-"does"/"did"/"not" with 않-, "will" with 것입니다, the English "be" with the
-copula or the adjective. Copula future and negated copula are not generated.
+Noun phrases are `[이|그] [ADJ] NOUN[들]` or `OBJ REL-VERB NOUN` (a
+subject-gap relative clause). Subjects are definite, objects and predicate
+nouns indefinite; particles and verb endings are computed with Hangul
+arithmetic (`hangul_morphology`); the words live in `lexicon.yaml`. Every
+token on either side is aligned (`Sentence.to_pair`). Copula future and
+negated copula are not generated.
 """
 
 import collections
