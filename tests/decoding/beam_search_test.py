@@ -69,10 +69,11 @@ def test_finished_hypotheses_are_frozen_not_extended():
     np.testing.assert_array_equal(beam["attention"][0, 1:], 0.0)
 
 
-# A finished hypothesis pushed out of the beam (k=2): step 0 gives A 0.7 and END 0.2; step 1 extends A
-# to AA 0.34 and AB 0.34, which outrank END; every later hypothesis ends
-# below 0.2 (AA END 0.17, AB END 0.136). A search that lets open
-# hypotheses push finished ones out of the beam returned AA END (0.17).
+# A finished hypothesis pushed out of the beam (k=2): step 0 gives A 0.7 and
+# END 0.2; step 1 extends A to AA 0.34 and AB 0.34, which outrank END; every
+# later hypothesis ends below 0.2 (AA END 0.17, AB END 0.136). A search that
+# lets open hypotheses push finished ones out of the beam returned AA END
+# (0.17).
 PUSHED_OUT = {
     (): {A: 0.7, END: 0.2, B: 0.1},
     (A,): {A: 0.34 / 0.7, B: 0.34 / 0.7, END: 0.02 / 0.7},
