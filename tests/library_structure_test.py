@@ -10,9 +10,6 @@ FUNCTION_IMPORTS = {
     # A standalone script: it counts the graph's ops before and after
     # tensorflow-text registers its own.
     ("keras_attention/export/serving_client.py", "tensorflow_text"),
-    # Only learning a model needs the `sentencepiece` pip package;
-    # tokenizing with one needs tensorflow-text alone.
-    ("keras_attention/text/sentencepiece_tokenizer.py", "sentencepiece"),
 }
 
 

@@ -17,6 +17,7 @@ import re
 import tempfile
 import uuid
 
+import sentencepiece
 import tensorflow as tf
 import tensorflow_text as tf_text
 
@@ -222,9 +223,6 @@ class SentencePieceTokenizer(tf.Module):
         Returns:
             A `SentencePieceTokenizer`.
         """
-        # Only training needs the pip package.
-        import sentencepiece
-
         if model_type not in MODEL_TYPES:
             raise ValueError(
                 f"model_type must be one of {MODEL_TYPES}. "
